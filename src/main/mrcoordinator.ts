@@ -1,0 +1,40 @@
+// Starts the coordinator of a job: one map task per input file, ten reduce
+// tasks. Please do not change this file.
+//
+//   npx ts-node src/main/mrcoordinator.ts [--endpoint E] inputs/*.txt
+//
+// The endpoint is --endpoint, else $MR_ENDPOINT, else a private unix socket.
+
+import * as os from 'os';
+import { makeCoordinator } from '../mr/coordinator';
+import { resolveEndpoint } from '../mr/transport';
+import { checkInputFiles, runMain, takeEndpoint, UsageError } from './cli';
+
+const USAGE = 'usage: mrcoordinator [--endpoint E] inputfiles...';
+const N_REDUCE = 10;
+const POLL_MS = 100;
+const LINGER_MS = 1000;
+
+runMain('mrcoordinator', async () => {
+  const { endpoint, rest: files } = takeEndpoint(process.argv.slice(2));
+  if (files.length === 0 || files.some((f) => f.startsWith('--'))) throw new UsageError(USAGE);
+  checkInputFiles(files);
+
+  const coordinator = await makeCoordinator(resolveEndpoint(endpoint), files, N_REDUCE);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      coordinator.stop(); // leave no socket file behind
+      process.exit(128 + os.constants.signals[signal]);
+    });
+  }
+  while (!coordinator.done()) await sleep(POLL_MS);
+
+  // Linger so that workers asking for more work can hear that the job is over.
+  await sleep(LINGER_MS);
+  coordinator.stop();
+  process.exit(0);
+});
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

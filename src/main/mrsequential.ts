@@ -1,0 +1,47 @@
+// A simple sequential MapReduce: the reference every distributed run is
+// compared with. Please do not change this file.
+//
+//   npx ts-node src/main/mrsequential.ts src/mrapps/wc.ts inputs/*.txt
+//
+// Unlike real MapReduce, all intermediate data sits in one process, in
+// memory, instead of being split into nMap x nReduce buckets on disk.
+
+import * as fs from 'fs';
+import { checkInputFiles, runMain, UsageError } from './cli';
+import { loadApp } from './load-app';
+import { compareCodePoints } from './order';
+
+const USAGE = 'usage: mrsequential APP inputfiles...';
+
+runMain('mrsequential', async () => {
+  const [appSpec, ...files] = process.argv.slice(2);
+  if (!appSpec || files.length === 0) throw new UsageError(USAGE);
+  const app = loadApp(appSpec);
+  checkInputFiles(files);
+
+  // Map every input, in the order given, grouping values by key as they come.
+  const groups = new Map<string, string[]>();
+  for (const file of files) {
+    const contents = fs.readFileSync(file, 'utf8');
+    for (const { key, value } of app.map(file, contents)) {
+      const values = groups.get(key);
+      if (values) values.push(value);
+      else groups.set(key, [value]);
+    }
+  }
+
+  // Reduce each distinct key, in code-point order (Go's byte order of UTF-8).
+  const out = fs.openSync('mr-out-0', 'w');
+  const keys = [...groups.keys()].sort(compareCodePoints);
+  let buffer = '';
+  for (const key of keys) {
+    const output = app.reduce(key, groups.get(key)!);
+    buffer += `${key} ${output}\n`; // this is the correct format for each line of reduce output
+    if (buffer.length > 1 << 16) {
+      fs.writeSync(out, buffer);
+      buffer = '';
+    }
+  }
+  fs.writeSync(out, buffer);
+  fs.closeSync(out);
+});

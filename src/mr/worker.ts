@@ -1,0 +1,68 @@
+// The worker: asks the coordinator for tasks, runs the app's map or reduce
+// on them, reports back, and exits when the job is done or the coordinator
+// has gone. main/mrworker.ts loads the app and calls worker().
+
+import type { ExampleArgs, ExampleReply } from './rpc';
+import { Connection } from './transport';
+
+/** One key/value pair, as map functions emit them. */
+export interface KeyValue {
+  key: string;
+  value: string;
+}
+
+export type MapFunction = (filename: string, contents: string) => KeyValue[];
+export type ReduceFunction = (key: string, values: string[]) => string;
+
+/**
+ * Use ihash(key) % nReduce to choose the reduce task for each key emitted
+ * by map. (32-bit FNV-1a over the key's UTF-8 bytes, kept to 31 bits.)
+ */
+export function ihash(key: string): number {
+  let hash = 0x811c9dc5;
+  for (const byte of Buffer.from(key, 'utf8')) {
+    hash ^= byte;
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash & 0x7fffffff) >>> 0;
+}
+
+let coordinator: Connection | undefined;
+
+/** main/mrworker.ts calls this function; the worker process exits when it returns. */
+export async function worker(endpoint: string, mapf: MapFunction, reducef: ReduceFunction): Promise<void> {
+  coordinator = new Connection(endpoint);
+  try {
+    // TODO: your worker implementation here.
+
+    // Uncomment to send the Example RPC to the coordinator.
+    // await callExample();
+  } finally {
+    coordinator.close(); // an open connection would keep the process alive
+  }
+}
+
+/** An example of how to make an RPC call to the coordinator. */
+export async function callExample(): Promise<void> {
+  const args: ExampleArgs = { x: 99 };
+  const reply = await call<ExampleReply>('Example', args);
+  if (reply) {
+    console.log(`reply.y ${reply.y}`); // reply.y should be 100
+  } else {
+    console.log('call failed!');
+  }
+}
+
+/**
+ * Sends an RPC to the coordinator and waits for the reply. Returns
+ * undefined if the coordinator did not answer: it has probably exited.
+ */
+export async function call<Reply>(method: string, args: object): Promise<Reply | undefined> {
+  if (!coordinator) throw new Error('call() before worker() connected to the coordinator');
+  const result = await coordinator.call<Reply>(method, args);
+  if (!result.ok) {
+    console.error(`${process.pid}: call ${method} failed: ${result.error}`);
+    return undefined;
+  }
+  return result.reply;
+}
