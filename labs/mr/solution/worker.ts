@@ -1,0 +1,136 @@
+// The worker: asks the coordinator for tasks, runs the app's map or reduce
+// on them, reports back, and exits when the job is done or the coordinator
+// has gone. main/mrworker.ts loads the app and calls worker().
+//
+// Reference solution. Files, all in the current directory:
+//   mr-X-Y    intermediate pairs of map task X for reduce task Y, one JSON
+//             [key, value] per line
+//   mr-out-Y  the output of reduce task Y, one "key value" line per key
+// Each file is written under a temporary name and renamed into place when
+// complete, so a crashed or slow worker never leaves a partial file behind
+// and two workers finishing the same task write the same file twice.
+
+import * as fs from 'fs';
+import * as path from 'path';
+import type { ExampleArgs, ExampleReply, ReportReply, TaskReply, TaskReport, TaskRequest } from './rpc';
+import { Connection } from './transport';
+
+/** One key/value pair, as map functions emit them. */
+export interface KeyValue {
+  key: string;
+  value: string;
+}
+
+export type MapFunction = (filename: string, contents: string) => KeyValue[];
+export type ReduceFunction = (key: string, values: string[]) => string;
+
+/**
+ * Use ihash(key) % nReduce to choose the reduce task for each key emitted
+ * by map. (32-bit FNV-1a over the key's UTF-8 bytes, kept to 31 bits.)
+ */
+export function ihash(key: string): number {
+  let hash = 0x811c9dc5;
+  for (const byte of Buffer.from(key, 'utf8')) {
+    hash ^= byte;
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash & 0x7fffffff) >>> 0;
+}
+
+let coordinator: Connection | undefined;
+
+/** main/mrworker.ts calls this function; the worker process exits when it returns. */
+export async function worker(endpoint: string, mapf: MapFunction, reducef: ReduceFunction): Promise<void> {
+  coordinator = new Connection(endpoint);
+  try {
+    for (;;) {
+      const task = await call<TaskReply>('RequestTask', { worker: process.pid } satisfies TaskRequest);
+      if (!task || task.kind === 'exit') return; // job done, or coordinator gone: either way, stop
+      if (task.kind === 'wait') continue; // the coordinator already waited for us (long poll)
+
+      if (task.kind === 'map') runMap(task, mapf);
+      else runReduce(task, reducef);
+
+      const report: TaskReport = { worker: process.pid, kind: task.kind, task: task.task };
+      if (!(await call<ReportReply>('ReportTask', report))) return;
+    }
+  } finally {
+    coordinator.close(); // an open connection would keep the process alive
+  }
+}
+
+/** Maps one input file into nReduce intermediate files mr-X-0 .. mr-X-(nReduce-1). */
+function runMap(task: TaskReply, mapf: MapFunction): void {
+  const contents = fs.readFileSync(task.file, 'utf8');
+  const buckets: string[][] = Array.from({ length: task.n_reduce }, () => []);
+  for (const { key, value } of mapf(task.file, contents)) {
+    buckets[ihash(key) % task.n_reduce].push(JSON.stringify([key, value]));
+  }
+  buckets.forEach((lines, r) => {
+    writeAtomically(intermediateFile(task.task, r), lines.length ? lines.join('\n') + '\n' : '');
+  });
+}
+
+/** Reduces every key of bucket Y, read from all map tasks' mr-X-Y, into mr-out-Y. */
+function runReduce(task: TaskReply, reducef: ReduceFunction): void {
+  const groups = new Map<string, string[]>();
+  for (let m = 0; m < task.n_map; m++) {
+    for (const line of fs.readFileSync(intermediateFile(m, task.task), 'utf8').split('\n')) {
+      if (!line) continue;
+      const [key, value] = JSON.parse(line) as [string, string];
+      const values = groups.get(key);
+      if (values) values.push(value);
+      else groups.set(key, [value]);
+    }
+  }
+  const lines: string[] = [];
+  for (const key of [...groups.keys()].sort(compareCodePoints)) {
+    lines.push(`${key} ${reducef(key, groups.get(key)!)}\n`);
+  }
+  writeAtomically(`mr-out-${task.task}`, lines.join(''));
+}
+
+function intermediateFile(mapTask: number, reduceTask: number): string {
+  return `mr-${mapTask}-${reduceTask}`;
+}
+
+/**
+ * Writes a file under a temporary name in the same directory (a rename
+ * across file systems would fail), then renames it into place at once.
+ * The temporary name does not start with "mr-", so no glob sees it.
+ */
+function writeAtomically(file: string, data: string): void {
+  const temp = path.join(path.dirname(file), `.tmp-${path.basename(file)}-${process.pid}`);
+  fs.writeFileSync(temp, data);
+  fs.renameSync(temp, file);
+}
+
+/** Key order of mrsequential: by code point, i.e. the byte order of UTF-8. */
+function compareCodePoints(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
+/** An example of how to make an RPC call to the coordinator. */
+export async function callExample(): Promise<void> {
+  const args: ExampleArgs = { x: 99 };
+  const reply = await call<ExampleReply>('Example', args);
+  if (reply) {
+    console.log(`reply.y ${reply.y}`); // reply.y should be 100
+  } else {
+    console.log('call failed!');
+  }
+}
+
+/**
+ * Sends an RPC to the coordinator and waits for the reply. Returns
+ * undefined if the coordinator did not answer: it has probably exited.
+ */
+export async function call<Reply>(method: string, args: object): Promise<Reply | undefined> {
+  if (!coordinator) throw new Error('call() before worker() connected to the coordinator');
+  const result = await coordinator.call<Reply>(method, args);
+  if (!result.ok) {
+    console.error(`${process.pid}: call ${method} failed: ${result.error}`);
+    return undefined;
+  }
+  return result.reply;
+}
