@@ -5,9 +5,10 @@
 //
 // The endpoint is --endpoint, else $MR_ENDPOINT, else a private unix socket.
 
+import { randomBytes } from 'crypto';
 import * as os from 'os';
 import { makeCoordinator } from '../mr/coordinator';
-import { resolveEndpoint } from '../mr/transport';
+import { isUnixSocket, resolveEndpoint } from '../mr/transport';
 import { checkInputFiles, runMain, takeEndpoint, UsageError } from './cli';
 
 const USAGE = 'usage: mrcoordinator [--endpoint E] inputfiles...';
@@ -20,7 +21,13 @@ runMain('mrcoordinator', async () => {
   if (files.length === 0 || files.some((f) => f.startsWith('--'))) throw new UsageError(USAGE);
   checkInputFiles(files);
 
-  const coordinator = await makeCoordinator(resolveEndpoint(endpoint), files, N_REDUCE);
+  const where = resolveEndpoint(endpoint);
+  if (!isUnixSocket(where) && !process.env.MR_TOKEN) {
+    // Over TCP anyone on the network could ask for tasks: demand a secret.
+    process.env.MR_TOKEN = randomBytes(16).toString('hex');
+    console.error(`mrcoordinator: serving ${where}; start workers with MR_TOKEN=${process.env.MR_TOKEN}`);
+  }
+  const coordinator = await makeCoordinator(where, files, N_REDUCE);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
       coordinator.stop(); // leave no socket file behind

@@ -9,7 +9,7 @@
 import * as fs from 'fs';
 import { checkInputFiles, runMain, UsageError } from './cli';
 import { loadApp } from './load-app';
-import { compareCodePoints } from './order';
+import { compareCodePoints } from '../mrapps/lib/order';
 
 const USAGE = 'usage: mrsequential APP inputfiles...';
 

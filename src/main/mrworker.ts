@@ -3,18 +3,20 @@
 //   npx ts-node src/main/mrworker.ts [--endpoint E] src/mrapps/wc.ts
 //
 // The app is a module path or the bare name of one of the kit's apps (wc).
+// With $MR_TRACE set to a file, each map and reduce call is recorded there.
 
 import { worker } from '../mr/worker';
 import { resolveEndpoint } from '../mr/transport';
 import { runMain, takeEndpoint, UsageError } from './cli';
 import { loadApp } from './load-app';
+import { traced } from './trace';
 
 const USAGE = 'usage: mrworker [--endpoint E] APP';
 
 runMain('mrworker', async () => {
   const { endpoint, rest } = takeEndpoint(process.argv.slice(2));
   if (rest.length !== 1 || rest[0].startsWith('--')) throw new UsageError(USAGE);
-  const app = loadApp(rest[0]);
+  const app = traced(loadApp(rest[0])); // records each call when $MR_TRACE is set
   await worker(resolveEndpoint(endpoint), app.map, app.reduce);
   process.exit(0); // as Go's main returning: whatever is still pending ends here
 });

@@ -1,6 +1,7 @@
 // Crash probe: every map and reduce call may kill its worker process (33%)
 // or stall it for up to 10 s (33%). Set MR_CRASH_SEED to replay the draws.
 
+import { compareCodePoints } from './lib/order';
 import type { KeyValue } from '../mr/worker';
 import { crashOutput } from './lib/crash-output';
 import { sleepSync } from './lib/probe';
@@ -24,6 +25,6 @@ export function map(filename: string, contents: string): KeyValue[] {
 
 export function reduce(key: string, values: string[]): string {
   maybeCrash();
-  return [...values].sort().join(' ');
+  return [...values].sort(compareCodePoints).join(' ');
 }
 

@@ -1,5 +1,6 @@
 // An inverted index: for each word, how many documents hold it, and which.
 
+import { compareCodePoints } from './lib/order';
 import type { KeyValue } from '../mr/worker';
 import { words } from './lib/text';
 
@@ -10,6 +11,6 @@ export function map(document: string, contents: string): KeyValue[] {
 
 /** "<count> <doc1>,<doc2>,...", the documents sorted. */
 export function reduce(key: string, values: string[]): string {
-  const documents = [...values].sort();
+  const documents = [...values].sort(compareCodePoints);
   return `${documents.length} ${documents.join(',')}`;
 }

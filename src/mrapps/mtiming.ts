@@ -1,6 +1,7 @@
 // Map-parallelism probe: each map records when it ran and how many map
 // workers were running at the same moment (see nparallel).
 
+import { compareCodePoints } from './lib/order';
 import type { KeyValue } from '../mr/worker';
 import { nparallel } from './lib/probe';
 
@@ -14,5 +15,5 @@ export function map(filename: string, contents: string): KeyValue[] {
 }
 
 export function reduce(key: string, values: string[]): string {
-  return [...values].sort().join(' ');
+  return [...values].sort(compareCodePoints).join(' ');
 }

@@ -1,6 +1,7 @@
 // The crash app without its crashes and delays: the grader's source of the
 // crash test's expected output.
 
+import { compareCodePoints } from './lib/order';
 import type { KeyValue } from '../mr/worker';
 import { crashOutput } from './lib/crash-output';
 
@@ -9,5 +10,5 @@ export function map(filename: string, contents: string): KeyValue[] {
 }
 
 export function reduce(key: string, values: string[]): string {
-  return [...values].sort().join(' ');
+  return [...values].sort(compareCodePoints).join(' ');
 }

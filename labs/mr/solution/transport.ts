@@ -76,7 +76,8 @@ function privateDir(dir: string): string {
   return dir;
 }
 
-function isUnixSocket(endpoint: string): boolean {
+/** True for a unix socket endpoint, false for TCP host:port. */
+export function isUnixSocket(endpoint: string): boolean {
   return endpoint.includes('/') || endpoint.startsWith('unix:');
 }
 

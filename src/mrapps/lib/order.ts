@@ -1,4 +1,4 @@
-// Key order. JavaScript's < compares UTF-16 code units, which puts letters
+// Key order, as Go sorts strings. JavaScript's < compares UTF-16 code units, which puts letters
 // outside the BMP (stored as surrogates, 0xD800-0xDFFF) before U+E000-U+FFFF.
 // Comparing by code point instead gives the byte order of UTF-8, as Go does.
 

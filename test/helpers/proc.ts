@@ -1,0 +1,130 @@
+// Running the kit's compiled scripts (dist/) as processes. Every process a
+// test starts in the background is tracked, and killAll() ends them by pid.
+
+import * as fs from 'fs';
+import * as net from 'net';
+import * as path from 'path';
+import execa = require('execa');
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+
+/** The compiled file for a path in the repository, e.g. dist('src/main/mrworker.js'). */
+export function dist(relative: string): string {
+  const file = path.join(ROOT, 'dist', relative);
+  if (!fs.existsSync(file)) throw new Error(`${file} is missing: run npm run build first`);
+  return file;
+}
+
+export interface RunResult {
+  exitCode: number;
+  signal?: string;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+}
+
+export interface RunOptions {
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+  timeoutMs?: number;
+  input?: string;
+  /** Run as this user and group (only root may). */
+  uid?: number;
+  gid?: number;
+}
+
+/** Runs `node script args...` to the end (killed with SIGKILL after timeoutMs). */
+export async function runNode(script: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
+  const result = await execa(process.execPath, [script, ...args], {
+    cwd: options.cwd,
+    env: options.env,
+    input: options.input,
+    uid: options.uid,
+    gid: options.gid,
+    reject: false,
+    timeout: options.timeoutMs ?? 30_000,
+    killSignal: 'SIGKILL',
+    stripFinalNewline: false,
+  });
+  return {
+    exitCode: result.exitCode,
+    signal: result.signal,
+    stdout: result.stdout,
+    stderr: result.stderr,
+    timedOut: result.timedOut,
+  };
+}
+
+/** The processes a test started in the background; killAll() in afterEach. */
+export class Processes {
+  private readonly children: execa.ExecaChildProcess[] = [];
+
+  /** Starts `node script args...` in the background. */
+  startNode(script: string, args: string[], options: RunOptions = {}): execa.ExecaChildProcess {
+    const child = execa(process.execPath, [script, ...args], {
+      cwd: options.cwd,
+      env: options.env,
+      reject: false,
+      stripFinalNewline: false,
+    });
+    this.children.push(child);
+    return child;
+  }
+
+  /** Sends SIGKILL to every started process still running, and waits for each to end. */
+  async killAll(): Promise<void> {
+    const children = this.children.splice(0);
+    for (const child of children) {
+      if (child.exitCode === null && child.signalCode === null && child.pid) {
+        try {
+          process.kill(child.pid, 'SIGKILL');
+        } catch {
+          // it has just exited
+        }
+      }
+    }
+    await Promise.all(children.map((child) => child.catch(() => undefined)));
+  }
+}
+
+/** The one line a driver prints for bad input, or a failure listing every line. */
+export function oneLine(stderr: string): string {
+  const lines = stderr.split('\n').filter((line) => line.trim() !== '');
+  if (lines.length !== 1) throw new Error(`expected one line on stderr, got ${lines.length}:\n${stderr}`);
+  return lines[0];
+}
+
+/** Resolves once something accepts connections on the endpoint (a socket path or host:port). */
+export async function waitForEndpoint(endpoint: string, timeoutMs = 20_000, alive?: () => boolean): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await canConnect(endpoint)) return;
+    if (alive && !alive()) throw new Error(`the server for ${endpoint} exited before it accepted connections`);
+    if (Date.now() > deadline) throw new Error(`nothing accepted connections on ${endpoint} within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function canConnect(endpoint: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const tcp = /^(.*):(\d+)$/.exec(endpoint);
+    const socket = endpoint.includes('/') || !tcp ? net.connect(endpoint) : net.connect(Number(tcp[2]), tcp[1]);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** A TCP port nothing listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as net.AddressInfo).port;
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -1,0 +1,32 @@
+// Temporary directories for tests: each test works in its own, removed afterwards.
+
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+/** Makes a fresh empty directory under the system's temp dir. */
+export function makeTempDir(prefix = 'mr-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** Removes a directory made by makeTempDir (restoring permissions a test may have taken away). */
+export function removeTempDir(dir: string): void {
+  try {
+    for (const name of fs.readdirSync(dir)) fs.chmodSync(path.join(dir, name), 0o700);
+  } catch {
+    // already gone, or nothing to restore
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/** In a describe(): a new temp dir for every test, as `dir.path`, removed after it. */
+export function useTempDir(prefix?: string): { path: string } {
+  const dir = { path: '' };
+  beforeEach(() => {
+    dir.path = makeTempDir(prefix);
+  });
+  afterEach(() => {
+    if (dir.path) removeTempDir(dir.path);
+  });
+  return dir;
+}

@@ -1,0 +1,214 @@
+// The zoo: students' real mistakes, each made as one small edit of the
+// reference solution, and the grader tests that must catch it.
+//
+// A defect is a list of exact text replacements in labs/mr/solution. Each
+// `find` must occur exactly once, so when the solution changes under a
+// defect, its test fails loudly instead of grading the solution itself.
+
+export interface Edit {
+  file: 'coordinator.ts' | 'worker.ts';
+  find: string;
+  replace: string;
+}
+
+export interface Defect {
+  name: string;
+  /** What the student got wrong, for the instructors' table. */
+  description: string;
+  edits: Edit[];
+  /** Grader test ids run on this defect (--only). */
+  run: string[];
+  /** Every one of these tests must fail... */
+  mustFail: string[];
+  /** ...or, when the outcome of a single test depends on timing, at least one of these. */
+  someOf?: string[];
+  /** Tests that must pass all the same: the course's tests cannot see this defect. */
+  mustPass?: string[];
+  /** Extra grader options, e.g. a shorter time limit where the defect hangs. */
+  options?: string[];
+}
+
+export const DEFECTS: Defect[] = [
+  {
+    name: 'reduce-output-in-place',
+    description:
+      'Writes mr-out-Y in place, a line at a time as keys are reduced, instead of to a temporary file renamed into place: a partial output file is visible while the reduce runs.',
+    edits: [
+      {
+        file: 'worker.ts',
+        find: `  const lines: string[] = [];
+  for (const key of [...groups.keys()].sort(compareCodePoints)) {
+    lines.push(\`\${key} \${reducef(key, groups.get(key)!)}\\n\`);
+  }
+  writeAtomically(\`mr-out-\${task.task}\`, lines.join(''));`,
+        replace: `  const out = fs.openSync(\`mr-out-\${task.task}\`, 'w');
+  for (const key of [...groups.keys()].sort(compareCodePoints)) {
+    fs.writeSync(out, \`\${key} \${reducef(key, groups.get(key)!)}\\n\`);
+  }
+  fs.closeSync(out);`,
+      },
+    ],
+    run: ['atomic-output'],
+    mustFail: ['atomic-output'],
+  },
+  {
+    name: 'no-reassignment',
+    description: 'Never hands a running task to another worker: a crashed worker\'s task is never finished.',
+    edits: [{ file: 'coordinator.ts', find: 'task.state = \'idle\'; // presumed dead', replace: '// presumed dead' }],
+    run: ['crash'],
+    mustFail: ['crash'],
+    options: ['--timeout-scale', '0.35'],
+  },
+  {
+    name: 'early-reassignment',
+    description: 'Hands a task to another worker after 1 s instead of 10 s, so slow map tasks run twice.',
+    edits: [{ file: 'coordinator.ts', find: 'const TASK_TIMEOUT_MS = 10_000;', replace: 'const TASK_TIMEOUT_MS = 1_000;' }],
+    run: ['job-count'],
+    mustFail: ['job-count'],
+  },
+  {
+    name: 'reduce-before-maps-finish',
+    description:
+      'Hands out reduce tasks as soon as no map task is idle, while maps are still running; reducers skip the intermediate files that are not there yet.',
+    edits: [
+      {
+        file: 'coordinator.ts',
+        find: "const mapsDone = this.mapTasks.every((t) => t.state === 'done');",
+        replace: "const mapsDone = this.mapTasks.every((t) => t.state !== 'idle');",
+      },
+      {
+        file: 'worker.ts',
+        find: '  for (let m = 0; m < task.n_map; m++) {\n',
+        replace: '  for (let m = 0; m < task.n_map; m++) {\n    if (!fs.existsSync(intermediateFile(m, task.task))) continue;\n',
+      },
+    ],
+    run: ['wc', 'indexer', 'map-parallelism'],
+    mustFail: [],
+    someOf: ['wc', 'indexer', 'map-parallelism'],
+  },
+  {
+    name: 'exit-when-no-task-now',
+    description: 'The worker exits when the coordinator has no task for it right now, though the job is not over.',
+    edits: [
+      {
+        file: 'worker.ts',
+        find: "if (task.kind === 'wait') continue;",
+        replace: "if (task.kind === 'wait') return;",
+      },
+    ],
+    run: ['early-exit'],
+    mustFail: ['early-exit'],
+  },
+  {
+    name: 'done-before-output',
+    description: 'done() turns true once every reduce task has been handed out, before their output is renamed into place.',
+    edits: [
+      {
+        file: 'coordinator.ts',
+        find: "return this.reduceTasks.every((t) => t.state === 'done');",
+        replace: "return this.reduceTasks.every((t) => t.state !== 'idle');",
+      },
+    ],
+    run: ['early-exit'],
+    mustFail: ['early-exit'],
+  },
+  {
+    name: 'partition-not-by-key',
+    description:
+      'Chooses the reduce task from the key and the input file name, so one key lands in several mr-out files.',
+    edits: [
+      {
+        file: 'worker.ts',
+        find: 'buckets[ihash(key) % task.n_reduce]',
+        replace: 'buckets[ihash(key + task.file) % task.n_reduce]',
+      },
+    ],
+    run: ['wc'],
+    mustFail: ['wc'],
+  },
+  {
+    name: 'maps-one-at-a-time',
+    description: 'Hands out a map task only when no other map task is running.',
+    edits: [
+      {
+        file: 'coordinator.ts',
+        find: "    const tasks = mapsDone ? this.reduceTasks : this.mapTasks;\n",
+        replace:
+          "    const tasks = mapsDone ? this.reduceTasks : this.mapTasks;\n    if (!mapsDone && this.mapTasks.some((t) => t.state === 'running')) return undefined;\n",
+      },
+    ],
+    run: ['map-parallelism'],
+    mustFail: ['map-parallelism'],
+  },
+  {
+    name: 'reduces-one-at-a-time',
+    description: 'Hands out a reduce task only when no other reduce task is running.',
+    edits: [
+      {
+        file: 'coordinator.ts',
+        find: "    const tasks = mapsDone ? this.reduceTasks : this.mapTasks;\n",
+        replace:
+          "    const tasks = mapsDone ? this.reduceTasks : this.mapTasks;\n    if (mapsDone && this.reduceTasks.some((t) => t.state === 'running')) return undefined;\n",
+      },
+    ],
+    run: ['reduce-parallelism'],
+    mustFail: ['reduce-parallelism'],
+  },
+  {
+    name: 'worker-never-exits',
+    description: 'The worker ignores "exit" and keeps asking for work, and keeps retrying when the coordinator is gone.',
+    edits: [
+      {
+        file: 'worker.ts',
+        find: "      if (!task || task.kind === 'exit') return; // job done, or coordinator gone: either way, stop\n",
+        replace:
+          "      if (!task || task.kind === 'exit') {\n        await new Promise((resolve) => setTimeout(resolve, 500));\n        continue;\n      }\n",
+      },
+    ],
+    run: ['worker-exit'],
+    mustFail: ['worker-exit'],
+  },
+  {
+    name: 'forgets-crashed-task',
+    description:
+      'When a task times out, the coordinator drops it instead of handing it out again: the job never finishes after a crash.',
+    edits: [
+      {
+        file: 'coordinator.ts',
+        find: "task.state = 'idle'; // presumed dead",
+        replace: "(task as { state: string }).state = 'lost'; // presumed dead",
+      },
+    ],
+    run: ['crash'],
+    mustFail: ['crash'],
+    options: ['--timeout-scale', '0.35'],
+  },
+  {
+    name: 'reads-some-map-outputs',
+    description: 'A reduce task reads the intermediate files of all map tasks but the last (an off-by-one).',
+    edits: [
+      {
+        file: 'worker.ts',
+        find: '  for (let m = 0; m < task.n_map; m++) {\n',
+        replace: '  for (let m = 0; m < task.n_map - 1; m++) {\n',
+      },
+    ],
+    run: ['wc'],
+    mustFail: ['wc'],
+  },
+  {
+    name: 'partition-by-length',
+    description:
+      'Partitions keys by their length instead of ihash: the output is right, but each key is in the wrong mr-out file, which only the layout test sees.',
+    edits: [
+      {
+        file: 'worker.ts',
+        find: 'buckets[ihash(key) % task.n_reduce]',
+        replace: 'buckets[key.length % task.n_reduce]',
+      },
+    ],
+    run: ['wc', 'layout'],
+    mustFail: ['layout'],
+    mustPass: ['wc'],
+  },
+];
