@@ -67,6 +67,9 @@ export class Processes {
       reject: false,
       stripFinalNewline: false,
     });
+    // execa 5 reads a child's output only once its promise is used: use it
+    // now, or output of a child that exits early can be lost.
+    child.catch(() => undefined);
     this.children.push(child);
     return child;
   }

@@ -1,0 +1,179 @@
+// Writes the student release of the kit into an empty directory:
+//
+//   npm run handout -- OUTDIR          (or: node dist/scripts/handout.js OUTDIR)
+//
+// The release holds what a student needs (the skeleton, the apps and
+// drivers, the inputs, the grader, the handout) and nothing that is the
+// instructor's: no reference solution, no kit tests, no CI, no notes. In a
+// git checkout only tracked files are taken, so stray local files never leak.
+
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+
+/** What goes into the release: whole folders (with a trailing /) and single files. */
+const INCLUDE = [
+  'src/',
+  'inputs/',
+  'grader/',
+  'labs/mr/README.md',
+  'test-mr.sh',
+  'scripts/copy-assets.js',
+  'scripts/gen-inputs.ts',
+  'package-lock.json',
+  'tsconfig.base.json',
+  'tsconfig.build.json',
+  'tsconfig.json',
+  '.gitignore',
+];
+
+/** Files written from a different place in the kit: release path -> kit path. */
+const RENAMED: Record<string, string> = {
+  'README.md': 'labs/mr/STUDENT-README.md',
+};
+
+/** Never in a release, whatever INCLUDE says (build output, local runs, the solution). */
+const EXCLUDE = [/(^|\/)node_modules\//, /(^|\/)dist(-grader)?\//, /(^|\/)mr-tmp\//, /(^|\/)mr-out-/, /\.tsbuildinfo$/, /solution/i];
+
+/** package.json scripts that are the instructor's only, by name or by what they run. */
+const INSTRUCTOR_SCRIPTS = new Set(['handout']);
+const INSTRUCTOR_COMMAND = /\bjest\b|labs\/mr\/solution|scripts\/handout|(^|\s)test\//;
+/** The release's `npm test`: type-check the student's code, then grade it. */
+const STUDENT_TEST = 'npm run typecheck && npm run test-mr';
+
+/** A problem with the command line or the output directory: one line, exit 2. */
+class UsageError extends Error {}
+
+function main(argv: string[]): void {
+  if (argv.length !== 1 || argv[0].startsWith('-')) {
+    throw new UsageError('usage: handout OUTDIR   (writes the student release into OUTDIR, which must be empty)');
+  }
+  const kit = findKitRoot(__dirname);
+  const out = path.resolve(argv[0]);
+  checkOutDir(out, kit);
+
+  const { files, untracked } = releaseFiles(kit);
+  for (const from of Object.values(RENAMED)) {
+    if (!fs.existsSync(path.join(kit, from))) throw new UsageError(`${from} is missing from the kit`);
+  }
+  if (untracked.length > 0) {
+    const names = untracked.slice(0, 5).join(', ') + (untracked.length > 5 ? `, ... (${untracked.length} in all)` : '');
+    console.error(`handout: warning: left out files git does not track (git add them if they belong): ${names}`);
+  }
+  for (const file of files) copyFile(path.join(kit, file), path.join(out, file));
+  for (const [to, from] of Object.entries(RENAMED)) copyFile(path.join(kit, from), path.join(out, to));
+  writePackageJson(kit, out);
+
+  const count = files.length + Object.keys(RENAMED).length + 1;
+  console.log(`handout: wrote ${count} files to ${out}`);
+}
+
+/** The kit's root: the nearest folder above this script with the kit's package.json. */
+function findKitRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    const pkg = path.join(dir, 'package.json');
+    if (fs.existsSync(pkg) && fs.existsSync(path.join(dir, 'labs', 'mr'))) return dir;
+    if (path.dirname(dir) === dir) throw new UsageError(`cannot find the kit's root above ${from}`);
+  }
+}
+
+/** Refuses an OUTDIR that is not empty, is not a folder, or lies inside the kit. */
+function checkOutDir(out: string, kit: string): void {
+  const realKit = fs.realpathSync(kit);
+  const realOut = realPathOfNearest(out);
+  if (realOut === realKit || realOut.startsWith(realKit + path.sep)) {
+    throw new UsageError(`${out} is inside the kit (${kit}); choose a directory outside it`);
+  }
+  if (!fs.existsSync(out)) return;
+  if (!fs.statSync(out).isDirectory()) throw new UsageError(`${out} exists and is not a directory`);
+  if (fs.readdirSync(out).length > 0) throw new UsageError(`${out} is not empty`);
+}
+
+/** The real path of `p`, resolving the nearest existing ancestor when `p` does not exist yet. */
+function realPathOfNearest(p: string): string {
+  const rest: string[] = [];
+  let dir = p;
+  while (!fs.existsSync(dir)) {
+    rest.unshift(path.basename(dir));
+    dir = path.dirname(dir);
+  }
+  return path.join(fs.realpathSync(dir), ...rest);
+}
+
+/**
+ * The kit's files that belong in the release, as sorted paths relative to
+ * the kit ('/'-separated); and those on disk that were left out because git
+ * does not track them.
+ */
+function releaseFiles(kit: string): { files: string[]; untracked: string[] } {
+  const onDisk = selectFiles(kit, walkedFiles(kit));
+  const tracked = trackedFiles(kit);
+  if (!tracked) return { files: onDisk, untracked: [] };
+  const files = selectFiles(kit, tracked);
+  return { files, untracked: onDisk.filter((f) => !files.includes(f)) };
+}
+
+function selectFiles(kit: string, candidates: string[]): string[] {
+  return candidates
+    .filter((f) => INCLUDE.some((inc) => (inc.endsWith('/') ? f.startsWith(inc) : f === inc)))
+    .filter((f) => !EXCLUDE.some((re) => re.test(f)))
+    .filter((f) => fs.statSync(path.join(kit, f), { throwIfNoEntry: false })?.isFile())
+    .sort();
+}
+
+/** git ls-files, when the kit is a git checkout whose package.json is tracked; else undefined. */
+function trackedFiles(kit: string): string[] | undefined {
+  let listing: string;
+  try {
+    listing = execFileSync('git', ['ls-files', '-z'], { cwd: kit, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  } catch {
+    return undefined; // no git, or not a checkout
+  }
+  const files = listing.split('\0').filter(Boolean);
+  return files.includes('package.json') ? files : undefined;
+}
+
+/** Every file under the included folders, for a kit that is not a git checkout. */
+function walkedFiles(kit: string): string[] {
+  const found: string[] = [];
+  const walk = (rel: string): void => {
+    const abs = path.join(kit, rel);
+    const st = fs.lstatSync(abs, { throwIfNoEntry: false });
+    if (!st) return;
+    if (st.isFile()) found.push(rel);
+    else if (st.isDirectory()) for (const name of fs.readdirSync(abs)) walk(`${rel}/${name}`);
+  };
+  for (const inc of INCLUDE) walk(inc.replace(/\/$/, ''));
+  return found;
+}
+
+function copyFile(from: string, to: string): void {
+  fs.mkdirSync(path.dirname(to), { recursive: true });
+  fs.copyFileSync(from, to);
+}
+
+/**
+ * The kit's package.json with the student's scripts: instructor-only ones
+ * dropped, and `test` meaning "type-check, then grade". Dependencies stay as
+ * they are, so package-lock.json still matches and `npm ci` works.
+ */
+function writePackageJson(kit: string, out: string): void {
+  const pkg = JSON.parse(fs.readFileSync(path.join(kit, 'package.json'), 'utf8'));
+  const scripts: Record<string, string> = {};
+  for (const [name, command] of Object.entries<string>(pkg.scripts ?? {})) {
+    if (name === 'test') scripts.test = STUDENT_TEST;
+    else if (!INSTRUCTOR_SCRIPTS.has(name) && !INSTRUCTOR_COMMAND.test(command)) scripts[name] = command;
+  }
+  scripts.test = STUDENT_TEST;
+  pkg.scripts = scripts;
+  pkg.description = 'MapReduce lab (TypeScript): implement src/mr, then run npm run test-mr. See labs/mr/README.md.';
+  fs.writeFileSync(path.join(out, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
+}
+
+try {
+  main(process.argv.slice(2));
+} catch (err) {
+  const isExpected = err instanceof UsageError || (err instanceof Error && 'code' in err);
+  console.error(`handout: ${err instanceof Error ? (isExpected ? err.message : err.stack) : String(err)}`);
+  process.exit(isExpected ? 2 : 1);
+}
