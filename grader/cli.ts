@@ -1,0 +1,68 @@
+// The grader's entry point: `npm run test-mr -- [options]` or
+// `bash test-mr.sh [quiet] [options]`. Exit status: 0 all tests passed,
+// 1 some failed (or the implementation did not compile), 2 bad options,
+// 130/143 interrupted by SIGINT/SIGTERM.
+
+import * as path from 'path';
+import { Grader } from './grader';
+import { Options, parseOptions, USAGE, UsageError } from './options';
+import { Points, readPoints, writeGradescope, writeJson, writeJunit } from './report';
+
+const KIT = path.resolve(__dirname, '..', '..'); // dist-grader/grader -> the kit
+
+async function main(): Promise<number> {
+  let opts: Options;
+  let points: Points | undefined;
+  try {
+    opts = parseOptions(process.argv.slice(2), KIT);
+    if (opts.gradescope) points = readPoints(KIT);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`test-mr: ${err.message}`);
+      return 2;
+    }
+    throw err;
+  }
+  if (opts.help) {
+    console.log(USAGE);
+    return 0;
+  }
+
+  const grader = new Grader(KIT, opts);
+  const stop = (signal: NodeJS.Signals, status: number) => () => {
+    grader.stopping = true;
+    grader.cleanup(); // kills every process group at once
+    console.error(`\ntest-mr: interrupted by ${signal}; every process the grader started has been killed`);
+    void grader.registry.settle(2000).then(() => process.exit(status)); // reap them before leaving
+  };
+  process.once('SIGINT', stop('SIGINT', 130));
+  process.once('SIGTERM', stop('SIGTERM', 143));
+  process.once('SIGHUP', stop('SIGHUP', 129));
+  process.once('exit', () => grader.cleanup());
+  const crash = (err: unknown): void => {
+    if (grader.stopping) return; // code still in flight after an interrupt
+    console.error(`test-mr: internal error: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    grader.cleanup();
+    process.exit(1);
+  };
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
+
+  try {
+    const summary = await grader.run();
+    if (opts.json) writeJson(opts.json, summary);
+    if (opts.gradescope) writeGradescope(opts.gradescope, summary, points!);
+    if (opts.junit) writeJunit(opts.junit, summary);
+    return summary.passed ? 0 : 1;
+  } finally {
+    grader.cleanup();
+  }
+}
+
+main().then(
+  (status) => process.exit(status),
+  (err: unknown) => {
+    console.error(`test-mr: internal error: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,253 @@
+// One grader invocation: build, inputs, expected outputs, the runs of the
+// suite (one, or --many N of them, --parallel P at a time), the console
+// lines, and the cleanup that must happen whatever ends it.
+
+import chalk from 'chalk';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Build, buildImpl, driver, makeBuildDir } from './build';
+import { DISPLAY_NAMES, EXPECTED_APP, TestId } from './catalog';
+import { Job, RunContext, TestFailure } from './job';
+import { Options } from './options';
+import { readOutput, sortedLines } from './output';
+import { Registry } from './processes';
+import { manyTable, RunResult, Summary, TestResult } from './report';
+import { LIMIT_MS, TESTS, writeArtifacts } from './tests';
+
+const BUILD_LIMIT_MS = 180_000;
+const SEQUENTIAL_LIMIT_MS = 180_000;
+
+export class Grader {
+  readonly registry = new Registry();
+  private base?: string; // <tmp>/mr-grade-XXXX: inputs/, and one folder per test
+  private build?: Build;
+  private buildDir?: string;
+  private readonly tempDirs = new Set<string>();
+  private readonly kept = new Set<string>();
+  private readonly startedAt = new Date();
+  private cleaned = false;
+  /** Set when a signal ends the grader: errors of code still running then are expected. */
+  stopping = false;
+
+  constructor(
+    readonly kit: string,
+    readonly opts: Options,
+  ) {}
+
+  private get many(): boolean {
+    return this.opts.many > 1;
+  }
+
+  /** Runs everything; returns the summary (the caller writes reports and exits). */
+  async run(): Promise<Summary> {
+    const t0 = Date.now();
+    const summary: Summary = {
+      kit: this.kit,
+      impl: this.opts.impl,
+      inputs: this.opts.inputs,
+      seed: this.opts.seed,
+      startedAt: this.startedAt.toISOString(),
+      durationMs: 0,
+      build: { ok: false, message: '' },
+      runs: [],
+      pids: this.registry.pids,
+      passed: false,
+    };
+
+    this.base = fs.mkdtempSync(path.join(os.tmpdir(), 'mr-grade-'));
+    this.buildDir = makeBuildDir(this.kit);
+    this.build = await buildImpl(
+      this.kit,
+      this.opts.impl,
+      this.buildDir,
+      this.registry,
+      BUILD_LIMIT_MS * this.opts.timeoutScale,
+    );
+    summary.build = { ok: this.build.ok, message: this.build.message };
+
+    if (!this.build.ok) {
+      console.log(chalk.red.bold(`*** Cannot build ${this.opts.impl}:`));
+      console.log(this.build.message);
+      const tests = this.opts.tests.map((id) => {
+        const result: TestResult = {
+          id,
+          name: DISPLAY_NAMES[id],
+          run: 1,
+          passed: false,
+          durationMs: 0,
+          notes: ['the implementation did not compile (see the compiler messages)'],
+        };
+        console.log(`--- ${DISPLAY_NAMES[id]} test: ${chalk.red('FAIL')} (did not compile)`);
+        return result;
+      });
+      summary.runs.push({ run: 1, seed: this.opts.seed, durationMs: 0, tests });
+    } else {
+      const ctx = await this.prepare();
+      const runs = await this.runAll(ctx);
+      summary.runs.push(...runs);
+    }
+
+    summary.durationMs = Date.now() - t0;
+    summary.passed = summary.runs.every((r) => r.tests.every((t) => t.passed));
+    if (this.many) {
+      console.log('');
+      for (const line of manyTable(summary)) console.log(line);
+    }
+    console.log(summary.passed ? chalk.green.bold('*** PASSED ALL TESTS') : chalk.red.bold('*** FAILED SOME TESTS'));
+    return summary;
+  }
+
+  /** Copies the inputs into the run folder and computes the expected outputs with mrsequential. */
+  private async prepare(): Promise<Omit<RunContext, 'seed'>> {
+    const base = this.base!;
+    const inputsDir = path.join(base, 'inputs');
+    fs.mkdirSync(inputsDir);
+    const names = this.opts.inputs.map((file) => path.basename(file));
+    if (new Set(names).size !== names.length) throw new Error('two input files have the same name');
+    this.opts.inputs.forEach((file, i) => fs.copyFileSync(file, path.join(inputsDir, names[i])));
+    const inputs = names.map((n) => `../inputs/${n}`);
+
+    const apps = [...new Set(this.opts.tests.map((id) => EXPECTED_APP[id]).filter((a): a is string => !!a))];
+    const expected = new Map<string, string[]>();
+    await Promise.all(
+      apps.map(async (app) => {
+        const dir = path.join(base, `sequential-${app}`);
+        fs.mkdirSync(dir);
+        const proc = this.registry.spawn({
+          role: `mrsequential ${app}`,
+          command: process.execPath,
+          args: [driver(this.build!, 'mrsequential'), app, ...inputs],
+          cwd: dir,
+          limitMs: SEQUENTIAL_LIMIT_MS * this.opts.timeoutScale,
+          echo: false,
+          capture: true,
+        });
+        await proc.exited;
+        if (proc.exit!.code !== 0) {
+          throw new Error(`mrsequential ${app} ${proc.describeExit()}: ${proc.output().trim().split('\n')[0] ?? ''}`);
+        }
+        expected.set(app, sortedLines(fs.readFileSync(path.join(dir, 'mr-out-0'), 'utf8')));
+        fs.rmSync(dir, { recursive: true, force: true });
+      }),
+    );
+    return {
+      build: this.build!,
+      registry: this.registry,
+      inputs,
+      expected,
+      quiet: this.opts.quiet || this.opts.parallel > 1,
+      scale: this.opts.timeoutScale,
+      tempDirs: this.tempDirs,
+    };
+  }
+
+  /** Runs the suite once, or --many times with --parallel at once. */
+  private async runAll(shared: Omit<RunContext, 'seed'>): Promise<RunResult[]> {
+    const results: RunResult[] = [];
+    let next = 1;
+    const lane = async (): Promise<void> => {
+      while (next <= this.opts.many) {
+        const run = next++;
+        const seed = this.many ? `${this.opts.seed}.${run}` : this.opts.seed;
+        const result = await this.runSuite({ ...shared, seed }, run);
+        results.push(result);
+        if (this.many) {
+          const ok = result.tests.every((t) => t.passed);
+          const text = `[run ${run}] ${ok ? '*** PASSED ALL TESTS' : '*** FAILED SOME TESTS'} (${(result.durationMs / 1000).toFixed(1)} s)`;
+          console.log(ok ? chalk.green(text) : chalk.red(text));
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: this.opts.parallel }, lane));
+    return results.sort((a, b) => a.run - b.run);
+  }
+
+  private async runSuite(ctx: RunContext, run: number): Promise<RunResult> {
+    const t0 = Date.now();
+    const tests: TestResult[] = [];
+    let n = 0;
+    for (const id of this.opts.tests) {
+      tests.push(await this.runTest(ctx, id, run, ++n));
+    }
+    return { run, seed: ctx.seed, durationMs: Date.now() - t0, tests };
+  }
+
+  private async runTest(ctx: RunContext, id: TestId, run: number, n: number): Promise<TestResult> {
+    const name = DISPLAY_NAMES[id];
+    const prefix = this.many ? `[run ${run}] ` : '';
+    if (this.opts.parallel === 1) console.log(chalk.bold(`${prefix}*** Starting ${name} test.`));
+
+    const dir = path.join(this.base!, `${this.many ? `run${run}-` : ''}${n}-${id}`);
+    fs.mkdirSync(dir);
+    const t0 = Date.now();
+    const job = new Job(ctx, dir, LIMIT_MS[id] * ctx.scale, id === 'crash');
+    const result: TestResult = { id, name, run, passed: false, durationMs: 0, notes: [] };
+    try {
+      await TESTS[id](job);
+      result.passed = true;
+    } catch (err) {
+      result.notes = err instanceof TestFailure ? err.notes : [`grader error: ${(err as Error).stack ?? err}`];
+    } finally {
+      await job.stop();
+    }
+    result.durationMs = Date.now() - t0;
+    if (id === 'crash') result.seed = ctx.seed;
+
+    if (!result.passed || this.opts.keep) {
+      // As the course leaves them in mr-tmp: the expected and the merged actual output.
+      const app = EXPECTED_APP[id];
+      if (app) job.artifact(`mr-correct-${id}.txt`, ctx.expected.get(app) ?? []);
+      job.artifact(`mr-${id}-all`, readOutput(dir).lines);
+      writeArtifacts(dir, job.artifacts);
+      this.kept.add(dir);
+      result.dir = dir;
+    } else {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+
+    const verdict = result.passed ? chalk.green('PASS') : chalk.red('FAIL');
+    console.log(`${prefix}--- ${name} test: ${verdict}`);
+    if (!result.passed) {
+      for (const note of result.notes) console.log(`${prefix}    ${note}`);
+      if (id === 'crash') {
+        const impl = path.relative(process.cwd(), this.opts.impl) || '.';
+        console.log(
+          `${prefix}    crash seed ${ctx.seed}; to replay: npm run test-mr -- --only crash --seed ${ctx.seed}` +
+            (path.resolve(this.opts.impl) === path.join(this.kit, 'src', 'mr') ? '' : ` --impl ${impl}`),
+        );
+      }
+      console.log(`${prefix}    artifacts: ${dir}`);
+    }
+    return result;
+  }
+
+  /**
+   * Kills every process group still running and removes what the grader
+   * made, except the folders of failed tests (and their inputs). Synchronous,
+   * so that signal and exit handlers can call it.
+   */
+  cleanup(): void {
+    if (this.cleaned) return;
+    this.cleaned = true;
+    this.registry.close();
+    for (const dir of this.tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+    if (this.buildDir) fs.rmSync(this.buildDir, { recursive: true, force: true });
+    const buildRoot = path.join(this.kit, '.mr-build');
+    try {
+      fs.rmdirSync(buildRoot); // only if no other grader is using it
+    } catch {
+      // not empty, or gone
+    }
+    if (this.base) {
+      if (this.kept.size === 0) {
+        fs.rmSync(this.base, { recursive: true, force: true });
+      } else {
+        for (const name of fs.readdirSync(this.base)) {
+          const entry = path.join(this.base, name);
+          if (name !== 'inputs' && !this.kept.has(entry)) fs.rmSync(entry, { recursive: true, force: true });
+        }
+      }
+    }
+  }
+}

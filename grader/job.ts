@@ -1,0 +1,284 @@
+// One test's MapReduce job: its directory (the workers' cwd), its private
+// endpoint, the coordinator and workers it starts, and the ways a test
+// waits for them. Every wait fails fast with a clear message when the job
+// cannot finish any more, instead of sitting out the time limit.
+
+import * as fs from 'fs';
+import * as net from 'net';
+import * as os from 'os';
+import * as path from 'path';
+import { Build, driver } from './build';
+import { fmtSeconds, Proc, Registry, sleep } from './processes';
+
+/** A failed check: what was expected, what was found. */
+export class TestFailure extends Error {
+  constructor(readonly notes: string[]) {
+    super(notes[0] ?? 'failed');
+  }
+}
+
+export function fail(...notes: string[]): never {
+  throw new TestFailure(notes);
+}
+
+/** What every test of one run shares. */
+export interface RunContext {
+  build: Build;
+  registry: Registry;
+  inputs: string[]; // as passed to the apps: ../inputs/<name>, relative to a test dir
+  expected: Map<string, string[]>; // app -> mrsequential's output, sorted
+  quiet: boolean;
+  scale: number;
+  seed: string; // this run's crash seed
+  tempDirs: Set<string>; // removed by the grader whatever happens
+}
+
+const LISTEN_LIMIT_MS = 15_000; // a coordinator must accept connections this soon
+const STALL_GRACE_MS = 5_000; // the job counts as stuck after this long with no way to finish
+
+export class Job {
+  readonly procs: Proc[] = [];
+  readonly workers: Proc[] = [];
+  coordinator?: Proc;
+  readonly endpoint: string;
+  private readonly sockDir: string;
+  private readonly loops: Promise<void>[] = [];
+  private stopped = false;
+  private started = 0;
+  /** Files written into the test's directory when it is kept: name -> lines. */
+  readonly artifacts = new Map<string, string[]>();
+
+  constructor(
+    readonly ctx: RunContext,
+    readonly dir: string,
+    readonly limitMs: number, // per process
+    readonly crashSeeds = false,
+  ) {
+    this.sockDir = privateSocketDir();
+    this.endpoint = path.join(this.sockDir, 'mr.sock');
+    ctx.tempDirs.add(this.sockDir);
+  }
+
+  artifact(name: string, lines: string[]): void {
+    this.artifacts.set(name, lines);
+  }
+
+  /** Waits that are not process limits grow with --timeout-scale but never shrink. */
+  private scaled(ms: number): number {
+    return ms * Math.max(1, this.ctx.scale);
+  }
+
+  expected(app: string): string[] {
+    const lines = this.ctx.expected.get(app);
+    if (!lines) throw new Error(`no expected output for ${app}`);
+    return lines;
+  }
+
+  private start(role: string, logName: string, script: string, args: string[], env: NodeJS.ProcessEnv): Proc {
+    if (this.stopped) throw new Error('job already stopped');
+    const proc = this.ctx.registry.spawn({
+      role,
+      command: process.execPath,
+      args: [script, ...args],
+      cwd: this.dir,
+      env,
+      limitMs: this.limitMs,
+      logDir: this.dir,
+      logName,
+      echo: !this.ctx.quiet,
+    });
+    this.procs.push(proc);
+    return proc;
+  }
+
+  startCoordinator(): Proc {
+    const env = baseEnv();
+    this.coordinator = this.start('coordinator', 'coordinator', driver(this.ctx.build, 'mrcoordinator'), [
+      '--endpoint',
+      this.endpoint,
+      ...this.ctx.inputs,
+    ], env);
+    return this.coordinator;
+  }
+
+  startWorker(app: string): Proc {
+    const n = ++this.started;
+    const env = baseEnv();
+    if (this.crashSeeds) env.MR_CRASH_SEED = `${this.ctx.seed}-${n}`;
+    const proc = this.start(`worker ${n}`, 'worker', driver(this.ctx.build, 'mrworker'), [
+      '--endpoint',
+      this.endpoint,
+      app,
+    ], env);
+    this.workers.push(proc);
+    return proc;
+  }
+
+  /** As the course's crash loops: start a worker again a second after each exit, while the coordinator runs. */
+  restartLoop(app: string): void {
+    this.loops.push(
+      (async () => {
+        while (!this.stopped && this.coordinator?.alive) {
+          const w = this.startWorker(app);
+          await w.exited;
+          await sleep(1000);
+        }
+      })(),
+    );
+  }
+
+  /** Waits until the coordinator accepts connections on its endpoint (instead of the course's sleep 1). */
+  async waitListening(): Promise<void> {
+    const c = this.mustHaveCoordinator();
+    const deadline = Date.now() + this.scaled(LISTEN_LIMIT_MS);
+    for (;;) {
+      if (!c.alive) {
+        fail(`the coordinator (pid ${c.pid}) ${c.describeExit()} before it listened on its endpoint`, ...indent(c.tail()));
+      }
+      if (await canConnect(this.endpoint)) return;
+      if (Date.now() > deadline) {
+        fail(`the coordinator (pid ${c.pid}) did not listen on ${this.endpoint} within ${fmtSeconds(this.scaled(LISTEN_LIMIT_MS))}`);
+      }
+      await sleep(50);
+    }
+  }
+
+  /**
+   * Waits for the coordinator to exit, as the course's `wait $pid`. Fails
+   * when it runs past its limit, exits with an error, or the job is stuck:
+   * every worker has gone (or, in the crash test, the latest workers all
+   * exited normally) and the coordinator is still running a few seconds later.
+   */
+  async waitCoordinator(): Promise<void> {
+    const c = this.mustHaveCoordinator();
+    const grace = this.scaled(STALL_GRACE_MS);
+    for (;;) {
+      if (!c.alive) return this.checkCoordinatorExit();
+      const stuck = this.stuckSince();
+      if (stuck && Date.now() - stuck.since > grace) {
+        const broken = this.workers.find((w) => w.exit && w.exit.code !== 0);
+        fail(
+          `the job did not finish: ${stuck.why}, but the coordinator (pid ${c.pid}) was still running ${fmtSeconds(grace)} later`,
+          ...(broken ? [`${broken.role} (pid ${broken.pid}) ${broken.describeExit()}; its last output:`, ...indent(broken.tail())] : []),
+        );
+      }
+      await Promise.race([c.exited, sleep(200)]);
+    }
+  }
+
+  /** When the job became unable to finish, if it has. */
+  private stuckSince(): { since: number; why: string } | undefined {
+    if (this.workers.length === 0) return undefined;
+    if (this.loops.length === 0) {
+      if (this.workers.some((w) => w.alive)) return undefined;
+      const statuses = this.workers.map((w) => w.exit!.code ?? w.exit!.signal).join(', ');
+      return {
+        since: Math.max(...this.workers.map((w) => w.exit!.at)),
+        why: `all ${this.workers.length} workers exited (statuses ${statuses})`,
+      };
+    }
+    // Crash test: workers are restarted forever. Stuck means the last few
+    // exits were all clean ones (status 0: "the job is done"), yet it isn't.
+    const exits = this.workers.filter((w) => w.exit).sort((a, b) => a.exit!.at - b.exit!.at);
+    const streak: Proc[] = [];
+    for (let i = exits.length - 1; i >= 0 && exits[i].exit!.code === 0; i--) streak.unshift(exits[i]);
+    if (streak.length < 3) return undefined;
+    return {
+      since: streak[0].exit!.at,
+      why: `the last ${streak.length} workers exited with status 0 (${this.workers.length} started in all)`,
+    };
+  }
+
+  private checkCoordinatorExit(): void {
+    const c = this.coordinator!;
+    if (c.timedOut) fail(`the job did not finish: the coordinator (pid ${c.pid}) ${c.describeExit()}`);
+    if (c.exit!.code !== 0) {
+      fail(`the coordinator (pid ${c.pid}) ${c.describeExit()}; its last output:`, ...indent(c.tail()));
+    }
+  }
+
+  /** Waits for a "foreground" worker to exit. */
+  async waitFor(proc: Proc): Promise<void> {
+    await proc.exited;
+    if (proc.timedOut) fail(`${proc.role} (pid ${proc.pid}) ${proc.describeExit()}`);
+  }
+
+  /** Resolves with the first of the job's processes to exit. */
+  async firstExit(): Promise<Proc> {
+    return Promise.race(this.procs.map((p) => p.exited.then(() => p)));
+  }
+
+  /**
+   * After a passing check: every process must end by itself within a bound
+   * (the course never checks that workers exit; we do), and the coordinator
+   * must exit with status 0.
+   */
+  async settle(boundMs = 10_000): Promise<void> {
+    const deadline = Date.now() + this.scaled(boundMs);
+    while (Date.now() < deadline) {
+      const alive = this.procs.filter((p) => p.alive);
+      if (alive.length === 0) break;
+      await Promise.race([Promise.all(alive.map((p) => p.exited)), sleep(Math.max(0, deadline - Date.now()))]);
+      await sleep(10); // let the restart loops notice
+    }
+    const alive = this.procs.filter((p) => p.alive);
+    if (alive.length) {
+      fail(
+        `${alive.map((p) => `${p.role} (pid ${p.pid})`).join(', ')} still running ` +
+          `${fmtSeconds(this.scaled(boundMs))} after the job finished: every process must exit when the job is done`,
+      );
+    }
+    if (this.coordinator) this.checkCoordinatorExit();
+    const late = this.procs.find((p) => p.timedOut);
+    if (late) fail(`${late.role} (pid ${late.pid}) ${late.describeExit()}`);
+  }
+
+  /** Ends everything the job started and waits until it has gone; removes the endpoint's folder. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const p of this.procs) p.kill();
+    await Promise.all(this.procs.map((p) => p.exited));
+    await Promise.all(this.loops);
+    for (const p of this.procs) p.kill(); // a loop may have started one more
+    await Promise.all(this.procs.map((p) => p.exited));
+    fs.rmSync(this.sockDir, { recursive: true, force: true });
+    this.ctx.tempDirs.delete(this.sockDir);
+  }
+
+  private mustHaveCoordinator(): Proc {
+    if (!this.coordinator) throw new Error('no coordinator started');
+    return this.coordinator;
+  }
+}
+
+/** The environment of a job's processes: ours, minus what would steer them elsewhere. */
+function baseEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.MR_ENDPOINT;
+  delete env.MR_CRASH_SEED;
+  delete env.NODE_OPTIONS;
+  return env;
+}
+
+/** A fresh folder (mode 0700) for one endpoint; short enough for a unix socket path (< 100 bytes). */
+function privateSocketDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mrs-'));
+  if (path.join(dir, 'mr.sock').length < 100) return dir;
+  fs.rmSync(dir, { recursive: true, force: true });
+  return fs.mkdtempSync('/tmp/mrs-');
+}
+
+function canConnect(socket: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = net.connect(socket);
+    probe.once('connect', () => {
+      probe.destroy();
+      resolve(true);
+    });
+    probe.once('error', () => resolve(false));
+  });
+}
+
+export function indent(lines: string[]): string[] {
+  return lines.map((l) => `  | ${l}`);
+}

@@ -1,0 +1,240 @@
+// The grader's command line: `test-mr [quiet] [options]`. Bad input is a
+// UsageError, which cli.ts prints as one line before exiting with status 2.
+
+import * as fs from 'fs';
+import * as path from 'path';
+import { TEST_IDS, TestId } from './catalog';
+
+/** A problem with the command line, shown to the user as one line. */
+export class UsageError extends Error {}
+
+export interface Options {
+  impl: string; // absolute path of the folder holding coordinator.ts, worker.ts, ...
+  tests: TestId[]; // the selected tests, in the course's order
+  inputs: string[]; // absolute paths of the input files, sorted
+  quiet: boolean;
+  many: number;
+  parallel: number;
+  seed: string;
+  seedGiven: boolean;
+  json?: string;
+  gradescope?: string;
+  junit?: string;
+  timeoutScale: number;
+  keep: boolean;
+  help: boolean;
+  /** Run the extended tier after the course's tests (the extended tests can also be named in --only). */
+  extended: boolean;
+  /** Write a timeline of every test, not only of failed ones. */
+  trace: boolean;
+  /** Bulk grading: a folder holding one sub-folder per student. */
+  submissions?: string;
+  /** Bulk grading: where grades.csv and grades.json go. */
+  out?: string;
+}
+
+export const USAGE = `usage: test-mr [quiet] [options]
+
+Grades a MapReduce implementation with the course's seven tests.
+
+options:
+  --impl DIR           grade DIR (coordinator.ts, worker.ts, rpc.ts, transport.ts,
+                       mr.proto) instead of src/mr
+  --only NAMES         run only these tests (comma-separated ids)
+  --skip NAMES         run all tests but these
+                       ids: ${TEST_IDS.join(', ')}
+  --inputs GLOB        input files (default: the kit's inputs/gen-*.txt)
+  quiet, --quiet       hide the output of coordinators and workers
+  --many N             run the suite N times ...
+  --parallel P         ... P at a time, then print a table of failures and times
+  --seed S             seed of the crash app (random when not given)
+  --json FILE          write the results as JSON
+  --gradescope FILE    write a Gradescope results.json (points: grader/points.json)
+  --junit FILE         write JUnit XML
+  --timeout-scale X    multiply every time limit by X (default 1)
+  --keep               keep every test's directory, not only failed ones
+  --extended           also run the extended tier (stricter tests beyond the course's)
+  --trace              write a timeline (timeline.html) for every test, not only failed ones
+  --submissions DIR    bulk grading: grade DIR/<student>/**/src/mr for every sub-folder
+  --out DIR            bulk grading: write grades.csv and grades.json into DIR
+  --help               show this help`;
+
+/** Parses argv (without node and the script). `kit` is the kit's root folder. */
+export function parseOptions(argv: string[], kit: string): Options {
+  const opts: Options = {
+    impl: path.join(kit, 'src', 'mr'),
+    tests: [...TEST_IDS],
+    inputs: [],
+    quiet: false,
+    many: 1,
+    parallel: 1,
+    seed: '',
+    seedGiven: false,
+    timeoutScale: 1,
+    keep: false,
+    help: false,
+    extended: false,
+    trace: false,
+  };
+  let only: TestId[] | undefined;
+  let skip: TestId[] = [];
+  let inputsGlob = path.join(kit, 'inputs', 'gen-*.txt');
+  let parallelGiven = false;
+
+  for (let i = 0; i < argv.length; i++) {
+    const raw = argv[i];
+    const eq = raw.startsWith('--') ? raw.indexOf('=') : -1;
+    const name = eq > 0 ? raw.slice(0, eq) : raw;
+    const inline = eq > 0 ? raw.slice(eq + 1) : undefined;
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined || v === '') throw new UsageError(`${name} needs a value`);
+      return v;
+    };
+    const flag = (): void => {
+      if (inline !== undefined) throw new UsageError(`${name} takes no value`);
+    };
+    switch (name) {
+      case 'quiet':
+      case '--quiet':
+        flag();
+        opts.quiet = true;
+        break;
+      case '--help':
+      case '-h':
+        flag();
+        opts.help = true;
+        break;
+      case '--keep':
+        flag();
+        opts.keep = true;
+        break;
+      case '--extended':
+        flag();
+        opts.extended = true;
+        break;
+      case '--trace':
+        flag();
+        opts.trace = true;
+        break;
+      case '--submissions':
+        opts.submissions = path.resolve(value());
+        break;
+      case '--out':
+        opts.out = path.resolve(value());
+        break;
+      case '--impl':
+        opts.impl = path.resolve(value());
+        break;
+      case '--only':
+        only = parseTestList(name, value());
+        break;
+      case '--skip':
+        skip = parseTestList(name, value());
+        break;
+      case '--inputs':
+        inputsGlob = value();
+        break;
+      case '--many':
+        opts.many = parseCount(name, value());
+        break;
+      case '--parallel':
+        opts.parallel = parseCount(name, value());
+        parallelGiven = true;
+        break;
+      case '--seed':
+        opts.seed = value();
+        opts.seedGiven = true;
+        break;
+      case '--json':
+        opts.json = path.resolve(value());
+        break;
+      case '--gradescope':
+        opts.gradescope = path.resolve(value());
+        break;
+      case '--junit':
+        opts.junit = path.resolve(value());
+        break;
+      case '--timeout-scale': {
+        const v = value();
+        const x = Number(v);
+        if (!/^\d*\.?\d+$/.test(v) || !(x > 0) || x > 100) {
+          throw new UsageError(`--timeout-scale expects a number above 0 (at most 100), got "${v}"`);
+        }
+        opts.timeoutScale = x;
+        break;
+      }
+      default:
+        throw new UsageError(`unknown option "${raw}" (see --help)`);
+    }
+  }
+  if (opts.help) return opts;
+
+  if (only && skip.length) throw new UsageError('--only and --skip cannot be used together');
+  opts.tests = TEST_IDS.filter((id) => (only ? only.includes(id) : !skip.includes(id)));
+  if (opts.tests.length === 0) throw new UsageError('no test left to run');
+  if (parallelGiven && opts.many === 1 && opts.parallel > 1) {
+    throw new UsageError('--parallel needs --many N (the number of runs)');
+  }
+  if (opts.parallel > opts.many) opts.parallel = opts.many;
+
+  checkImpl(opts.impl);
+  opts.inputs = expandGlob(inputsGlob);
+  if (!opts.seedGiven) opts.seed = Math.random().toString(36).slice(2, 10);
+  for (const file of [opts.json, opts.gradescope, opts.junit]) {
+    if (file && !fs.existsSync(path.dirname(file))) {
+      throw new UsageError(`cannot write ${file}: no such directory ${path.dirname(file)}`);
+    }
+  }
+  return opts;
+}
+
+function parseTestList(name: string, value: string): TestId[] {
+  const ids = value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (ids.length === 0) throw new UsageError(`${name} needs test ids (${TEST_IDS.join(', ')})`);
+  for (const id of ids) {
+    if (!(TEST_IDS as readonly string[]).includes(id)) {
+      throw new UsageError(`${name}: unknown test "${id}" (tests: ${TEST_IDS.join(', ')})`);
+    }
+  }
+  return ids as TestId[];
+}
+
+function parseCount(name: string, value: string): number {
+  if (!/^[1-9]\d{0,3}$/.test(value)) throw new UsageError(`${name} expects a whole number from 1 to 9999, got "${value}"`);
+  return Number(value);
+}
+
+function checkImpl(dir: string): void {
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+    throw new UsageError(`--impl: ${dir} is not a directory`);
+  }
+  for (const file of ['coordinator.ts', 'worker.ts']) {
+    if (!fs.existsSync(path.join(dir, file))) {
+      throw new UsageError(`${dir} has no ${file}: is it an implementation folder like src/mr?`);
+    }
+  }
+}
+
+/**
+ * Expands a glob whose wildcards (* and ?) are in the file name only, as
+ * '/data/pg-*.txt'. The result is sorted by code point, as the shell does in
+ * the C locale.
+ */
+export function expandGlob(glob: string): string[] {
+  const abs = path.resolve(glob);
+  const dir = path.dirname(abs);
+  const base = path.basename(abs);
+  if (/[*?[\]]/.test(dir)) throw new UsageError(`--inputs: wildcards are allowed only in the file name ("${glob}")`);
+  const pattern = new RegExp(
+    '^' + base.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]') + '$',
+  );
+  let names: string[] = [];
+  try {
+    names = fs.readdirSync(dir).filter((n) => pattern.test(n) && fs.statSync(path.join(dir, n)).isFile());
+  } catch {
+    names = [];
+  }
+  if (names.length === 0) throw new UsageError(`no input files match ${glob}`);
+  return names.sort().map((n) => path.join(dir, n));
+}

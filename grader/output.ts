@@ -1,0 +1,113 @@
+// Job output as the course's `sort mr-out* | grep .` sees it: the lines of
+// every file whose name starts with mr-out-, blank lines dropped, sorted by
+// code point (the C locale's byte order), and a short account of how two
+// such outputs differ.
+
+import * as fs from 'fs';
+import * as path from 'path';
+
+/** Compares by Unicode code point, i.e. the byte order of UTF-8. */
+export function compareCodePoints(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) {
+      const xs = x >= 0xd800 && x <= 0xdfff;
+      const ys = y >= 0xd800 && y <= 0xdfff;
+      return xs === ys ? x - y : xs ? 1 : -1;
+    }
+  }
+  return a.length - b.length;
+}
+
+/** Splits text into its non-blank lines and sorts them. */
+export function sortedLines(text: string): string[] {
+  return text
+    .split('\n')
+    .filter((line) => line !== '')
+    .sort(compareCodePoints);
+}
+
+export interface JobOutput {
+  files: string[]; // the mr-out-* names found
+  lines: string[]; // their non-blank lines, sorted
+}
+
+/** Reads the job's output in a test directory. */
+export function readOutput(dir: string): JobOutput {
+  const files = fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((e) => /^mr-out-/.test(e.name) && e.isFile())
+    .map((e) => e.name)
+    .sort(compareCodePoints);
+  const text = files.map((name) => readOrEmpty(path.join(dir, name))).join('\n');
+  return { files, lines: sortedLines(text) };
+}
+
+function readOrEmpty(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return ''; // renamed away while we listed
+  }
+}
+
+export function sameLines(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((line, i) => line === b[i]);
+}
+
+const SHOW = 5;
+
+/** A few lines saying how `found` differs from `expected` (both sorted). */
+export function describeDifference(expected: string[], found: string[], what = 'expected'): string[] {
+  const notes: string[] = [];
+  notes.push(`${expected.length} line${expected.length === 1 ? '' : 's'} ${what}, ${found.length} found`);
+  if (found.length === 0) return notes;
+
+  const firstDiff = expected.findIndex((line, i) => line !== found[i]);
+  const at = firstDiff === -1 ? expected.length : firstDiff;
+  notes.push(
+    `first difference at sorted line ${at + 1}: ${what} ${quote(expected[at])}, found ${quote(found[at])}`,
+  );
+
+  const count = (lines: string[]): Map<string, number> => {
+    const m = new Map<string, number>();
+    for (const line of lines) m.set(line, (m.get(line) ?? 0) + 1);
+    return m;
+  };
+  const want = count(expected);
+  const have = count(found);
+  const missing = [...want].filter(([l, n]) => (have.get(l) ?? 0) < n).map(([l]) => l);
+  const extra = [...have].filter(([l, n]) => (want.get(l) ?? 0) < n).map(([l]) => l);
+
+  const keyOf = (line: string): string => line.split(' ')[0];
+  const wantKeys = new Set(expected.map(keyOf));
+  const haveKeys = count(found.map(keyOf));
+  const missingKeys = [...wantKeys].filter((k) => !haveKeys.has(k));
+  const extraKeys = [...haveKeys.keys()].filter((k) => !wantKeys.has(k));
+  const repeatedKeys = [...haveKeys].filter(([k, n]) => n > 1 && wantKeys.has(k)).map(([k, n]) => `${k} (${n}x)`);
+
+  if (missingKeys.length) notes.push(`missing keys (${missingKeys.length}): ${sample(missingKeys)}`);
+  if (extraKeys.length) notes.push(`unexpected keys (${extraKeys.length}): ${sample(extraKeys)}`);
+  if (repeatedKeys.length) notes.push(`keys output more than once (${repeatedKeys.length}): ${sample(repeatedKeys)}`);
+  const wrongValue = missing.filter((l) => haveKeys.has(keyOf(l)));
+  if (wrongValue.length) {
+    notes.push(`lines whose key is there with another value (${wrongValue.length}): ${sample(wrongValue.map(quote))}`);
+  }
+  if (!missingKeys.length && !extraKeys.length && !repeatedKeys.length && !wrongValue.length && extra.length) {
+    notes.push(`unexpected lines (${extra.length}): ${sample(extra.map(quote))}`);
+  }
+  return notes;
+}
+
+function sample(items: string[]): string {
+  const shown = items.slice(0, SHOW).join(', ');
+  return items.length > SHOW ? `${shown}, ...` : shown;
+}
+
+export function quote(line: string | undefined): string {
+  if (line === undefined) return '(nothing)';
+  const short = line.length > 80 ? `${line.slice(0, 77)}...` : line;
+  return JSON.stringify(short);
+}

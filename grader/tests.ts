@@ -1,0 +1,160 @@
+// The course's seven tests (test-mr.sh, 2023-2025), in its order, with its
+// worker counts and start patterns. Each check is anchored and exact; where
+// the course is lax (see the notes) this port is stricter.
+
+import * as fs from 'fs';
+import * as path from 'path';
+import { TestId } from './catalog';
+import { fail, Job } from './job';
+import { describeDifference, quote, readOutput, sameLines } from './output';
+
+export type TestBody = (job: Job) => Promise<void>;
+
+/** Per-process limits, as the course's `timeout 45s` and `timeout 120s` (crash). */
+export const LIMIT_MS: Record<TestId, number> = {
+  wc: 45_000,
+  indexer: 45_000,
+  'map-parallelism': 45_000,
+  'reduce-parallelism': 45_000,
+  'job-count': 45_000,
+  'early-exit': 45_000,
+  crash: 120_000,
+};
+
+export const TESTS: Record<TestId, TestBody> = {
+  // 3 workers; the check runs when the coordinator exits.
+  async wc(job) {
+    job.startCoordinator();
+    await job.waitListening();
+    for (let i = 0; i < 3; i++) job.startWorker('wc');
+    await job.waitCoordinator();
+    checkSameAsSequential(job, 'wc');
+    await job.settle();
+  },
+
+  // 2 workers; the check runs when the foreground (second) worker exits.
+  async indexer(job) {
+    job.startCoordinator();
+    await job.waitListening();
+    job.startWorker('indexer');
+    await job.waitFor(job.startWorker('indexer'));
+    checkSameAsSequential(job, 'indexer');
+    await job.settle();
+  },
+
+  // mtiming, 2 workers: both must have run maps (exactly two times- lines),
+  // and some map must have seen exactly 2 map workers at once.
+  async 'map-parallelism'(job) {
+    job.startCoordinator();
+    await job.waitListening();
+    job.startWorker('mtiming');
+    await job.waitFor(job.startWorker('mtiming'));
+    const { lines } = readOutput(job.dir);
+    if (lines.length === 0) fail('saw 0 workers rather than 2: no output (no mr-out-* files, or only blank lines)');
+    const times = lines.filter((l) => /^times-\d+ \d+\.\d( \d+\.\d)*$/.test(l));
+    const parallel = lines.filter((l) => /^parallel-\d+ \d+( \d+)*$/.test(l));
+    const other = lines.filter((l) => !times.includes(l) && !parallel.includes(l));
+    if (other.length) fail(`unexpected output lines (${other.length}): ${other.slice(0, 3).map(quote).join(', ')}`);
+    if (times.length !== 2) {
+      fail(`saw ${times.length} workers rather than 2: expected exactly 2 "times-<pid> ..." lines, one per worker`, ...times.map(quote));
+    }
+    if (!parallel.some((l) => l.split(' ').slice(1).includes('2'))) {
+      fail('map workers did not run in parallel: no map saw 2 map workers at once', ...parallel.map(quote));
+    }
+    await job.settle();
+  },
+
+  // rtiming, 2 workers: at least 2 reduces must have seen 2 reduce workers at once.
+  async 'reduce-parallelism'(job) {
+    job.startCoordinator();
+    await job.waitListening();
+    job.startWorker('rtiming');
+    await job.waitFor(job.startWorker('rtiming'));
+    const { lines } = readOutput(job.dir);
+    const keys = lines.map((l) => /^([a-j]) \d+$/.exec(l)?.[1]);
+    if (keys.join('') !== 'abcdefghij') {
+      fail(
+        'expected one line "<key> <count>" for each key a..j',
+        `found ${lines.length} line${lines.length === 1 ? '' : 's'}: ${lines.slice(0, 12).map(quote).join(', ') || '(none)'}`,
+      );
+    }
+    const twos = lines.filter((l) => /^[a-z] 2$/.test(l)).length;
+    if (twos < 2) fail(`too few parallel reduces: ${twos} of 10 reduces saw 2 reduce workers at once (at least 2 must)`, ...lines.map(quote));
+    await job.settle();
+  },
+
+  // jobcount, 4 workers started background, foreground, background,
+  // foreground: every map must run exactly once, so the output is "a <inputs>".
+  async 'job-count'(job) {
+    job.startCoordinator();
+    await job.waitListening();
+    job.startWorker('jobcount');
+    await job.waitFor(job.startWorker('jobcount'));
+    job.startWorker('jobcount');
+    await job.waitFor(job.startWorker('jobcount'));
+    const { lines } = readOutput(job.dir);
+    const want = `a ${job.ctx.inputs.length}`;
+    if (lines.length !== 1 || lines[0] !== want) {
+      const ran = /^a (\d+)$/.exec(lines[0] ?? '')?.[1];
+      fail(
+        lines.length === 1 && ran
+          ? `map jobs ran incorrect number of times (${ran} != ${job.ctx.inputs.length})`
+          : `expected the single line ${quote(want)}`,
+        `found ${lines.length} line${lines.length === 1 ? '' : 's'}: ${lines.slice(0, 5).map(quote).join(', ') || '(none)'}`,
+      );
+    }
+    await job.settle();
+  },
+
+  // early_exit, 3 workers: the output at the first exit of any process must
+  // already be final, and (unlike the course) it must also be correct.
+  async 'early-exit'(job) {
+    job.startCoordinator();
+    await job.waitListening();
+    for (let i = 0; i < 3; i++) job.startWorker('early_exit');
+    const first = await job.firstExit();
+    const initial = readOutput(job.dir).lines;
+    job.artifact('mr-early-exit-initial', initial);
+    await job.waitCoordinator();
+    await job.settle();
+    const final = readOutput(job.dir).lines;
+    if (!sameLines(initial, final)) {
+      fail(
+        `output changed after the first process exited (${first.role}, pid ${first.pid}, ${first.describeExit()})`,
+        ...describeDifference(final, initial, 'in the final output,').map((n) => `at that exit: ${n}`),
+      );
+    }
+    checkSameAsSequential(job, 'early_exit');
+  },
+
+  // crash, one worker plus three loops restarting workers while the
+  // coordinator runs; the output must equal nocrash's.
+  async crash(job) {
+    job.startCoordinator();
+    await job.waitListening();
+    job.startWorker('crash');
+    for (let i = 0; i < 3; i++) job.restartLoop('crash');
+    await job.waitCoordinator();
+    checkSameAsSequential(job, 'nocrash', 'crash');
+    await job.settle(30_000);
+  },
+};
+
+/** The course's cmp of `sort mr-out* | grep .` with mrsequential's output. */
+function checkSameAsSequential(job: Job, app: string, shown = app): void {
+  const expected = job.expected(app);
+  const { lines, files } = readOutput(job.dir);
+  if (sameLines(expected, lines)) return;
+  fail(
+    `${shown} output is not the same as mrsequential's` +
+      (files.length ? ` (${files.length} mr-out-* file${files.length === 1 ? '' : 's'})` : ': no mr-out-* files'),
+    ...describeDifference(expected, lines),
+  );
+}
+
+/** Writes a test's artifacts into its (kept) directory. */
+export function writeArtifacts(dir: string, artifacts: Map<string, string[]>): void {
+  for (const [name, lines] of artifacts) {
+    fs.writeFileSync(path.join(dir, name), lines.length ? lines.join('\n') + '\n' : '');
+  }
+}

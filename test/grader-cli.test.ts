@@ -1,0 +1,145 @@
+// The grader's command line and its failure paths that need no working
+// implementation: bad options, a non-compiling implementation, --only and
+// --skip on the skeleton, and Ctrl-C (SIGINT) in the middle of a test.
+
+import * as fs from 'fs';
+import * as path from 'path';
+import {
+  childrenOf,
+  COURSE_NAMES,
+  groupAlive,
+  isAlive,
+  makeTmp,
+  removeTmp,
+  ROOT,
+  runGrader,
+  sleep,
+  SOLUTION,
+  startGrader,
+  verdicts,
+} from './grader-helpers';
+
+let tmp: string;
+beforeEach(() => {
+  tmp = makeTmp();
+});
+afterEach(() => removeTmp(tmp));
+
+describe('bad options', () => {
+  const cases: [string, string[], RegExp][] = [
+    ['an unknown option', ['--bogus'], /unknown option "--bogus"/],
+    ['an unknown test', ['--only', 'wc,nope'], /unknown test "nope"/],
+    ['--only with --skip', ['--only', 'wc', '--skip', 'crash'], /cannot be used together/],
+    ['skipping every test', ['--skip', 'wc,indexer,map-parallelism,reduce-parallelism,job-count,early-exit,crash'], /no test left/],
+    ['a missing value', ['--seed'], /--seed needs a value/],
+    ['a bad --many', ['--many', '0'], /--many expects a whole number/],
+    ['a bad --parallel', ['--many', '2', '--parallel', 'x'], /--parallel expects a whole number/],
+    ['--parallel without --many', ['--parallel', '2'], /--parallel needs --many/],
+    ['a bad --timeout-scale', ['--timeout-scale', '-1'], /--timeout-scale expects a number/],
+    ['a missing --impl folder', ['--impl', '/nonexistent/mr'], /is not a directory/],
+    ['an --impl folder without the files', ['--impl', 'grader'], /has no coordinator\.ts/],
+    ['inputs that match nothing', ['--inputs', '/nonexistent/*.txt'], /no input files match/],
+    ['a report in a missing folder', ['--json', '/nonexistent/r.json'], /no such directory/],
+  ];
+  test.each(cases)('%s: one line, exit 2', async (_what, args, message) => {
+    const run = await runGrader(args, tmp, 30_000);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    const lines = run.stderr.split('\n').filter((l) => l.trim());
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^test-mr: /);
+    expect(lines[0]).toMatch(message);
+  });
+
+  test('--help prints the usage and exits 0', async () => {
+    const run = await runGrader(['--help'], tmp, 30_000);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^usage: test-mr/);
+    for (const option of ['--impl', '--only', '--skip', '--inputs', '--many', '--parallel', '--seed', '--gradescope', '--junit', '--json', '--timeout-scale', '--keep']) {
+      expect(run.stdout).toContain(option);
+    }
+  });
+});
+
+test('an implementation that does not compile fails every test, showing the compiler message', async () => {
+  const impl = path.join(tmp, 'broken');
+  fs.mkdirSync(impl);
+  for (const name of fs.readdirSync(SOLUTION)) fs.copyFileSync(path.join(SOLUTION, name), path.join(impl, name));
+  fs.appendFileSync(path.join(impl, 'worker.ts'), '\nexport const broken: number = "not a number";\n');
+
+  const run = await runGrader(['quiet', '--impl', impl, '--json', path.join(tmp, 'r.json')], tmp, 120_000);
+  expect(run.code).toBe(1);
+  expect(run.stdout).toContain('*** Cannot build');
+  expect(run.stdout).toMatch(/broken\/worker\.ts\(\d+,\d+\): error TS2322/);
+  expect(verdicts(run.stdout)).toEqual(COURSE_NAMES.map((n) => [n, 'FAIL']));
+  expect(run.stdout).toMatch(/\*\*\* FAILED SOME TESTS\s*$/);
+  const summary = JSON.parse(fs.readFileSync(path.join(tmp, 'r.json'), 'utf8'));
+  expect(summary.build.ok).toBe(false);
+  expect(summary.build.message).toContain('TS2322');
+  // the staging folder is gone
+  const builds = path.join(ROOT, '.mr-build');
+  const left = fs.existsSync(builds) ? fs.readdirSync(builds) : [];
+  expect(left.filter((n) => n.startsWith(`${run.pid}-`))).toEqual([]);
+}, 150_000);
+
+test('--only and --skip choose the tests, in the course order', async () => {
+  const only = await runGrader(['quiet', '--only', 'job-count,wc'], tmp, 120_000);
+  expect(only.code).toBe(1);
+  expect(verdicts(only.stdout)).toEqual([
+    ['wc', 'FAIL'],
+    ['job count', 'FAIL'],
+  ]);
+  expect(only.stdout.match(/^\*\*\* Starting (.+) test\.$/gm)).toEqual([
+    '*** Starting wc test.',
+    '*** Starting job count test.',
+  ]);
+  const skip = await runGrader(
+    ['quiet', '--skip', 'wc,indexer,map-parallelism,early-exit,crash'],
+    tmp,
+    120_000,
+  );
+  expect(verdicts(skip.stdout)).toEqual([
+    ['reduce parallelism', 'FAIL'],
+    ['job count', 'FAIL'],
+  ]);
+}, 200_000);
+
+test('SIGINT ends every process the grader started and removes its temporary folders', async () => {
+  const { child, done } = startGrader(['--impl', SOLUTION, '--only', 'crash'], tmp);
+  const graderPid = child.pid!;
+  // Wait until the coordinator and some workers are running.
+  let kids: number[] = [];
+  for (let i = 0; i < 600 && kids.length < 3; i++) {
+    await sleep(100);
+    kids = childrenOf(graderPid);
+  }
+  expect(kids.length).toBeGreaterThanOrEqual(3);
+  expect(fs.readdirSync(tmp).length).toBeGreaterThan(0); // its run folder and socket folder
+  child.kill('SIGINT');
+  const run = await done;
+  expect(run.code).toBe(130);
+  expect(run.stderr).toMatch(/interrupted by SIGINT/);
+  for (const pid of kids) {
+    expect(isAlive(pid)).toBe(false);
+    for (let i = 0; i < 50 && groupAlive(pid); i++) await sleep(100); // an unreaped zombie counts here
+    expect(groupAlive(pid)).toBe(false);
+  }
+  expect(fs.readdirSync(tmp)).toEqual([]);
+  const builds = path.join(ROOT, '.mr-build');
+  const left = fs.existsSync(builds) ? fs.readdirSync(builds) : [];
+  expect(left.filter((n) => n.startsWith(`${graderPid}-`))).toEqual([]);
+}, 120_000);
+
+test('a process past its time limit is killed with its group, and the test fails saying so', async () => {
+  const json = path.join(tmp, 'r.json');
+  // job count's maps take 2-5 s each: with 45 s x 0.05 = 2.25 s per process, some process runs out of time
+  const run = await runGrader(['quiet', '--impl', SOLUTION, '--only', 'job-count', '--timeout-scale', '0.05', '--json', json], tmp, 60_000);
+  expect(run.code).toBe(1);
+  expect(verdicts(run.stdout)).toEqual([['job count', 'FAIL']]);
+  expect(run.stdout).toMatch(/ran past its [\d.]+ s limit and was killed/);
+  const summary = JSON.parse(fs.readFileSync(json, 'utf8'));
+  for (const pid of summary.pids) {
+    expect(isAlive(pid)).toBe(false);
+    expect(groupAlive(pid)).toBe(false);
+  }
+}, 90_000);

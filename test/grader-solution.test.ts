@@ -1,0 +1,67 @@
+// The grader end to end on the reference solution (labs/mr/solution): the
+// full course suite passes, and the report files say so; then --many with
+// --parallel on a fast subset.
+
+import * as fs from 'fs';
+import * as path from 'path';
+import { COURSE_NAMES, isAlive, makeTmp, removeTmp, ROOT, runGrader, SOLUTION, verdicts } from './grader-helpers';
+
+let tmp: string;
+beforeAll(() => {
+  tmp = makeTmp();
+});
+afterAll(() => removeTmp(tmp));
+
+test('the reference solution passes the full suite', async () => {
+  const json = path.join(tmp, 'results.json');
+  const gradescope = path.join(tmp, 'gradescope.json');
+  const junit = path.join(tmp, 'junit.xml');
+  const run = await runGrader(
+    ['quiet', '--impl', SOLUTION, '--json', json, '--gradescope', gradescope, '--junit', junit],
+    tmp,
+    420_000,
+  );
+  if (run.code !== 0) console.log(run.stdout, run.stderr);
+  expect(run.code).toBe(0);
+  expect(verdicts(run.stdout)).toEqual(COURSE_NAMES.map((n) => [n, 'PASS']));
+  expect(run.stdout).toMatch(/\*\*\* PASSED ALL TESTS\s*$/);
+
+  const points: Record<string, number> = JSON.parse(fs.readFileSync(path.join(ROOT, 'grader', 'points.json'), 'utf8'));
+  const total = Object.values(points).reduce((a, b) => a + b, 0);
+  const gs = JSON.parse(fs.readFileSync(gradescope, 'utf8'));
+  expect(gs.score).toBe(total);
+  expect(typeof gs.execution_time).toBe('number');
+  expect(gs.tests.map((t: { name: string }) => t.name)).toEqual(COURSE_NAMES.map((n) => `${n} test`));
+  for (const t of gs.tests) {
+    expect(t.status).toBe('passed');
+    expect(t.score).toBe(t.max_score);
+    expect(typeof t.output).toBe('string');
+  }
+  expect(gs.tests.reduce((s: number, t: { score: number }) => s + t.score, 0)).toBe(total);
+
+  const xml = fs.readFileSync(junit, 'utf8');
+  expect(xml).toMatch(/^<\?xml[^>]*\?>\n<testsuites /);
+  expect(xml.match(/<testsuite /g)).toHaveLength(1);
+  expect(xml.match(/<testcase /g)).toHaveLength(7);
+  expect(xml).not.toContain('<failure');
+
+  const summary = JSON.parse(fs.readFileSync(json, 'utf8'));
+  expect(summary.passed).toBe(true);
+  for (const pid of summary.pids) expect(isAlive(pid)).toBe(false);
+  expect(fs.readdirSync(tmp).filter((n) => !/\.(json|xml)$/.test(n))).toEqual([]); // nothing kept
+}, 450_000);
+
+test('--many 2 --parallel 2 runs the suite twice at once and prints a table', async () => {
+  const json = path.join(tmp, 'many.json');
+  const run = await runGrader(['--impl', SOLUTION, '--only', 'wc', '--many', '2', '--parallel', '2', '--json', json], tmp, 180_000);
+  if (run.code !== 0) console.log(run.stdout, run.stderr);
+  expect(run.code).toBe(0);
+  expect(run.stdout).toMatch(/^\[run 1\] --- wc test: PASS$/m);
+  expect(run.stdout).toMatch(/^\[run 2\] --- wc test: PASS$/m);
+  expect(run.stdout).toMatch(/^test\s+failed\s+mean time$/m);
+  expect(run.stdout).toMatch(/^wc\s+0\/2\s+\d+\.\d s$/m);
+  expect(run.stdout).not.toContain('*** Starting'); // process output and start lines are hidden when parallel
+  const summary = JSON.parse(fs.readFileSync(json, 'utf8'));
+  expect(summary.runs.map((r: { run: number }) => r.run)).toEqual([1, 2]);
+  expect(new Set(summary.runs.map((r: { seed: string }) => r.seed)).size).toBe(2);
+}, 200_000);
