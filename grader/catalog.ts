@@ -1,7 +1,9 @@
-// The course's seven tests: ids for the command line, the names the course
-// prints, and the apps whose sequential output each one needs.
+// The tests: ids for the command line, the names printed in `*** Starting
+// <name> test.`, and the apps whose sequential output each one needs. The
+// course's seven run by default; the extended tier (grader/extended.ts) runs
+// with --extended, or when named in --only.
 
-export const TEST_IDS = [
+export const COURSE_IDS = [
   'wc',
   'indexer',
   'map-parallelism',
@@ -11,7 +13,27 @@ export const TEST_IDS = [
   'crash',
 ] as const;
 
+/** Stricter tests beyond the course's (what its grader never checks). */
+export const EXTENDED_IDS = [
+  'worker-exit',
+  'hung-worker',
+  'coordinator-loss',
+  'layout',
+  'atomic-output',
+  'determinism',
+  'reduce-count',
+] as const;
+
+/** Every test, in the order they run: the course's, then the extended tier. */
+export const TEST_IDS = [...COURSE_IDS, ...EXTENDED_IDS] as const;
+
+export type CourseId = (typeof COURSE_IDS)[number];
+export type ExtendedId = (typeof EXTENDED_IDS)[number];
 export type TestId = (typeof TEST_IDS)[number];
+
+export function isExtended(id: TestId): id is ExtendedId {
+  return (EXTENDED_IDS as readonly string[]).includes(id);
+}
 
 /** The name in `*** Starting <name> test.` and `--- <name> test: PASS`. */
 export const DISPLAY_NAMES: Record<TestId, string> = {
@@ -22,6 +44,13 @@ export const DISPLAY_NAMES: Record<TestId, string> = {
   'job-count': 'job count',
   'early-exit': 'early exit',
   crash: 'crash',
+  'worker-exit': 'worker exit',
+  'hung-worker': 'hung worker',
+  'coordinator-loss': 'coordinator loss',
+  layout: 'layout',
+  'atomic-output': 'atomic output',
+  determinism: 'determinism',
+  'reduce-count': 'reduce count',
 };
 
 /** The app whose mrsequential output is the expected answer, if any. */
@@ -30,4 +59,8 @@ export const EXPECTED_APP: Partial<Record<TestId, string>> = {
   indexer: 'indexer',
   'early-exit': 'early_exit',
   crash: 'nocrash',
+  'hung-worker': 'wc', // slowwc's output is wc's
+  layout: 'wc',
+  'atomic-output': 'early_exit',
+  determinism: 'wc',
 };

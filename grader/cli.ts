@@ -4,6 +4,7 @@
 // 130/143 interrupted by SIGINT/SIGTERM.
 
 import * as path from 'path';
+import { gradeSubmissions } from './bulk';
 import { Grader } from './grader';
 import { Options, parseOptions, USAGE, UsageError } from './options';
 import { Points, readPoints, writeGradescope, writeJson, writeJunit } from './report';
@@ -26,6 +27,15 @@ async function main(): Promise<number> {
   if (opts.help) {
     console.log(USAGE);
     return 0;
+  }
+  if (opts.submissions) {
+    try {
+      return await gradeSubmissions(KIT, opts);
+    } catch (err) {
+      if (!(err instanceof UsageError)) throw err;
+      console.error(`test-mr: ${err.message}`);
+      return 2;
+    }
   }
 
   const grader = new Grader(KIT, opts);

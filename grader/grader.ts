@@ -14,9 +14,15 @@ import { readOutput, sortedLines } from './output';
 import { Registry } from './processes';
 import { manyTable, RunResult, Summary, TestResult } from './report';
 import { LIMIT_MS, TESTS, writeArtifacts } from './tests';
+import { EXTENDED_LIMIT_MS, EXTENDED_TESTS } from './extended';
+import { writeTimeline } from './timeline';
+import { writeMergedLog } from './merged-log';
 
 const BUILD_LIMIT_MS = 180_000;
 const SEQUENTIAL_LIMIT_MS = 180_000;
+/** Every test's body and per-process limit: the course's seven and the extended tier. */
+const BODIES = { ...TESTS, ...EXTENDED_TESTS };
+const LIMITS = { ...LIMIT_MS, ...EXTENDED_LIMIT_MS };
 
 export class Grader {
   readonly registry = new Registry();
@@ -181,10 +187,10 @@ export class Grader {
     const dir = path.join(this.base!, `${this.many ? `run${run}-` : ''}${n}-${id}`);
     fs.mkdirSync(dir);
     const t0 = Date.now();
-    const job = new Job(ctx, dir, LIMIT_MS[id] * ctx.scale, id === 'crash');
+    const job = new Job(ctx, dir, LIMITS[id] * ctx.scale, id === 'crash');
     const result: TestResult = { id, name, run, passed: false, durationMs: 0, notes: [] };
     try {
-      await TESTS[id](job);
+      await BODIES[id](job);
       result.passed = true;
     } catch (err) {
       result.notes = err instanceof TestFailure ? err.notes : [`grader error: ${(err as Error).stack ?? err}`];
@@ -194,12 +200,20 @@ export class Grader {
     result.durationMs = Date.now() - t0;
     if (id === 'crash') result.seed = ctx.seed;
 
-    if (!result.passed || this.opts.keep) {
+    if (!result.passed || this.opts.keep || this.opts.trace) {
       // As the course leaves them in mr-tmp: the expected and the merged actual output.
       const app = EXPECTED_APP[id];
       if (app) job.artifact(`mr-correct-${id}.txt`, ctx.expected.get(app) ?? []);
       job.artifact(`mr-${id}-all`, readOutput(dir).lines);
       writeArtifacts(dir, job.artifacts);
+      // Debugging aids: timeline.html, merged-log.html, merged.log (never fail the test).
+      try {
+        const title = `${prefix}${name} test`;
+        writeTimeline(job, title, result.passed, result.notes);
+        writeMergedLog(job, title);
+      } catch (err) {
+        console.error(`${prefix}    (could not write the timeline or merged log: ${(err as Error).message})`);
+      }
       this.kept.add(dir);
       result.dir = dir;
     } else {

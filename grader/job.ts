@@ -47,6 +47,12 @@ export class Job {
   private started = 0;
   /** Files written into the test's directory when it is kept: name -> lines. */
   readonly artifacts = new Map<string, string[]>();
+  /** When the test started (the timeline's zero). */
+  readonly startedAt = Date.now();
+  /** Each worker's $MR_TRACE file (its map and reduce calls, for the timeline). */
+  readonly traceFiles = new Map<Proc, string>();
+  /** Workers started by a restart loop (crash test): which loop, 1-based. */
+  readonly restartedBy = new Map<Proc, number>();
 
   constructor(
     readonly ctx: RunContext,
@@ -105,21 +111,26 @@ export class Job {
     const n = ++this.started;
     const env = baseEnv();
     if (this.crashSeeds) env.MR_CRASH_SEED = `${this.ctx.seed}-${n}`;
+    const trace = path.join(this.dir, `trace-${n}.jsonl`);
+    env.MR_TRACE = trace;
     const proc = this.start(`worker ${n}`, 'worker', driver(this.ctx.build, 'mrworker'), [
       '--endpoint',
       this.endpoint,
       app,
     ], env);
     this.workers.push(proc);
+    this.traceFiles.set(proc, trace);
     return proc;
   }
 
   /** As the course's crash loops: start a worker again a second after each exit, while the coordinator runs. */
   restartLoop(app: string): void {
+    const loop = this.loops.length + 1;
     this.loops.push(
       (async () => {
         while (!this.stopped && this.coordinator?.alive) {
           const w = this.startWorker(app);
+          this.restartedBy.set(w, loop);
           await w.exited;
           await sleep(1000);
         }
@@ -236,10 +247,10 @@ export class Job {
   /** Ends everything the job started and waits until it has gone; removes the endpoint's folder. */
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const p of this.procs) p.kill();
+    for (const p of this.procs) p.kill('end of test');
     await Promise.all(this.procs.map((p) => p.exited));
     await Promise.all(this.loops);
-    for (const p of this.procs) p.kill(); // a loop may have started one more
+    for (const p of this.procs) p.kill('end of test'); // a loop may have started one more
     await Promise.all(this.procs.map((p) => p.exited));
     fs.rmSync(this.sockDir, { recursive: true, force: true });
     this.ctx.tempDirs.delete(this.sockDir);
@@ -256,6 +267,7 @@ function baseEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
   delete env.MR_ENDPOINT;
   delete env.MR_CRASH_SEED;
+  delete env.MR_TRACE;
   delete env.NODE_OPTIONS;
   return env;
 }

@@ -3,7 +3,7 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
-import { TEST_IDS, TestId } from './catalog';
+import { COURSE_IDS, EXTENDED_IDS, TEST_IDS, TestId } from './catalog';
 
 /** A problem with the command line, shown to the user as one line. */
 export class UsageError extends Error {}
@@ -12,6 +12,7 @@ export interface Options {
   impl: string; // absolute path of the folder holding coordinator.ts, worker.ts, ...
   tests: TestId[]; // the selected tests, in the course's order
   inputs: string[]; // absolute paths of the input files, sorted
+  inputsGlob: string; // the --inputs value they came from
   quiet: boolean;
   many: number;
   parallel: number;
@@ -42,7 +43,8 @@ options:
                        mr.proto) instead of src/mr
   --only NAMES         run only these tests (comma-separated ids)
   --skip NAMES         run all tests but these
-                       ids: ${TEST_IDS.join(', ')}
+                       ids: ${COURSE_IDS.join(', ')}
+                       extended: ${EXTENDED_IDS.join(', ')}
   --inputs GLOB        input files (default: the kit's inputs/gen-*.txt)
   quiet, --quiet       hide the output of coordinators and workers
   --many N             run the suite N times ...
@@ -63,8 +65,9 @@ options:
 export function parseOptions(argv: string[], kit: string): Options {
   const opts: Options = {
     impl: path.join(kit, 'src', 'mr'),
-    tests: [...TEST_IDS],
+    tests: [...COURSE_IDS],
     inputs: [],
+    inputsGlob: '',
     quiet: false,
     many: 1,
     parallel: 1,
@@ -171,15 +174,18 @@ export function parseOptions(argv: string[], kit: string): Options {
   if (opts.help) return opts;
 
   if (only && skip.length) throw new UsageError('--only and --skip cannot be used together');
-  opts.tests = TEST_IDS.filter((id) => (only ? only.includes(id) : !skip.includes(id)));
+  // --only names exactly the tests to run; otherwise the course's seven, then the extended tier with --extended.
+  const pool: readonly TestId[] = opts.extended ? TEST_IDS : COURSE_IDS;
+  opts.tests = only ? TEST_IDS.filter((id) => only!.includes(id)) : pool.filter((id) => !skip.includes(id));
   if (opts.tests.length === 0) throw new UsageError('no test left to run');
-  if (parallelGiven && opts.many === 1 && opts.parallel > 1) {
+  if (parallelGiven && opts.many === 1 && opts.parallel > 1 && !opts.submissions) {
     throw new UsageError('--parallel needs --many N (the number of runs)');
   }
-  if (opts.parallel > opts.many) opts.parallel = opts.many;
+  if (opts.parallel > opts.many && !opts.submissions) opts.parallel = opts.many;
 
   checkImpl(opts.impl);
   opts.inputs = expandGlob(inputsGlob);
+  opts.inputsGlob = path.resolve(inputsGlob);
   if (!opts.seedGiven) opts.seed = Math.random().toString(36).slice(2, 10);
   for (const file of [opts.json, opts.gradescope, opts.junit]) {
     if (file && !fs.existsSync(path.dirname(file))) {

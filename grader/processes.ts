@@ -13,6 +13,22 @@ export interface ExitInfo {
   at: number; // Date.now() when the exit was seen
 }
 
+/** A signal the grader sent to a process (group), for the timeline. */
+export interface SignalRecord {
+  signal: NodeJS.Signals;
+  at: number; // Date.now()
+  why: string; // "time limit", "end of test", ...
+}
+
+/** When a chunk of output arrived: `bytes` more bytes of the log file, from stdout or stderr. */
+export interface OutputStamp {
+  at: number;
+  stream: 'out' | 'err';
+  bytes: number;
+}
+
+const MAX_STAMPS = 200_000; // beyond this, later chunks are counted into the last stamp
+
 export interface SpawnOptions {
   role: string; // "coordinator", "worker 2", "mrsequential wc", "tsc"
   command: string;
@@ -32,6 +48,10 @@ export class Proc {
   exit?: ExitInfo;
   timedOut = false;
   readonly exited: Promise<ExitInfo>;
+  /** Every signal the grader sent it, in order. */
+  readonly signals: SignalRecord[] = [];
+  /** When its output arrived, chunk by chunk, in the order of its log file (for the merged log). */
+  readonly stamps: OutputStamp[] = [];
   private chunks: Buffer[] = [];
 
   constructor(
@@ -58,13 +78,27 @@ export class Proc {
     this.chunks.push(chunk);
   }
 
+  /** @internal */
+  addStamp(stream: 'out' | 'err', bytes: number): void {
+    const last = this.stamps[this.stamps.length - 1];
+    if (this.stamps.length >= MAX_STAMPS && last.stream === stream) last.bytes += bytes;
+    else this.stamps.push({ at: Date.now(), stream, bytes });
+  }
+
   /** Kills the process's whole group, unless it has already exited (its pid may be reused then). */
-  kill(): void {
-    if (!this.alive) return;
+  kill(why = 'stopped by the grader'): void {
+    this.signal('SIGKILL', why);
+  }
+
+  /** Sends a signal to the process's whole group and records it; false if it has already exited. */
+  signal(signal: NodeJS.Signals, why: string): boolean {
+    if (!this.alive) return false;
+    this.signals.push({ signal, at: Date.now(), why });
     try {
-      process.kill(-this.pid, 'SIGKILL');
+      process.kill(-this.pid, signal);
+      return true;
     } catch {
-      // already gone
+      return false; // already gone
     }
   }
 
@@ -129,6 +163,7 @@ export class Registry {
       if (log !== undefined) {
         try {
           fs.writeSync(log, chunk);
+          proc.addStamp(stream === process.stdout ? 'out' : 'err', chunk.length);
         } catch {
           // the test dir may be gone after an interrupt
         }
@@ -150,14 +185,14 @@ export class Registry {
 
     timer = setTimeout(() => {
       proc.timedOut = true;
-      proc.kill();
+      proc.kill('time limit');
     }, opts.limitMs);
     return proc;
   }
 
   /** Kills every process group still running. Safe to call at any time, also from an exit handler. */
   killAll(): void {
-    for (const proc of this.live) proc.kill();
+    for (const proc of this.live) proc.kill('the grader is ending');
   }
 
   /** Resolves when every killed process has been reaped, or after `ms`. */

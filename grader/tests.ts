@@ -4,14 +4,14 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
-import { TestId } from './catalog';
+import { CourseId } from './catalog';
 import { fail, Job } from './job';
 import { describeDifference, quote, readOutput, sameLines } from './output';
 
 export type TestBody = (job: Job) => Promise<void>;
 
 /** Per-process limits, as the course's `timeout 45s` and `timeout 120s` (crash). */
-export const LIMIT_MS: Record<TestId, number> = {
+export const LIMIT_MS: Record<CourseId, number> = {
   wc: 45_000,
   indexer: 45_000,
   'map-parallelism': 45_000,
@@ -21,7 +21,7 @@ export const LIMIT_MS: Record<TestId, number> = {
   crash: 120_000,
 };
 
-export const TESTS: Record<TestId, TestBody> = {
+export const TESTS: Record<CourseId, TestBody> = {
   // 3 workers; the check runs when the coordinator exits.
   async wc(job) {
     job.startCoordinator();
@@ -141,7 +141,7 @@ export const TESTS: Record<TestId, TestBody> = {
 };
 
 /** The course's cmp of `sort mr-out* | grep .` with mrsequential's output. */
-function checkSameAsSequential(job: Job, app: string, shown = app): void {
+export function checkSameAsSequential(job: Job, app: string, shown = app): void {
   const expected = job.expected(app);
   const { lines, files } = readOutput(job.dir);
   if (sameLines(expected, lines)) return;

@@ -16,10 +16,12 @@ const INCLUDE = [
   'src/',
   'inputs/',
   'grader/',
-  'labs/mr/README.md',
+  'labs/mr/', // the handout and its pages (the solution is excluded below)
   'test-mr.sh',
   'scripts/copy-assets.js',
   'scripts/gen-inputs.ts',
+  'scripts/bench.ts', // students measure their own implementation too
+  'scripts/bench/',
   'package-lock.json',
   'tsconfig.base.json',
   'tsconfig.build.json',
@@ -33,10 +35,10 @@ const RENAMED: Record<string, string> = {
 };
 
 /** Never in a release, whatever INCLUDE says (build output, local runs, the solution). */
-const EXCLUDE = [/(^|\/)node_modules\//, /(^|\/)dist(-grader)?\//, /(^|\/)mr-tmp\//, /(^|\/)mr-out-/, /\.tsbuildinfo$/, /solution/i];
+const EXCLUDE = [/(^|\/)node_modules\//, /(^|\/)dist(-grader)?\//, /(^|\/)mr-tmp\//, /(^|\/)mr-out-/, /\.tsbuildinfo$/, /solution/i, /STUDENT-README/];
 
 /** package.json scripts that are the instructor's only, by name or by what they run. */
-const INSTRUCTOR_SCRIPTS = new Set(['handout']);
+const INSTRUCTOR_SCRIPTS = new Set(['handout', 'autograder']);
 const INSTRUCTOR_COMMAND = /\bjest\b|labs\/mr\/solution|scripts\/handout|(^|\s)test\//;
 /** The release's `npm test`: type-check the student's code, then grade it. */
 const STUDENT_TEST = 'npm run typecheck && npm run test-mr';

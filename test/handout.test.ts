@@ -109,7 +109,9 @@ describe('npm run handout', () => {
       /^(test|\.ci|notes|dist|dist-grader|node_modules|\.git|labs\/mr\/solution)\/|^jest\.config|^scripts\/handout|STUDENT-README/.test(f),
     );
     expect(instructorOnly).toEqual([]);
-    expect(files.filter((f) => f.startsWith('labs/'))).toEqual(['labs/mr/README.md']);
+    const labs = files.filter((f) => f.startsWith('labs/'));
+    expect(labs).toEqual(expect.arrayContaining(['labs/mr/README.md', 'labs/mr/timeline.png']));
+    expect(labs.filter((f) => !f.startsWith('labs/mr/') || /solution|STUDENT-README|ZOO/i.test(f))).toEqual([]);
   });
 
   test('holds the untouched skeleton, the drivers, the apps, the contract and the inputs', () => {

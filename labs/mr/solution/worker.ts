@@ -4,7 +4,7 @@
 //
 // Reference solution. Files, all in the current directory:
 //   mr-X-Y    intermediate pairs of map task X for reduce task Y, one JSON
-//             [key, value] per line
+//             [key, [values...]] per line and key
 //   mr-out-Y  the output of reduce task Y, one "key value" line per key
 // Each file is written under a temporary name and renamed into place when
 // complete, so a crashed or slow worker never leaves a partial file behind
@@ -62,12 +62,19 @@ export async function worker(endpoint: string, mapf: MapFunction, reducef: Reduc
 /** Maps one input file into nReduce intermediate files mr-X-0 .. mr-X-(nReduce-1). */
 function runMap(task: TaskReply, mapf: MapFunction): void {
   const contents = fs.readFileSync(task.file, 'utf8');
-  const buckets: string[][] = Array.from({ length: task.n_reduce }, () => []);
+  // Group the pairs by key as they come: one line per distinct key is far
+  // less to encode, write and parse than one line per pair.
+  const buckets = Array.from({ length: task.n_reduce }, () => new Map<string, string[]>());
   for (const { key, value } of mapf(task.file, contents)) {
-    buckets[ihash(key) % task.n_reduce].push(JSON.stringify([key, value]));
+    const bucket = buckets[ihash(key) % task.n_reduce];
+    const values = bucket.get(key);
+    if (values) values.push(value);
+    else bucket.set(key, [value]);
   }
-  buckets.forEach((lines, r) => {
-    writeAtomically(intermediateFile(task.task, r), lines.length ? lines.join('\n') + '\n' : '');
+  buckets.forEach((bucket, r) => {
+    const lines: string[] = [];
+    for (const entry of bucket) lines.push(JSON.stringify(entry) + '\n');
+    writeAtomically(intermediateFile(task.task, r), lines.join(''));
   });
 }
 
@@ -77,10 +84,10 @@ function runReduce(task: TaskReply, reducef: ReduceFunction): void {
   for (let m = 0; m < task.n_map; m++) {
     for (const line of fs.readFileSync(intermediateFile(m, task.task), 'utf8').split('\n')) {
       if (!line) continue;
-      const [key, value] = JSON.parse(line) as [string, string];
-      const values = groups.get(key);
-      if (values) values.push(value);
-      else groups.set(key, [value]);
+      const [key, values] = JSON.parse(line) as [string, string[]];
+      const seen = groups.get(key);
+      if (seen) for (const value of values) seen.push(value); // no spread: a key may have millions
+      else groups.set(key, values);
     }
   }
   const lines: string[] = [];

@@ -1,0 +1,447 @@
+// The extended tier: what the course's grader never checks (go-lab1.md §7).
+// Off by default (the course's seven are graded as the course grades them);
+// on with --extended, or when named in --only. Each test is exact about one
+// property and says which process or file broke it.
+
+import * as fs from 'fs';
+import * as path from 'path';
+import { ExtendedId } from './catalog';
+import { fail, indent, Job } from './job';
+import { compareCodePoints, describeDifference, quote, readOutput, sameLines, sortedLines } from './output';
+import { fmtSeconds, Proc, sleep } from './processes';
+import { checkSameAsSequential, TestBody } from './tests';
+
+/** Per-process limits. */
+export const EXTENDED_LIMIT_MS: Record<ExtendedId, number> = {
+  'worker-exit': 45_000,
+  'hung-worker': 45_000, // the job takes the reassignment delay (10 s in the course) plus a few seconds
+  'coordinator-loss': 45_000,
+  layout: 45_000,
+  'atomic-output': 45_000,
+  determinism: 45_000,
+  'reduce-count': 45_000,
+};
+
+const N_REDUCE = 10; // as main/mrcoordinator
+const EXIT_BOUND_MS = 5_000; // workers must be gone this soon after the coordinator
+const MAP_START_LIMIT_MS = 20_000; // some worker must have started a map task by then
+const POLL_MS = 25;
+
+export const EXTENDED_TESTS: Record<ExtendedId, TestBody> = {
+  // wc, 3 workers: once the coordinator has exited, every worker must exit
+  // by itself, with status 0, within 5 s.
+  async 'worker-exit'(job) {
+    job.startCoordinator();
+    await job.waitListening();
+    for (let i = 0; i < 3; i++) job.startWorker('wc');
+    await job.waitCoordinator();
+    await checkWorkersExit(job, 'exited', true);
+    await job.settle();
+  },
+
+  // slowwc, 3 workers: one is frozen (SIGSTOP) in the middle of a map task.
+  // Its task must go to another worker, and the job must finish correctly.
+  async 'hung-worker'(job) {
+    job.startCoordinator();
+    await job.waitListening();
+    const workers = [1, 2, 3].map(() => job.startWorker('slowwc'));
+    const frozen = await freezeMidMap(job, workers);
+    await waitCoordinatorDespite(job, frozen);
+    checkSameAsSequential(job, 'wc', 'slowwc');
+    frozen.proc.kill('end of the hung-worker test: the frozen worker');
+    await frozen.proc.exited;
+    await job.settle();
+  },
+
+  // slowwc, 3 workers: the coordinator is killed (SIGKILL) once a map task
+  // has started; every worker must then exit (any status) within 5 s.
+  async 'coordinator-loss'(job) {
+    const c = job.startCoordinator();
+    await job.waitListening();
+    const workers = [1, 2, 3].map(() => job.startWorker('slowwc'));
+    await waitOpenMap(job, workers);
+    c.signal('SIGKILL', 'coordinator-loss test: the coordinator dies mid-job');
+    await c.exited;
+    await checkWorkersExit(job, 'was killed', false);
+  },
+
+  // wc, 3 workers: exactly mr-out-0 .. mr-out-9, each key in mr-out-<ihash(key) % 10>,
+  // no temporary file left, and no output file changed after the coordinator exited.
+  async layout(job) {
+    job.startCoordinator();
+    await job.waitListening();
+    for (let i = 0; i < 3; i++) job.startWorker('wc');
+    await job.waitCoordinator();
+    const atExit = outputFiles(job.dir);
+
+    const want = Array.from({ length: N_REDUCE }, (_, r) => `mr-out-${r}`);
+    const names = [...atExit.keys()];
+    const missing = want.filter((n) => !atExit.has(n));
+    const extra = names.filter((n) => !want.includes(n));
+    if (missing.length || extra.length) {
+      fail(
+        `expected exactly ${N_REDUCE} output files mr-out-0 .. mr-out-${N_REDUCE - 1} (one per reduce task), found ${names.length}`,
+        ...(missing.length ? [`missing: ${missing.join(', ')}`] : []),
+        ...(extra.length ? [`unexpected: ${extra.slice(0, 8).join(', ')}${extra.length > 8 ? ', ...' : ''}`] : []),
+      );
+    }
+    checkSameAsSequential(job, 'wc');
+
+    const misplaced: string[] = [];
+    let count = 0;
+    for (const [name, text] of atExit) {
+      const r = Number(name.slice('mr-out-'.length));
+      for (const line of text.split('\n')) {
+        if (!line) continue;
+        const key = line.split(' ')[0];
+        const want = ihash(key) % N_REDUCE;
+        if (want !== r) {
+          count++;
+          if (misplaced.length < 5) misplaced.push(`${quote(key)} is in ${name}, ihash puts it in mr-out-${want}`);
+        }
+      }
+    }
+    if (count) {
+      fail(
+        `${count} key${count === 1 ? '' : 's'} in the wrong output file: reduce task Y must get exactly the keys with ihash(key) % ${N_REDUCE} == Y`,
+        ...misplaced,
+      );
+    }
+
+    await job.settle();
+    const own = graderFiles(job);
+    const temps = fs
+      .readdirSync(job.dir)
+      .filter((n) => !own.has(n) && (n.startsWith('.') || /te?mp/i.test(n)))
+      .sort(compareCodePoints);
+    if (temps.length) {
+      fail(
+        `temporary files left in the job's directory after it finished: ${temps.slice(0, 5).join(', ')}${temps.length > 5 ? ', ...' : ''}`,
+        'a worker must rename its temporary file into place (or remove it) before it reports the task done',
+      );
+    }
+
+    const after = outputFiles(job.dir);
+    const changed = [...new Set([...atExit.keys(), ...after.keys()])]
+      .filter((n) => atExit.get(n) !== after.get(n))
+      .sort(compareCodePoints);
+    if (changed.length) {
+      fail(
+        `output files changed after the coordinator exited: ${changed.map((n) => `${n} (${change(atExit.get(n), after.get(n))})`).join(', ')}`,
+        'the job is done when the coordinator exits: every mr-out file must be final by then',
+      );
+    }
+  },
+
+  // early_exit, 3 workers: every content of an mr-out file seen while the job
+  // runs (polled every 25 ms) must be its final content.
+  async 'atomic-output'(job) {
+    job.startCoordinator();
+    await job.waitListening();
+    for (let i = 0; i < 3; i++) job.startWorker('early_exit');
+    const seen = new Map<string, Set<string>>();
+    const observe = (): void => {
+      for (const [name, text] of outputFiles(job.dir)) {
+        let set = seen.get(name);
+        if (!set) seen.set(name, (set = new Set()));
+        set.add(text);
+      }
+    };
+    await whilePolling(job.waitCoordinator(), observe);
+    await whilePolling(job.settle(), observe);
+    observe();
+
+    const final = outputFiles(job.dir);
+    const bad: string[] = [];
+    for (const name of [...seen.keys()].sort(compareCodePoints)) {
+      const end = final.get(name);
+      for (const text of seen.get(name)!) {
+        if (text === end) continue;
+        const seenLines = plural(text.split('\n').filter(Boolean).length, 'line');
+        const endLines = end === undefined ? '' : plural(end.split('\n').filter(Boolean).length, 'line');
+        if (end === undefined) bad.push(`${name} was seen (${seenLines}) but is gone at the end`);
+        else if (text === '') bad.push(`${name} was seen empty; its final content has ${endLines}`);
+        else if (end.startsWith(text)) bad.push(`${name} was seen partial: ${seenLines}, of its final ${endLines}`);
+        else bad.push(`${name} was seen with other content (${seenLines}) than its final content (${endLines})`);
+      }
+    }
+    if (bad.length) {
+      fail(
+        'output files were visible before they were complete: write each mr-out file under a temporary name and rename it into place',
+        ...bad.slice(0, 6),
+        ...(bad.length > 6 ? [`... and ${bad.length - 6} more`] : []),
+      );
+    }
+    checkSameAsSequential(job, 'early_exit');
+  },
+
+  // wc with 1 worker, then (a new coordinator, same folder) with 6 workers:
+  // the same mr-out files, each with the same lines.
+  async determinism(job) {
+    const one = await wcJob(job, 1);
+    checkSameAsSequential(job, 'wc');
+    job.artifact('mr-determinism-1-worker', [...one].flatMap(([name, lines]) => lines.map((l) => `${name}: ${l}`)));
+    for (const name of fs.readdirSync(job.dir)) {
+      if (name.startsWith('mr-')) fs.rmSync(path.join(job.dir, name), { recursive: true, force: true });
+    }
+    const six = await wcJob(job, 6);
+
+    const a = [...one.keys()];
+    const b = [...six.keys()];
+    if (!sameLines(a, b)) {
+      fail(
+        'the output files differ between the two runs of the same job',
+        `with 1 worker: ${a.join(' ') || '(none)'}`,
+        `with 6 workers: ${b.join(' ') || '(none)'}`,
+      );
+    }
+    const differ = a.filter((name) => !sameLines(one.get(name)!, six.get(name)!));
+    if (differ.length) {
+      const first = differ[0];
+      fail(
+        `the same job gave different output with 1 and with 6 workers, in ${differ.join(', ')}`,
+        ...describeDifference(one.get(first)!, six.get(first)!, 'with 1 worker,').map((n) => `${first}: ${n}`),
+      );
+    }
+  },
+
+  // rjobcount, 4 workers started together: each reduce call leaves a marker
+  // naming its key, so with no crash there must be exactly one per key a..j.
+  async 'reduce-count'(job) {
+    job.startCoordinator();
+    await job.waitListening();
+    for (let i = 0; i < 4; i++) job.startWorker('rjobcount');
+    await job.waitCoordinator();
+    await job.settle();
+    const markers = fs.readdirSync(job.dir).filter((n) => n.startsWith('mr-worker-rjobcount-'));
+    const counts = new Map<string, number>();
+    for (const name of markers) {
+      const key = fs.readFileSync(path.join(job.dir, name), 'utf8');
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    const keys = 'abcdefghij'.split('');
+    if (markers.length !== keys.length) {
+      const twice = [...counts].filter(([, n]) => n > 1).map(([k, n]) => `${quote(k)} (${n}x)`);
+      const never = keys.filter((k) => !counts.has(k));
+      fail(
+        `reduce jobs ran ${markers.length} times rather than ${keys.length} (once for each key a..j): no reduce task may run twice when nothing crashes`,
+        ...(twice.length ? [`reduced more than once: ${twice.join(', ')}`] : []),
+        ...(never.length ? [`never reduced: ${never.join(', ')}`] : []),
+      );
+    }
+    const { lines } = readOutput(job.dir);
+    const want = keys.map((k) => `${k} 1`);
+    if (!sameLines(lines, want)) fail('expected the lines "a 1" .. "j 1"', ...describeDifference(want, lines));
+  },
+};
+
+/**
+ * The reduce task of a key: 32-bit FNV-1a over its UTF-8 bytes, kept to 31
+ * bits, as the kit's ihash (the grader imports nothing from src/).
+ */
+export function ihash(key: string): number {
+  let hash = 0x811c9dc5;
+  for (const byte of Buffer.from(key, 'utf8')) {
+    hash ^= byte;
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash & 0x7fffffff) >>> 0;
+}
+
+function scaled(job: Job, ms: number): number {
+  return ms * Math.max(1, job.ctx.scale);
+}
+
+/** The mr-out* files in `dir` (name -> content); files renamed away meanwhile are left out. */
+function outputFiles(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const name of fs.readdirSync(dir).sort(compareCodePoints)) {
+    if (!name.startsWith('mr-out')) continue;
+    try {
+      files.set(name, fs.readFileSync(path.join(dir, name), 'utf8'));
+    } catch {
+      // gone, or not a file
+    }
+  }
+  return files;
+}
+
+/** Names in the test's folder that are the grader's own: process logs and trace files. */
+function graderFiles(job: Job): Set<string> {
+  const own = new Set<string>();
+  for (const p of job.procs) if (p.logFile) own.add(path.basename(p.logFile));
+  for (const file of job.traceFiles.values()) own.add(path.basename(file));
+  return own;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function change(before: string | undefined, after: string | undefined): string {
+  if (before === undefined) return 'appeared';
+  if (after === undefined) return 'removed';
+  return `${before.length} -> ${after.length} bytes`;
+}
+
+/** Runs `poll` every 25 ms until `until` settles; then settles as it did. */
+async function whilePolling(until: Promise<void>, poll: () => void): Promise<void> {
+  let done = false;
+  const outcome = until.then(
+    () => ({ error: undefined as unknown }),
+    (error: unknown) => ({ error }),
+  );
+  void outcome.then(() => (done = true));
+  while (!done) {
+    poll();
+    await Promise.race([outcome, sleep(POLL_MS)]);
+  }
+  const { error } = await outcome;
+  if (error) throw error;
+}
+
+/**
+ * After the coordinator has exited (or was killed): every worker must exit
+ * within 5 s of that, and (when `statusZero`) with status 0.
+ */
+async function checkWorkersExit(job: Job, how: string, statusZero: boolean): Promise<void> {
+  const c = job.coordinator!;
+  const bound = scaled(job, EXIT_BOUND_MS);
+  const deadline = c.exit!.at + bound;
+  const alive = (): Proc[] => job.workers.filter((w) => w.alive);
+  while (alive().length && Date.now() < deadline) {
+    await Promise.race([Promise.all(alive().map((w) => w.exited)), sleep(Math.max(0, deadline - Date.now()))]);
+  }
+  const lingering = alive();
+  if (lingering.length) {
+    const w = lingering[0];
+    fail(
+      `${lingering.map((p) => `${p.role} (pid ${p.pid})`).join(', ')} still running ${fmtSeconds(bound)} after the coordinator ${how}: ` +
+        'a worker must exit when the job is done or the coordinator is gone',
+      ...(w.tail().length ? [`${w.role}'s last output:`, ...indent(w.tail())] : []),
+    );
+  }
+  if (!statusZero) return;
+  const bad = job.workers.filter((w) => w.exit!.code !== 0);
+  if (bad.length) {
+    const w = bad[0];
+    fail(
+      `${bad.map((p) => `${p.role} (pid ${p.pid}) ${p.describeExit()}`).join(', ')}: every worker must exit with status 0 when the job is done`,
+      ...(w.tail().length ? [`${w.role}'s last output:`, ...indent(w.tail())] : []),
+    );
+  }
+}
+
+interface TraceEvent {
+  pid: number;
+  event: 'start' | 'end';
+  phase: 'map' | 'reduce';
+  input: string;
+}
+
+/** The map call a worker is in the middle of, from its trace: a map start with no end after it. */
+function openMap(job: Job, w: Proc): string | undefined {
+  const file = job.traceFiles.get(w);
+  if (!file) throw new Error(`${w.role} has no trace file`);
+  let text = '';
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined; // nothing traced yet
+  }
+  let open: string | undefined;
+  for (const line of text.split('\n')) {
+    if (!line.endsWith('}')) continue; // blank, or still being written
+    let e: TraceEvent;
+    try {
+      e = JSON.parse(line) as TraceEvent;
+    } catch {
+      continue;
+    }
+    if (e.phase !== 'map') continue;
+    if (e.event === 'start') open = e.input;
+    else if (e.input === open) open = undefined;
+  }
+  return open;
+}
+
+/** Waits until one of `workers` is in the middle of a map call; fails fast when none can be. */
+async function waitOpenMap(job: Job, workers: Proc[]): Promise<{ proc: Proc; input: string }> {
+  const c = job.coordinator!;
+  const limit = scaled(job, MAP_START_LIMIT_MS);
+  const deadline = Date.now() + limit;
+  for (;;) {
+    for (const w of workers) {
+      const input = w.alive ? openMap(job, w) : undefined;
+      if (input !== undefined) return { proc: w, input };
+    }
+    if (!c.alive) fail(`the coordinator (pid ${c.pid}) ${c.describeExit()} before any worker started a map task`, ...indent(c.tail()));
+    if (workers.every((w) => !w.alive)) {
+      const w = workers[0];
+      fail(
+        `every worker exited before any of them started a map task (statuses ${workers.map((p) => p.exit!.code ?? p.exit!.signal).join(', ')})`,
+        ...(w.tail().length ? [`${w.role}'s last output:`, ...indent(w.tail())] : []),
+      );
+    }
+    if (Date.now() > deadline) fail(`no worker started a map task within ${fmtSeconds(limit)}`);
+    await sleep(POLL_MS);
+  }
+}
+
+/** Freezes (SIGSTOP) the first worker seen in the middle of a map call. */
+async function freezeMidMap(job: Job, workers: Proc[]): Promise<{ proc: Proc; input: string }> {
+  for (let attempt = 0; ; attempt++) {
+    const found = await waitOpenMap(job, workers);
+    found.proc.signal('SIGSTOP', `hung-worker test: frozen in the map of ${found.input}`);
+    await sleep(50); // an "end" written just before the stop is in the file by now
+    if (openMap(job, found.proc) === found.input || attempt >= 4) return found;
+    found.proc.signal('SIGCONT', 'hung-worker test: its map had just ended; try again'); // missed: try again
+  }
+}
+
+/**
+ * As Job.waitCoordinator, but one worker is frozen (alive forever): the job
+ * is stuck when every other worker has exited and the coordinator is still
+ * running 5 s later, or when the coordinator runs past its limit.
+ */
+async function waitCoordinatorDespite(job: Job, frozen: { proc: Proc; input: string }): Promise<void> {
+  const c = job.coordinator!;
+  const grace = scaled(job, EXIT_BOUND_MS);
+  const others = job.workers.filter((w) => w !== frozen.proc);
+  const what = `${frozen.proc.role} (pid ${frozen.proc.pid}) frozen in the map of ${frozen.input}`;
+  for (;;) {
+    if (!c.alive) {
+      if (c.timedOut) {
+        fail(
+          `the job did not finish: the coordinator (pid ${c.pid}) ${c.describeExit()}, with ${what}`,
+          'a task whose worker stops responding must be handed to another worker (the course waits 10 s)',
+        );
+      }
+      if (c.exit!.code !== 0) fail(`the coordinator (pid ${c.pid}) ${c.describeExit()}; its last output:`, ...indent(c.tail()));
+      return;
+    }
+    if (others.every((w) => !w.alive)) {
+      const last = Math.max(...others.map((w) => w.exit!.at));
+      if (Date.now() - last > grace) {
+        fail(
+          `the job did not finish: the other workers exited (statuses ${others.map((w) => w.exit!.code ?? w.exit!.signal).join(', ')}), ` +
+            `but the coordinator (pid ${c.pid}) was still running ${fmtSeconds(grace)} later, with ${what}`,
+          'a task whose worker stops responding must be handed to another worker',
+        );
+      }
+    }
+    await Promise.race([c.exited, sleep(200)]);
+  }
+}
+
+/** One wc job in the test's folder with n workers; its output, file by file (sorted lines). */
+async function wcJob(job: Job, n: number): Promise<Map<string, string[]>> {
+  job.startCoordinator();
+  await job.waitListening();
+  for (let i = 0; i < n; i++) job.startWorker('wc');
+  await job.waitCoordinator();
+  await job.settle();
+  const files = new Map<string, string[]>();
+  for (const [name, text] of outputFiles(job.dir)) files.set(name, sortedLines(text));
+  return files;
+}

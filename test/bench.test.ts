@@ -1,0 +1,156 @@
+// The benchmark's own machinery on a tiny configuration (--quick: a 1 MB
+// generated corpus, 1 and 2 workers): it stages the implementation, runs
+// real jobs, checks their output and writes a well-formed report and chart.
+// No timing assertions: the figures of a loaded test machine mean nothing.
+
+import * as fs from 'fs';
+import * as path from 'path';
+import execa = require('execa');
+import { dist, ROOT } from './helpers/proc';
+import { useTempDir } from './helpers/tmpdir';
+
+jest.setTimeout(240_000);
+
+/** Runs the compiled bench; on a time-out it gets SIGTERM, so it can end what it started. */
+async function bench(args: string[]): Promise<execa.ExecaReturnValue> {
+  return execa(process.execPath, [dist('scripts/bench.js'), ...args], {
+    cwd: ROOT,
+    reject: false,
+    timeout: 200_000,
+    killSignal: 'SIGTERM',
+  });
+}
+
+function leftoverStages(): string[] {
+  const build = path.join(ROOT, '.mr-build');
+  return fs.existsSync(build) ? fs.readdirSync(build).filter((n) => /^bench-\d+$/.test(n)) : [];
+}
+
+describe('npm run bench', () => {
+  const tmp = useTempDir('mr-bench-');
+
+  test('--quick measures the reference solution and writes report.json and scaling.svg', async () => {
+    const before = leftoverStages();
+    const out = path.join(tmp.path, 'results');
+    const r = await bench(['--quick', '--out', out]);
+    expect(r.stderr).toBe('');
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(/targets:/);
+
+    const report = JSON.parse(fs.readFileSync(path.join(out, 'report.json'), 'utf8'));
+    expect(report.quick).toBe(true);
+    expect(report.parts).toEqual(['scaling', 'startup', 'memory']);
+    expect(report.impl.dir).toBe(path.join('labs', 'mr', 'solution'));
+    expect(report.machine.cpus).toBeGreaterThan(0);
+    expect(report.machine.node).toBe(process.version);
+
+    // Scaling: one corpus, mrsequential and 1 and 2 workers, each checked against mrsequential.
+    const [corpus] = report.scaling.corpora;
+    expect(report.scaling.corpora).toHaveLength(1);
+    expect(corpus.files).toBe(4);
+    expect(corpus.bytes).toBe(1024 * 1024);
+    expect(corpus.sequential.ok).toBe(true);
+    expect(corpus.sequential.ms).toBeGreaterThan(0);
+    expect(corpus.runs.map((x: { workers: number }) => x.workers)).toEqual([1, 2]);
+    for (const run of corpus.runs) {
+      expect(run.problem).toBeUndefined();
+      expect(run.correct).toBe(true);
+      expect(run.ms).toBeGreaterThan(run.acceptMs);
+      expect(run.workerPeakRssBytes).toHaveLength(run.workers);
+      for (const rss of run.workerPeakRssBytes) expect(rss).toBeGreaterThan(10 * 1024 * 1024);
+      expect(run.coordinatorPeakRssBytes).toBeGreaterThan(10 * 1024 * 1024);
+      expect(run.cpuMs).toBeGreaterThan(0);
+      expect(run.parallelism).toBeCloseTo(run.cpuMs / run.ms, 2);
+      expect(run.speedupVsOneWorker).toBeCloseTo(corpus.runs[0].ms / run.ms, 2);
+      expect(run.speedupVsSequential).toBeCloseTo(corpus.sequential.ms / run.ms, 2);
+    }
+    expect(corpus.runs[0].speedupVsOneWorker).toBe(1);
+
+    // Start-up: two samples of each (after a warm-up), all positive.
+    for (const kind of ['coordinator', 'worker']) {
+      const s = report.startup[kind];
+      expect(s.problem).toBeUndefined();
+      expect(s.samplesMs).toHaveLength(2);
+      for (const v of s.samplesMs) expect(v).toBeGreaterThan(0);
+      expect(s.maxMs).toBeGreaterThanOrEqual(s.medianMs);
+    }
+
+    // Memory: from the quick corpus; big-corpus targets are not judged on it.
+    expect(report.memory.corpus).toBe('quick-1MB');
+    expect(report.memory.sequentialPeakRssBytes).toBeGreaterThan(10 * 1024 * 1024);
+    const targets = Object.fromEntries(report.targets.map((t: { id: string }) => [t.id, t]));
+    expect(Object.keys(targets).sort()).toEqual(
+      ['coordinator-start', 'gradescope-box', 'seq-rss', 'speedup-2', 'suite-time', 'wc-2-time', 'worker-rss', 'worker-start'],
+    );
+    for (const id of ['suite-time', 'speedup-2', 'wc-2-time', 'seq-rss', 'worker-rss', 'gradescope-box']) {
+      expect(targets[id].met).toBeNull();
+    }
+    expect(typeof targets['worker-start'].met).toBe('boolean');
+    expect(typeof targets['coordinator-start'].met).toBe('boolean');
+
+    // The chart: a standalone SVG with the two lines (vs 1 worker, vs mrsequential) of 2 points each.
+    const svg = fs.readFileSync(path.join(out, 'scaling.svg'), 'utf8');
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
+    const lines = [...svg.matchAll(/<polyline points="([^"]*)"/g)].map((m) => m[1].split(' '));
+    expect(lines).toHaveLength(2);
+    for (const pts of lines) {
+      expect(pts).toHaveLength(2);
+      for (const p of pts) expect(p).toMatch(/^\d+(\.\d)?,\d+(\.\d)?$/);
+    }
+    expect(svg).toContain('1 MB (--quick) vs mrsequential');
+    expect((svg.match(/<text\b/g) ?? []).length).toBe((svg.match(/<\/text>/g) ?? []).length);
+    expect(svg).not.toMatch(/<script|href=/);
+
+    // It cleans up its staging folder.
+    expect(leftoverStages()).toEqual(before);
+
+    // --chart redraws the same chart from the report.
+    const again = path.join(tmp.path, 'again');
+    const c = await bench(['--chart', path.join(out, 'report.json'), '--out', again]);
+    expect(c.exitCode).toBe(0);
+    expect(fs.readFileSync(path.join(again, 'scaling.svg'), 'utf8')).toBe(svg);
+  });
+
+  test('another implementation folder is compiled with the kit\'s tsc and measured', async () => {
+    const impl = path.join(tmp.path, 'impl');
+    fs.cpSync(path.join(ROOT, 'labs', 'mr', 'solution'), impl, { recursive: true });
+    const out = path.join(tmp.path, 'results');
+    const r = await bench(['--quick', '--only', 'startup', '--repeat', '1', '--impl', impl, '--out', out]);
+    expect(r.stderr).toBe('');
+    expect(r.exitCode).toBe(0);
+    const report = JSON.parse(fs.readFileSync(path.join(out, 'report.json'), 'utf8'));
+    expect(report.impl.staged).toMatch(/^compiled from .*impl with the kit's tsc$/);
+    expect(report.parts).toEqual(['startup']);
+    expect(report.scaling).toBeUndefined();
+    expect(report.startup.worker.samplesMs).toHaveLength(1);
+    expect(report.startup.coordinator.samplesMs).toHaveLength(1);
+  });
+
+  test('an implementation that does not compile is one line and status 2', async () => {
+    const impl = path.join(tmp.path, 'broken');
+    fs.cpSync(path.join(ROOT, 'labs', 'mr', 'solution'), impl, { recursive: true });
+    fs.appendFileSync(path.join(impl, 'worker.ts'), '\nconst oops: number = "text";\n');
+    const r = await bench(['--quick', '--only', 'startup', '--impl', impl, '--out', path.join(tmp.path, 'o')]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^bench: .*broken does not compile: worker\.ts\(\d+,\d+\): error TS2322/);
+    expect(fs.existsSync(path.join(tmp.path, 'o'))).toBe(false);
+  });
+
+  test.each([
+    [['--only', 'speed'], /^bench: --only: unknown part "speed"/],
+    [['--workers', '0,2'], /^bench: --workers expects counts from 1 to 16/],
+    [['--big-size', 'huge'], /^bench: --big-size expects a size such as 128MB/],
+    [['--impl', '/nonexistent/impl'], /^bench: --impl: \/nonexistent\/impl is not a directory/],
+    [['--frobnicate'], /^bench: unknown option "--frobnicate"/],
+    [['--chart', '/nonexistent/report.json'], /^bench: --chart: no such file/],
+    [['--chart', 'package.json'], /^bench: --chart: cannot read .*package\.json: not a report of npm run bench/],
+  ])('bad options %j: one line, status 2', async (args, message) => {
+    const r = await bench(args as string[]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(message);
+  });
+});

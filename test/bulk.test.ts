@@ -1,0 +1,114 @@
+// Bulk grading: `test-mr --submissions DIR` grades every student's src/mr
+// in isolation and writes grades.csv and grades.json.
+
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { makeTempDir, removeTempDir } from './helpers/tmpdir';
+
+const KIT = path.resolve(__dirname, '..');
+const GRADER = path.join(KIT, 'dist-grader', 'grader', 'cli.js');
+const SOLUTION = path.join(KIT, 'labs', 'mr', 'solution');
+const SKELETON = path.join(KIT, 'src', 'mr');
+const asRoot = process.getuid?.() === 0;
+
+describe('bulk grading', () => {
+  let work: string;
+  let grades: { students: any[] };
+  let csv: string;
+  let evilReport: string;
+  const pointsBefore = fs.readFileSync(path.join(KIT, 'grader', 'points.json'), 'utf8');
+
+  beforeAll(() => {
+    work = makeTempDir('mr-bulk-test-');
+    const subs = path.join(work, 'submissions');
+    // alice: a whole repository, one level down, with a driver she changed.
+    fs.cpSync(SOLUTION, path.join(subs, 'alice', 'repo', 'src', 'mr'), { recursive: true });
+    fs.mkdirSync(path.join(subs, 'alice', 'repo', 'src', 'main'), { recursive: true });
+    fs.writeFileSync(path.join(subs, 'alice', 'repo', 'src', 'main', 'mrworker.ts'), 'process.exit(0); // "fixed"\n');
+    // bob: the untouched skeleton.
+    fs.cpSync(SKELETON, path.join(subs, 'bob', 'src', 'mr'), { recursive: true });
+    // carol: no src/mr at all.
+    fs.mkdirSync(path.join(subs, 'carol', 'notes'), { recursive: true });
+    // mallory: a correct solution that also tries to change the kit and read the other students' folders.
+    evilReport = path.join(work, 'mallory-report');
+    fs.mkdirSync(evilReport, { mode: 0o777 });
+    fs.chmodSync(evilReport, 0o777);
+    fs.chmodSync(work, 0o755);
+    const mallory = path.join(subs, 'mallory', 'src', 'mr');
+    fs.cpSync(SOLUTION, mallory, { recursive: true });
+    const coordinator = path.join(mallory, 'coordinator.ts');
+    const attack = `
+  {
+    const fs = require('fs');
+    const path = require('path');
+    const tried: string[] = [];
+    const attempt = (what: string, f: () => unknown) => {
+      try { f(); tried.push(what + ': done'); } catch (e) { tried.push(what + ': ' + (e as NodeJS.ErrnoException).code); }
+    };
+    attempt('write points.json', () => fs.writeFileSync(${JSON.stringify(path.join(KIT, 'grader', 'points.json'))}, '{"wc": 1000}'));
+    const mine = path.resolve(process.env.TMPDIR || '/tmp', '..');
+    attempt('list students', () => fs.readdirSync(path.dirname(mine)));
+    for (const other of ['s61000', 's61001']) {
+      attempt('write ' + other, () => fs.writeFileSync(path.join(path.dirname(mine), other, 'result.json'), '{}'));
+    }
+    fs.writeFileSync(path.join(${JSON.stringify(evilReport)}, 'report-' + process.pid), tried.join('\\n'));
+  }
+`;
+    const text = fs.readFileSync(coordinator, 'utf8');
+    const anchor = '  const c = new Coordinator(endpoint, files, nReduce);\n';
+    expect(text.includes(anchor)).toBe(true);
+    fs.writeFileSync(coordinator, text.replace(anchor, attack + anchor));
+
+    const out = path.join(work, 'grades');
+    const run = spawnSync(
+      process.execPath,
+      [GRADER, '--submissions', subs, '--out', out, '--only', 'wc', '--parallel', '2'],
+      { cwd: KIT, encoding: 'utf8', timeout: 240_000, killSignal: 'SIGTERM' },
+    );
+    if (run.status !== 0) throw new Error(`bulk grading exited ${run.status}: ${run.stdout}\n${run.stderr}`);
+    grades = JSON.parse(fs.readFileSync(path.join(out, 'grades.json'), 'utf8'));
+    csv = fs.readFileSync(path.join(out, 'grades.csv'), 'utf8');
+  }, 300_000);
+
+  afterAll(() => removeTempDir(work));
+
+  const student = (name: string) => grades.students.find((s) => s.student === name);
+
+  test('grades every student, each on its own merits', () => {
+    expect(grades.students.map((s) => s.student)).toEqual(['alice', 'bob', 'carol', 'mallory']);
+    expect(student('alice')).toMatchObject({ status: 'graded', score: 15, maxScore: 15 });
+    expect(student('bob')).toMatchObject({ status: 'graded', score: 0 });
+    expect(student('bob').tests).toEqual([expect.objectContaining({ id: 'wc', passed: false, points: 0 })]);
+    expect(student('carol')).toMatchObject({ status: 'no-src-mr', score: 0 });
+    expect(student('mallory')).toMatchObject({ status: 'graded', score: 15 });
+  });
+
+  test('uses the kit\'s drivers and reports changes outside src/mr', () => {
+    // alice's mrworker.ts exits at once; had it been used, her wc test would have failed.
+    expect(student('alice').changedOutsideMr).toEqual(['src/main/mrworker.ts']);
+    expect(student('bob').changedOutsideMr).toEqual([]);
+  });
+
+  test('writes a CSV with a row per student and a column per test', () => {
+    const lines = csv.trim().split('\n');
+    expect(lines[0]).toBe('student,status,score,max_score,wc,seconds,changed_outside_src_mr,message');
+    expect(lines.slice(1).map((l) => l.split(',').slice(0, 5).join(','))).toEqual([
+      'alice,graded,15,15,15',
+      'bob,graded,0,15,0',
+      'carol,no-src-mr,0,15,0',
+      'mallory,graded,15,15,15',
+    ]);
+  });
+
+  (asRoot ? test : test.skip)('a student\'s code cannot change the kit or reach the other students\' folders', () => {
+    expect(fs.readFileSync(path.join(KIT, 'grader', 'points.json'), 'utf8')).toBe(pointsBefore);
+    const reports = fs.readdirSync(evilReport).map((f) => fs.readFileSync(path.join(evilReport, f), 'utf8'));
+    expect(reports.length).toBeGreaterThan(0);
+    for (const report of reports) {
+      expect(report).toContain('write points.json: EACCES');
+      expect(report).toContain('list students: EACCES');
+      expect(report).not.toMatch(/write s6100\d: done/);
+    }
+  });
+});
