@@ -12,7 +12,11 @@ export function makeTempDir(prefix = 'mr-test-'): string {
 /** Removes a directory made by makeTempDir (restoring permissions a test may have taken away). */
 export function removeTempDir(dir: string): void {
   try {
-    for (const name of fs.readdirSync(dir)) fs.chmodSync(path.join(dir, name), 0o700);
+    for (const name of fs.readdirSync(dir)) {
+      const entry = path.join(dir, name);
+      // chmod follows symlinks: never touch what a link points at (the kit's inputs, say)
+      if (!fs.lstatSync(entry).isSymbolicLink()) fs.chmodSync(entry, 0o700);
+    }
   } catch {
     // already gone, or nothing to restore
   }
