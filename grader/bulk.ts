@@ -56,6 +56,15 @@ export async function gradeSubmissions(kit: string, opts: Options): Promise<numb
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'mr-bulk-'));
   fs.chmodSync(work, 0o711); // students may pass through to their own folder, not list the others
   if (asRoot) ensureSharedBuildRoot(kit);
+  // The inputs, readable by every student's user id whatever their modes in the kit.
+  const inputs = path.join(work, 'inputs');
+  fs.mkdirSync(inputs, { mode: 0o755 });
+  for (const file of opts.inputs) {
+    const copy = path.join(inputs, path.basename(file));
+    fs.copyFileSync(file, copy);
+    fs.chmodSync(copy, 0o644);
+  }
+  const studentOpts = { ...opts, inputsGlob: path.join(inputs, '*') };
 
   const grades: StudentGrade[] = new Array(students.length);
   let next = 0;
@@ -64,7 +73,7 @@ export async function gradeSubmissions(kit: string, opts: Options): Promise<numb
       const i = next++;
       const student = students[i];
       console.log(`*** Grading ${student}`);
-      grades[i] = await gradeOne(kit, opts, points, path.join(dir, student), student, work, asRoot ? FIRST_UID + i : undefined);
+      grades[i] = await gradeOne(kit, studentOpts, points, path.join(dir, student), student, work, asRoot ? FIRST_UID + i : undefined);
       const g = grades[i];
       console.log(`--- ${student}: ${g.score}/${g.maxScore}${g.status === 'graded' ? '' : ` (${g.status})`}`);
     }
