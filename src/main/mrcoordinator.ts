@@ -14,7 +14,7 @@ import { checkInputFiles, runMain, takeEndpoint, UsageError } from './cli';
 const USAGE = 'usage: mrcoordinator [--endpoint E] inputfiles...';
 const N_REDUCE = 10;
 const POLL_MS = 100;
-const LINGER_MS = 1000;
+const LINGER_MS = 500;
 
 runMain('mrcoordinator', async () => {
   const { endpoint, rest: files } = takeEndpoint(process.argv.slice(2));
