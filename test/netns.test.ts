@@ -89,7 +89,7 @@ describeNetns('workers in another network namespace, over TCP with a token', () 
     const inputs = fs.readdirSync(path.join(shared, 'inputs')).map((name) => `inputs/${name}`);
 
     // The coordinator, with no MR_TOKEN: over TCP it makes one up and prints it.
-    const coordinator = processes.startNode(
+    const coordinator = processes.startIn(
       coordinatorNs,
       [path.join(stage, 'src/main/mrcoordinator.js'), '--endpoint', endpoint, ...inputs],
       { cwd: shared, env: baseEnv },
@@ -105,7 +105,7 @@ describeNetns('workers in another network namespace, over TCP with a token', () 
     expect(coordinatorErr).toContain(`mrcoordinator: serving ${endpoint}`);
 
     // Reachable from the worker namespace over the veth pair (this also waits until it serves).
-    const probe = processes.startNode(workerNs, ['-e', CONNECT_LOOP, addressA, String(PORT), '15000'], {
+    const probe = processes.startIn(workerNs, ['-e', CONNECT_LOOP, addressA, String(PORT), '15000'], {
       env: baseEnv,
     });
     const probed = await probe;
@@ -120,7 +120,7 @@ describeNetns('workers in another network namespace, over TCP with a token', () 
     // Workers with a wrong or a missing token do no task and exit. They run before
     // the good workers, so any mr-* file or traced map/reduce call would be theirs.
     const intruders = [`${token.slice(0, -1)}${token.endsWith('0') ? '1' : '0'}`, undefined].map((bad, i) =>
-      processes.startNode(workerNs, [path.join(stage, 'src/main/mrworker.js'), '--endpoint', endpoint, 'wc'], {
+      processes.startIn(workerNs, [path.join(stage, 'src/main/mrworker.js'), '--endpoint', endpoint, 'wc'], {
         cwd: shared,
         env: { ...baseEnv, MR_TOKEN: bad, MR_TRACE: path.join(seqDir, `intruder-${i}.trace`) },
       }),
@@ -138,7 +138,7 @@ describeNetns('workers in another network namespace, over TCP with a token', () 
 
     // The real workers, in the other namespace, with the printed token.
     const workers = Array.from({ length: N_WORKERS }, () =>
-      processes.startNode(workerNs, [path.join(stage, 'src/main/mrworker.js'), '--endpoint', endpoint, 'wc'], {
+      processes.startIn(workerNs, [path.join(stage, 'src/main/mrworker.js'), '--endpoint', endpoint, 'wc'], {
         cwd: shared,
         env: { ...baseEnv, MR_TOKEN: token },
       }),

@@ -5,6 +5,7 @@
 
 import { spawnSync } from 'child_process';
 import execa = require('execa');
+import { Processes, running } from './proc';
 
 /** Runs `ip args...`; returns its exit status and stderr (status -1 when ip cannot be run at all). */
 function ip(args: string[]): { status: number; stderr: string } {
@@ -108,46 +109,14 @@ export interface NsRunOptions {
 
 /**
  * Processes started inside a namespace with `ip netns exec NS node ...`, each in
- * its own process group, so killAll() ends whatever ip started as well.
+ * its own process group (ip netns exec becomes the command, no fork), so
+ * killAll() ends them as it does any other.
  */
-export class NsProcesses {
-  private readonly children: execa.ExecaChildProcess[] = [];
-
-  /** Starts `node args...` in the namespace, in the background. */
-  startNode(ns: string, args: string[], options: NsRunOptions = {}): execa.ExecaChildProcess {
-    const child = execa('ip', ['netns', 'exec', ns, process.execPath, ...args], {
-      cwd: options.cwd,
-      env: options.env,
-      extendEnv: false,
-      detached: true,
-      reject: false,
-      stripFinalNewline: false,
-    });
-    // execa 5 starts reading the output only once its promise is used; a child that
-    // exits before that loses it (Node drains unread pipes at exit). Use it now.
-    child.catch(() => undefined);
-    this.children.push(child);
-    return child;
-  }
-
-  /** Sends SIGKILL to the process group of every started process, and waits for each to end. */
-  async killAll(): Promise<void> {
-    const children = this.children.splice(0);
-    for (const child of children) {
-      // ip netns exec becomes the command (no fork), so the group lives while its leader does;
-      // a group whose leader is gone is not signalled, in case its id has been reused.
-      if (!child.pid || !running(child)) continue;
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // the whole group has exited already
-      }
-    }
-    await Promise.all(children.map((child) => child.catch(() => undefined)));
+export class NsProcesses extends Processes {
+  /** Starts `node args...` in the namespace, in the background, with exactly the environment given. */
+  startIn(ns: string, args: string[], options: NsRunOptions = {}): execa.ExecaChildProcess {
+    return this.start('ip', ['netns', 'exec', ns, process.execPath, ...args], { ...options, extendEnv: false });
   }
 }
 
-/** True while a started process has not exited. */
-export function running(child: execa.ExecaChildProcess): boolean {
-  return child.exitCode === null && child.signalCode === null;
-}
+export { running };

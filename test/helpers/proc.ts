@@ -61,9 +61,20 @@ export class Processes {
 
   /** Starts `node script args...` in the background. */
   startNode(script: string, args: string[], options: RunOptions = {}): execa.ExecaChildProcess {
-    const child = execa(process.execPath, [script, ...args], {
+    return this.start(process.execPath, [script, ...args], options);
+  }
+
+  /** Starts a command in the background, in a process group of its own. */
+  protected start(
+    command: string,
+    args: string[],
+    options: RunOptions & { extendEnv?: boolean } = {},
+  ): execa.ExecaChildProcess {
+    const child = execa(command, args, {
       cwd: options.cwd,
       env: options.env,
+      extendEnv: options.extendEnv ?? true,
+      detached: true, // killAll() ends the whole group, whatever the command started
       reject: false,
       stripFinalNewline: false,
     });
@@ -74,20 +85,25 @@ export class Processes {
     return child;
   }
 
-  /** Sends SIGKILL to every started process still running, and waits for each to end. */
+  /** Sends SIGKILL to the process group of every started process still running, and waits for each to end. */
   async killAll(): Promise<void> {
     const children = this.children.splice(0);
     for (const child of children) {
-      if (child.exitCode === null && child.signalCode === null && child.pid) {
-        try {
-          process.kill(child.pid, 'SIGKILL');
-        } catch {
-          // it has just exited
-        }
+      // A group whose leader is gone is not signalled, in case its id has been reused.
+      if (!child.pid || !running(child)) continue;
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // the whole group has exited already
       }
     }
     await Promise.all(children.map((child) => child.catch(() => undefined)));
   }
+}
+
+/** True while a started process has not exited. */
+export function running(child: execa.ExecaChildProcess): boolean {
+  return child.exitCode === null && child.signalCode === null;
 }
 
 /** The one line a driver prints for bad input, or a failure listing every line. */
