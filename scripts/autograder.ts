@@ -21,6 +21,10 @@ function main(argv: string[]): void {
     console.error('usage: npm run autograder -- OUTFILE.zip');
     process.exit(2);
   }
+  if (!fs.existsSync(path.dirname(path.resolve(out)))) {
+    console.error(`autograder: cannot write ${out}: no such directory ${path.dirname(path.resolve(out))}`);
+    process.exit(2);
+  }
   const release = fs.mkdtempSync(path.join(os.tmpdir(), 'mr-autograder-src-'));
   try {
     fs.rmSync(release, { recursive: true });
@@ -49,4 +53,10 @@ function listFiles(root: string, rel = ''): string[] {
   });
 }
 
-main(process.argv.slice(2));
+try {
+  main(process.argv.slice(2));
+} catch (err) {
+  // The release builder has already said what went wrong, if it was the one that failed.
+  console.error(`autograder: ${(err as Error).message.split('\n')[0]}`);
+  process.exit(1);
+}

@@ -116,6 +116,15 @@ describe('the Gradescope autograder', () => {
     expect(seconds).toBeLessThan(60);
   }, 120_000);
 
+  test('the zip builder rejects bad arguments with one line and status 2', () => {
+    for (const args of [[], ['out.tar'], [path.join(work, 'no', 'such', 'dir', 'a.zip')]]) {
+      const run = spawnSync(process.execPath, [path.join(KIT, 'dist', 'scripts', 'autograder.js'), ...args], {
+        encoding: 'utf8',
+      });
+      expect({ args, status: run.status, lines: run.stderr.trim().split('\n').length }).toEqual({ args, status: 2, lines: 1 });
+    }
+  });
+
   test('a submission without src/mr gets 0 and says what is missing', () => {
     const { results } = grade('empty', (sub) => fs.writeFileSync(path.join(sub, 'README.md'), 'oops\n'));
     expect(results).toMatchObject({ score: 0, tests: [] });
