@@ -21,14 +21,13 @@ interface Args {
 
 function parseArgs(argv: string[]): Args {
   const args: Args = { root: '/autograder', kit: path.resolve(__dirname, '..', '..') };
-  for (let i = 0; i < argv.length; i++) {
-    const value = argv[i + 1];
-    if (argv[i] === '--root' && value) (args.root = path.resolve(value)), i++;
-    else if (argv[i] === '--kit' && value) (args.kit = path.resolve(value)), i++;
-    else {
-      console.error(`gradescope-run: unknown argument "${argv[i]}" (usage: gradescope-run [--root DIR] [--kit DIR])`);
+  for (let i = 0; i < argv.length; i += 2) {
+    const [name, value] = [argv[i], argv[i + 1]];
+    if ((name !== '--root' && name !== '--kit') || !value) {
+      console.error(`gradescope-run: bad argument "${name}" (usage: gradescope-run [--root DIR] [--kit DIR])`);
       process.exit(2);
     }
+    args[name === '--root' ? 'root' : 'kit'] = path.resolve(value);
   }
   return args;
 }
@@ -111,7 +110,12 @@ function runWithBudget(cmd: string, args: string[], cwd: string, budgetMs: numbe
       killGroup('SIGTERM'); // the grader ends its own processes on SIGTERM
       setTimeout(() => killGroup('SIGKILL'), 5000).unref();
     }, budgetMs);
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => (killGroup('SIGTERM'), process.exit(1)));
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.on(signal, () => {
+        killGroup('SIGTERM');
+        process.exit(1);
+      });
+    }
     child.on('close', (code) => {
       clearTimeout(timer);
       resolve({ code, timedOut, output });
