@@ -3,6 +3,12 @@
 // with the kit's TypeScript, and puts the .proto files next to the compiled
 // mr code (the transport loads path.join(__dirname, 'mr.proto')). Processes
 // then run the compiled JavaScript: node <build>/out/src/main/mrworker.js.
+//
+// Provided code is always the kit's: the drivers, the apps and transport.ts
+// (a submission's changed copy is graded with the kit's and reported). The
+// build folder is the trusted side's: only root (or you) may write it and
+// every folder above it on Node's module path; with root, only the sandbox
+// users' group may read it, so no student reads another's compiled code.
 
 import * as fs from 'fs';
 import * as path from 'path';
@@ -13,7 +19,12 @@ export interface Build {
   out: string; // the compiled tree: <dir>/out
   ok: boolean;
   message: string; // the compiler's messages when !ok
+  /** Provided files of src/mr that the implementation changed: graded with the kit's copies. */
+  changedProvided: string[];
 }
+
+/** Files of src/mr that the kit provides: never taken from the implementation. */
+export const PROVIDED_MR_FILES = ['transport.ts'];
 
 /** Stages and compiles. Never throws for the student's errors: they come back as !ok. */
 export async function buildImpl(
@@ -22,13 +33,21 @@ export async function buildImpl(
   dir: string,
   registry: Registry,
   limitMs: number,
+  sandboxGid?: number,
 ): Promise<Build> {
   const out = path.join(dir, 'out');
-  const build: Build = { dir, out, ok: false, message: '' };
+  const build: Build = { dir, out, ok: false, message: '', changedProvided: [] };
 
   copyTree(path.join(kit, 'src', 'main'), path.join(dir, 'src', 'main'));
   copyTree(path.join(kit, 'src', 'mrapps'), path.join(dir, 'src', 'mrapps'));
   copyTree(impl, path.join(dir, 'src', 'mr'), (name) => name.endsWith('.ts') || name.endsWith('.proto'));
+  for (const name of PROVIDED_MR_FILES) {
+    const ours = path.join(kit, 'src', 'mr', name);
+    const staged = path.join(dir, 'src', 'mr', name);
+    if (!fs.existsSync(ours) || path.resolve(impl) === path.join(kit, 'src', 'mr')) continue;
+    if (!sameFile(staged, ours)) build.changedProvided.push(`src/mr/${name}`);
+    fs.copyFileSync(ours, staged);
+  }
   fs.writeFileSync(
     path.join(dir, 'tsconfig.json'),
     JSON.stringify(
@@ -58,8 +77,42 @@ export async function buildImpl(
     return build;
   }
   copyTree(path.join(dir, 'src', 'mr'), path.join(out, 'src', 'mr'), (name) => name.endsWith('.proto'));
+  openToGroup(dir, sandboxGid);
   build.ok = true;
   return build;
+}
+
+function sameFile(a: string, b: string): boolean {
+  try {
+    return fs.readFileSync(a).equals(fs.readFileSync(b));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The compiled tree is read by the student's processes: readable inside,
+ * and, with root, the top folder open to the sandbox users' group alone.
+ */
+function openToGroup(dir: string, gid: number | undefined): void {
+  const walk = (at: string): void => {
+    for (const entry of fs.readdirSync(at, { withFileTypes: true })) {
+      const p = path.join(at, entry.name);
+      if (entry.isDirectory()) {
+        fs.chmodSync(p, 0o755);
+        walk(p);
+      } else {
+        fs.chmodSync(p, 0o644);
+      }
+    }
+  };
+  walk(dir);
+  if (gid !== undefined) {
+    fs.chownSync(dir, 0, gid);
+    fs.chmodSync(dir, 0o750);
+  } else {
+    fs.chmodSync(dir, 0o700);
+  }
 }
 
 /** The compiler names staged files src/mr/x.ts; name them as the student knows them. */
@@ -80,10 +133,22 @@ function copyTree(from: string, to: string, keep: (name: string) => boolean = ()
   }
 }
 
-/** A fresh staging folder: <kit>/.mr-build/<pid>-XXXXXX. */
+/**
+ * A fresh staging folder: <kit>/.mr-build/<pid>-XXXXXX. It sits on the
+ * module path of everything compiled in it, so no folder from it up to the
+ * kit may be writable by anyone else: a module planted there would run in
+ * the next grader's processes.
+ */
 export function makeBuildDir(kit: string): string {
   const root = path.join(kit, '.mr-build');
-  fs.mkdirSync(root, { recursive: true });
+  fs.mkdirSync(root, { recursive: true, mode: 0o711 });
+  const st = fs.lstatSync(root);
+  const me = process.getuid?.() ?? st.uid;
+  if (!st.isDirectory() || st.uid !== me) throw new Error(`${root} must be a folder of yours (remove it)`);
+  if ((st.mode & 0o7777) !== 0o711) fs.chmodSync(root, 0o711); // pass through, list nothing, write nothing (an older kit left it 1777)
+  for (const planted of ['node_modules', 'package.json']) {
+    if (fs.existsSync(path.join(root, planted))) fs.rmSync(path.join(root, planted), { recursive: true, force: true });
+  }
   return fs.mkdtempSync(path.join(root, `${process.pid}-`));
 }
 

@@ -3,13 +3,13 @@
 // drivers, apps and grader, each in isolation, and writes OUT/grades.csv
 // and OUT/grades.json.
 //
-// Isolation. Each student is graded by its own grader process, with its
-// own build folder, endpoints and temporary folders. Run as root, that
-// process and everything it starts run under a user id of their own, with
-// a private folder (mode 0700) as the only place they may write: a
-// student's code can then neither read nor change another's files, the
-// results, or the kit. When the grading ends, every process left under that
-// user id is killed before its results are read.
+// Isolation. Each student is graded by a grader process of its own (the
+// trusted side), with its own build folder, endpoints and temporary folders,
+// writing its results where only the trusted side can. Run as root, that
+// grader runs each student's processes under a sandbox user id of their own
+// (sandbox.ts), which can write only its test folders and read only what a
+// job needs: not the submissions, the solution, another student's build, or
+// any result.
 
 import { spawn } from 'child_process';
 import * as fs from 'fs';
@@ -18,10 +18,8 @@ import * as path from 'path';
 import { TestId } from './catalog';
 import { Options, UsageError } from './options';
 import { Points, readPoints, Summary } from './report';
-import { changesOutsideMr, findMrFolder } from './submission';
+import { changesOutsideMr, copyRegularFiles, findMrFolder } from './submission';
 
-/** The first user id handed to students when the grader runs as root. */
-const FIRST_UID = 61000;
 /** Past this, a student's whole grading is stopped. */
 const STUDENT_LIMIT_MS = 20 * 60_000;
 
@@ -30,10 +28,12 @@ export interface StudentGrade {
   status: 'graded' | 'no-src-mr' | 'build-failed' | 'grader-error';
   score: number;
   maxScore: number;
-  tests: Array<{ id: TestId; passed: boolean; points: number; maxPoints: number; durationMs: number }>;
+  tests: Array<{ id: TestId; passed: boolean; points: number; maxPoints: number; durationMs: number; notes: string[] }>;
   durationMs: number;
   changedOutsideMr: string[];
   message: string;
+  /** The student's grader's peak memory. */
+  graderPeakRssMb?: number;
 }
 
 export async function gradeSubmissions(kit: string, opts: Options): Promise<number> {
@@ -52,10 +52,15 @@ export async function gradeSubmissions(kit: string, opts: Options): Promise<numb
   const points = readPoints(kit);
 
   const asRoot = process.getuid?.() === 0;
-  if (!asRoot) console.log('test-mr: not running as root: students are kept apart by folders only, not by user ids');
+  if (!asRoot) {
+    console.log('test-mr: not running as root: students run as your own user, kept apart by folders only; grade untrusted code as root or in a container');
+  } else {
+    // Every sandbox user can read what "others" may: close the students' work and the solution to them.
+    makePrivate(dir, 'the submissions');
+    makePrivate(path.join(kit, 'labs', 'mr', 'solution'), 'the reference solution');
+  }
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'mr-bulk-'));
-  fs.chmodSync(work, 0o711); // students may pass through to their own folder, not list the others
-  if (asRoot) ensureSharedBuildRoot(kit);
+  fs.chmodSync(work, 0o711); // students' processes pass through to their own test folders, and list nothing
   // The inputs, readable by every student's user id whatever their modes in the kit.
   const inputs = path.join(work, 'inputs');
   fs.mkdirSync(inputs, { mode: 0o755 });
@@ -73,7 +78,7 @@ export async function gradeSubmissions(kit: string, opts: Options): Promise<numb
       const i = next++;
       const student = students[i];
       console.log(`*** Grading ${student}`);
-      grades[i] = await gradeOne(kit, studentOpts, points, path.join(dir, student), student, work, asRoot ? FIRST_UID + i : undefined);
+      grades[i] = await gradeOne(kit, studentOpts, points, path.join(dir, student), student, work, i);
       const g = grades[i];
       console.log(`--- ${student}: ${g.score}/${g.maxScore}${g.status === 'graded' ? '' : ` (${g.status})`}`);
     }
@@ -98,7 +103,7 @@ async function gradeOne(
   submission: string,
   student: string,
   work: string,
-  uid: number | undefined,
+  index: number,
 ): Promise<StudentGrade> {
   const started = Date.now();
   const maxScore = opts.tests.reduce((sum, id) => sum + points[id], 0);
@@ -120,29 +125,36 @@ async function gradeOne(
   }
   grade.changedOutsideMr = changesOutsideMr(submission, mr, kit);
 
-  // The student's private folder: a copy of their src/mr and the result file.
-  const own = path.join(work, `s${String(uid ?? student).replace(/[^\w-]/g, '_')}`);
-  fs.mkdirSync(own, { mode: 0o700 });
-  fs.cpSync(mr, path.join(own, 'mr'), { recursive: true });
+  // The student's folder: their temporary folder (test folders, sockets: the
+  // sandbox users pass through it), and, private to the trusted side, a copy
+  // of their src/mr and the result file.
+  const own = path.join(work, `s${index}`);
+  fs.mkdirSync(own, { mode: 0o711 });
+  const trusted = path.join(own, 'trusted');
+  fs.mkdirSync(trusted, { mode: 0o700 });
+  copyRegularFiles(mr, path.join(trusted, 'mr'));
   const tmp = path.join(own, 'tmp');
-  fs.mkdirSync(tmp);
-  if (uid !== undefined) chownTree(own, uid);
+  fs.mkdirSync(tmp, { mode: 0o711 });
 
-  const result = path.join(own, 'result.json');
-  const args = [path.join(kit, 'dist-grader', 'grader', 'cli.js'), 'quiet', '--impl', path.join(own, 'mr'), '--json', result];
+  const result = path.join(trusted, 'result.json');
+  const b = opts.budgets;
+  const args = [path.join(kit, 'dist-grader', 'grader', 'cli.js'), 'quiet', '--impl', path.join(trusted, 'mr'), '--json', result];
   args.push('--only', opts.tests.join(','), '--timeout-scale', String(opts.timeoutScale), '--inputs', opts.inputsGlob);
-  const { code, output } = await runGrader(args, kit, tmp, uid);
-  if (uid !== undefined) await killEveryProcessOf(uid);
+  args.push('--memory-limit', String(b.memoryBytes), '--disk-limit', String(b.diskBytes), '--output-limit', String(b.outputBytes));
+  args.push('--task-limit', String(b.tasks));
+  const { code, output } = await runGrader(args, kit, tmp);
 
   try {
     const summary = JSON.parse(fs.readFileSync(result, 'utf8')) as Summary;
+    grade.graderPeakRssMb = summary.graderPeakRssMb;
+    grade.changedOutsideMr = [...new Set([...grade.changedOutsideMr, ...(summary.build.changedProvided ?? [])])].sort();
     if (!summary.build.ok) {
       grade.status = 'build-failed';
       grade.message = summary.build.message.split('\n').slice(0, 5).join('\n');
     }
     for (const t of summary.runs.flatMap((r) => r.tests)) {
       const earned = t.passed ? points[t.id] : 0;
-      grade.tests.push({ id: t.id, passed: t.passed, points: earned, maxPoints: points[t.id], durationMs: t.durationMs });
+      grade.tests.push({ id: t.id, passed: t.passed, points: earned, maxPoints: points[t.id], durationMs: t.durationMs, notes: t.notes });
       grade.score += earned;
     }
   } catch {
@@ -153,20 +165,22 @@ async function gradeOne(
   return grade;
 }
 
-/** Runs one student's grader, as their user id when given; stops it past STUDENT_LIMIT_MS. */
-function runGrader(args: string[], cwd: string, tmp: string, uid: number | undefined) {
+/** Runs one student's grader; stops it past STUDENT_LIMIT_MS. Keeps the last 64 KB of what it printed. */
+function runGrader(args: string[], cwd: string, tmp: string) {
   return new Promise<{ code: number | null; output: string }>((resolve) => {
-    const env = { ...process.env, TMPDIR: tmp, HOME: tmp };
+    const env = { ...process.env, TMPDIR: tmp };
     const child = spawn(process.execPath, args, {
       cwd,
       env,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
-      ...(uid !== undefined ? { uid, gid: uid } : {}),
     });
     let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
+    const keep = (d: Buffer): void => {
+      output = (output + d.toString()).slice(-65_536);
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
     const timer = setTimeout(() => {
       try {
         process.kill(-child.pid!, 'SIGTERM');
@@ -181,33 +195,17 @@ function runGrader(args: string[], cwd: string, tmp: string, uid: number | undef
   });
 }
 
-/** kill(-1, SIGKILL) from a process of that user id ends all of its processes, whatever group they moved to. */
-function killEveryProcessOf(uid: number): Promise<void> {
-  return new Promise((resolve) => {
-    const killer = spawn(process.execPath, ['-e', "try { process.kill(-1, 'SIGKILL') } catch {}"], {
-      uid,
-      gid: uid,
-      stdio: 'ignore',
-    });
-    killer.on('error', () => resolve());
-    killer.on('close', () => resolve());
-  });
-}
-
-/**
- * The graders of different students build under <kit>/.mr-build (so that
- * node_modules resolve); as in /tmp, each may make its own folder there but
- * not touch another's.
- */
-function ensureSharedBuildRoot(kit: string): void {
-  const root = path.join(kit, '.mr-build');
-  fs.mkdirSync(root, { recursive: true });
-  fs.chmodSync(root, 0o1777);
-}
-
-function chownTree(at: string, uid: number): void {
-  fs.chownSync(at, uid, uid);
-  if (fs.statSync(at).isDirectory()) for (const name of fs.readdirSync(at)) chownTree(path.join(at, name), uid);
+/** Closes a folder to "others" (every sandbox user is one), saying so. */
+function makePrivate(dir: string, what: string): void {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(dir);
+  } catch {
+    return;
+  }
+  if ((st.mode & 0o007) === 0) return;
+  fs.chmodSync(dir, st.mode & 0o770);
+  console.log(`test-mr: made ${what} (${dir}) unreadable to other users, so that no student's code can read it`);
 }
 
 function toCsv(grades: StudentGrade[], tests: TestId[]): string {

@@ -1,7 +1,8 @@
 // The grader's entry point: `npm run test-mr -- [options]` or
 // `bash test-mr.sh [quiet] [options]`. Exit status: 0 all tests passed,
 // 1 some failed (or the implementation did not compile), 2 bad options,
-// 130/143 interrupted by SIGINT/SIGTERM.
+// 130/143 interrupted by SIGINT/SIGTERM (or when whatever started the grader
+// is gone: an orphaned grader stops as if it got SIGTERM).
 
 import * as path from 'path';
 import { gradeSubmissions } from './bulk';
@@ -48,6 +49,16 @@ async function main(): Promise<number> {
   process.once('SIGINT', stop('SIGINT', 130));
   process.once('SIGTERM', stop('SIGTERM', 143));
   process.once('SIGHUP', stop('SIGHUP', 129));
+  // `npm run` and CI runners may end our parent and leave us running: notice, and stop.
+  const parent = process.ppid;
+  const orphaned = stop('SIGTERM', 143);
+  const watchParent = setInterval(() => {
+    if (process.ppid !== parent) {
+      clearInterval(watchParent);
+      orphaned();
+    }
+  }, 500);
+  watchParent.unref();
   process.once('exit', () => grader.cleanup());
   const crash = (err: unknown): void => {
     if (grader.stopping) return; // code still in flight after an interrupt
@@ -58,10 +69,20 @@ async function main(): Promise<number> {
   process.on('uncaughtException', crash);
   process.on('unhandledRejection', crash);
 
+  // The reports are written after every test too: a grader that dies leaves what it had found.
+  const selected = [...opts.tests];
+  grader.onProgress = (partial) => {
+    try {
+      if (opts.json) writeJson(opts.json, partial);
+      if (opts.gradescope) writeGradescope(opts.gradescope, partial, points!, selected);
+    } catch {
+      // the final write below says what is wrong
+    }
+  };
   try {
     const summary = await grader.run();
     if (opts.json) writeJson(opts.json, summary);
-    if (opts.gradescope) writeGradescope(opts.gradescope, summary, points!);
+    if (opts.gradescope) writeGradescope(opts.gradescope, summary, points!, selected);
     if (opts.junit) writeJunit(opts.junit, summary);
     return summary.passed ? 0 : 1;
   } finally {

@@ -7,7 +7,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ExtendedId } from './catalog';
 import { fail, indent, Job } from './job';
-import { compareCodePoints, describeDifference, quote, readOutput, sameLines, sortedLines } from './output';
+import { readCapped } from './files';
+import { compareCodePoints, describeDifference, outputFiles, quote, readOutput, sameLines, sortedLines } from './output';
 import { fmtSeconds, Proc, sleep } from './processes';
 import { checkSameAsSequential, TestBody } from './tests';
 
@@ -216,7 +217,7 @@ export const EXTENDED_TESTS: Record<ExtendedId, TestBody> = {
     const markers = fs.readdirSync(job.dir).filter((n) => n.startsWith('mr-worker-rjobcount-'));
     const counts = new Map<string, number>();
     for (const name of markers) {
-      const key = fs.readFileSync(path.join(job.dir, name), 'utf8');
+      const key = readCapped(path.join(job.dir, name), 1024)?.text ?? '';
       counts.set(key, (counts.get(key) ?? 0) + 1);
     }
     const keys = 'abcdefghij'.split('');
@@ -250,20 +251,6 @@ export function ihash(key: string): number {
 
 function scaled(job: Job, ms: number): number {
   return ms * Math.max(1, job.ctx.scale);
-}
-
-/** The mr-out* files in `dir` (name -> content); files renamed away meanwhile are left out. */
-function outputFiles(dir: string): Map<string, string> {
-  const files = new Map<string, string>();
-  for (const name of fs.readdirSync(dir).sort(compareCodePoints)) {
-    if (!name.startsWith('mr-out')) continue;
-    try {
-      files.set(name, fs.readFileSync(path.join(dir, name), 'utf8'));
-    } catch {
-      // gone, or not a file
-    }
-  }
-  return files;
 }
 
 /** Names in the test's folder that are the grader's own: process logs and trace files. */
@@ -343,12 +330,8 @@ interface TraceEvent {
 function openMap(job: Job, w: Proc): string | undefined {
   const file = job.traceFiles.get(w);
   if (!file) throw new Error(`${w.role} has no trace file`);
-  let text = '';
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined; // nothing traced yet
-  }
+  const text = readCapped(file, 16 * 1024 * 1024)?.text ?? ''; // nothing traced yet: ''
+
   let open: string | undefined;
   for (const line of text.split('\n')) {
     if (!line.endsWith('}')) continue; // blank, or still being written

@@ -1,6 +1,8 @@
 // One grader invocation: build, inputs, expected outputs, the runs of the
 // suite (one, or --many N of them, --parallel P at a time), the console
-// lines, and the cleanup that must happen whatever ends it.
+// lines, and the cleanup that must happen whatever ends it. The grader is the
+// trusted side of the wall (sandbox.ts): the student's processes run in
+// cells, and nothing they can write is read back as a verdict.
 
 import chalk from 'chalk';
 import * as fs from 'fs';
@@ -10,8 +12,9 @@ import { Build, buildImpl, driver, makeBuildDir } from './build';
 import { DISPLAY_NAMES, EXPECTED_APP, TestId } from './catalog';
 import { Job, RunContext, TestFailure } from './job';
 import { Options } from './options';
-import { readOutput, sortedLines } from './output';
-import { Registry } from './processes';
+import { OutputTooLarge, readOutput, sortedLines } from './output';
+import { Registry, startLine } from './processes';
+import { Wall } from './sandbox';
 import { manyTable, RunResult, Summary, TestResult } from './report';
 import { LIMIT_MS, TESTS, writeArtifacts } from './tests';
 import { EXTENDED_LIMIT_MS, EXTENDED_TESTS } from './extended';
@@ -26,6 +29,10 @@ const LIMITS = { ...LIMIT_MS, ...EXTENDED_LIMIT_MS };
 
 export class Grader {
   readonly registry = new Registry();
+  readonly wall: Wall;
+  /** Called with the results so far after every test, so that a grader that dies still leaves them. */
+  onProgress?: (summary: Summary) => void;
+  private summary?: Summary;
   private base?: string; // <tmp>/mr-grade-XXXX: inputs/, and one folder per test
   private build?: Build;
   private buildDir?: string;
@@ -39,7 +46,9 @@ export class Grader {
   constructor(
     readonly kit: string,
     readonly opts: Options,
-  ) {}
+  ) {
+    this.wall = new Wall(opts.budgets, path.join(__dirname, 'watchdog.js'));
+  }
 
   private get many(): boolean {
     return this.opts.many > 1;
@@ -59,9 +68,13 @@ export class Grader {
       runs: [],
       pids: this.registry.pids,
       passed: false,
+      wall: this.wall.describe(),
     };
+    this.summary = summary;
+    if (!this.wall.root) console.log(`test-mr: ${this.wall.describe()}; grade untrusted code as root or in a container`);
 
     this.base = fs.mkdtempSync(path.join(os.tmpdir(), 'mr-grade-'));
+    fs.chmodSync(this.base, 0o711); // the sandbox users pass through to their own test folders, and list nothing
     this.buildDir = makeBuildDir(this.kit);
     this.build = await buildImpl(
       this.kit,
@@ -69,8 +82,12 @@ export class Grader {
       this.buildDir,
       this.registry,
       BUILD_LIMIT_MS * this.opts.timeoutScale,
+      this.wall.gid,
     );
-    summary.build = { ok: this.build.ok, message: this.build.message };
+    summary.build = { ok: this.build.ok, message: this.build.message, changedProvided: this.build.changedProvided };
+    for (const file of this.build.changedProvided) {
+      console.log(`test-mr: your ${file} differs from the kit's: graded with the kit's copy (provided files are not yours to change)`);
+    }
 
     if (!this.build.ok) {
       console.log(chalk.red.bold(`*** Cannot build ${this.opts.impl}:`));
@@ -90,11 +107,12 @@ export class Grader {
       summary.runs.push({ run: 1, seed: this.opts.seed, durationMs: 0, tests });
     } else {
       const ctx = await this.prepare();
-      const runs = await this.runAll(ctx);
-      summary.runs.push(...runs);
+      await this.runAll(ctx); // each run adds itself to summary.runs as it starts
+      summary.runs.sort((a, b) => a.run - b.run);
     }
 
     summary.durationMs = Date.now() - t0;
+    summary.graderPeakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
     summary.passed = summary.runs.every((r) => r.tests.every((t) => t.passed));
     if (this.many) {
       console.log('');
@@ -105,13 +123,17 @@ export class Grader {
   }
 
   /** Copies the inputs into the run folder and computes the expected outputs with mrsequential. */
-  private async prepare(): Promise<Omit<RunContext, 'seed'>> {
+  private async prepare(): Promise<Omit<RunContext, 'seed' | 'lane'>> {
     const base = this.base!;
     const inputsDir = path.join(base, 'inputs');
-    fs.mkdirSync(inputsDir);
+    fs.mkdirSync(inputsDir, { mode: 0o755 });
+    fs.chmodSync(inputsDir, 0o755); // every job reads them; none may change them
     const names = this.opts.inputs.map((file) => path.basename(file));
     if (new Set(names).size !== names.length) throw new Error('two input files have the same name');
-    this.opts.inputs.forEach((file, i) => fs.copyFileSync(file, path.join(inputsDir, names[i])));
+    this.opts.inputs.forEach((file, i) => {
+      fs.copyFileSync(file, path.join(inputsDir, names[i]));
+      fs.chmodSync(path.join(inputsDir, names[i]), 0o644);
+    });
     const inputs = names.map((n) => `../inputs/${n}`);
 
     const apps = [...new Set(this.opts.tests.map((id) => EXPECTED_APP[id]).filter((a): a is string => !!a))];
@@ -145,18 +167,19 @@ export class Grader {
       quiet: this.opts.quiet || this.opts.parallel > 1,
       scale: this.opts.timeoutScale,
       tempDirs: this.tempDirs,
+      wall: this.wall,
     };
   }
 
   /** Runs the suite once, or --many times with --parallel at once. */
-  private async runAll(shared: Omit<RunContext, 'seed'>): Promise<RunResult[]> {
+  private async runAll(shared: Omit<RunContext, 'seed' | 'lane'>): Promise<RunResult[]> {
     const results: RunResult[] = [];
     let next = 1;
-    const lane = async (): Promise<void> => {
+    const lane = async (_: unknown, laneIndex: number): Promise<void> => {
       while (next <= this.opts.many) {
         const run = next++;
         const seed = this.many ? `${this.opts.seed}.${run}` : this.opts.seed;
-        const result = await this.runSuite({ ...shared, seed }, run);
+        const result = await this.runSuite({ ...shared, seed, lane: laneIndex }, run);
         results.push(result);
         if (this.many) {
           const ok = result.tests.every((t) => t.passed);
@@ -171,12 +194,15 @@ export class Grader {
 
   private async runSuite(ctx: RunContext, run: number): Promise<RunResult> {
     const t0 = Date.now();
-    const tests: TestResult[] = [];
+    const result: RunResult = { run, seed: ctx.seed, durationMs: 0, tests: [] };
+    this.summary?.runs.push(result); // so far, for onProgress
     let n = 0;
     for (const id of this.opts.tests) {
-      tests.push(await this.runTest(ctx, id, run, ++n));
+      result.tests.push(await this.runTest(ctx, id, run, ++n));
+      result.durationMs = Date.now() - t0;
+      if (this.summary) this.onProgress?.(this.summary);
     }
-    return { run, seed: ctx.seed, durationMs: Date.now() - t0, tests };
+    return result;
   }
 
   private async runTest(ctx: RunContext, id: TestId, run: number, n: number): Promise<TestResult> {
@@ -193,21 +219,27 @@ export class Grader {
       await BODIES[id](job);
       result.passed = true;
     } catch (err) {
-      result.notes = err instanceof TestFailure ? err.notes : [`grader error: ${(err as Error).stack ?? err}`];
+      result.notes = err instanceof TestFailure ? err.notes
+        : err instanceof OutputTooLarge ? [err.message]
+        : [`grader error: ${(err as Error).stack ?? err}`];
     } finally {
+      job.breakBudgetIfOver(); // a last measure, for what was done since the monitor's
       await job.stop();
     }
+    // A broken budget is the cause, whatever the test saw after it ended the job.
+    if (job.overBudget) result.passed = false;
+    if (job.overBudget) result.notes = [job.overBudget, ...result.notes.map((n) => `(then: ${n})`).slice(0, 1)];
     result.durationMs = Date.now() - t0;
     if (id === 'crash') result.seed = ctx.seed;
 
     if (!result.passed || this.opts.keep || this.opts.trace) {
       // As the course leaves them in mr-tmp: the expected and the merged actual output.
       const app = EXPECTED_APP[id];
-      if (app) job.artifact(`mr-correct-${id}.txt`, ctx.expected.get(app) ?? []);
-      job.artifact(`mr-${id}-all`, readOutput(dir).lines);
-      writeArtifacts(dir, job.artifacts);
       // Debugging aids: timeline.html, merged-log.html, merged.log (never fail the test).
       try {
+        if (app) job.artifact(`mr-correct-${id}.txt`, ctx.expected.get(app) ?? []);
+        job.artifact(`mr-${id}-all`, readOutput(dir).lines);
+        writeArtifacts(dir, job.artifacts);
         const title = `${prefix}${name} test`;
         writeTimeline(job, title, result.passed, result.notes);
         writeMergedLog(job, title);
@@ -221,6 +253,7 @@ export class Grader {
     }
 
     const verdict = result.passed ? chalk.green('PASS') : chalk.red('FAIL');
+    startLine();
     console.log(`${prefix}--- ${name} test: ${verdict}`);
     if (!result.passed) {
       for (const note of result.notes) console.log(`${prefix}    ${note}`);
@@ -245,6 +278,7 @@ export class Grader {
     if (this.cleaned) return;
     this.cleaned = true;
     this.registry.close();
+    this.wall.close(); // every process of the student's side, forked and detached ones too
     for (const dir of this.tempDirs) fs.rmSync(dir, { recursive: true, force: true });
     if (this.buildDir) fs.rmSync(this.buildDir, { recursive: true, force: true });
     const buildRoot = path.join(this.kit, '.mr-build');

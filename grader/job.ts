@@ -1,7 +1,9 @@
 // One test's MapReduce job: its directory (the workers' cwd), its private
 // endpoint, the coordinator and workers it starts, and the ways a test
 // waits for them. Every wait fails fast with a clear message when the job
-// cannot finish any more, instead of sitting out the time limit.
+// cannot finish any more, instead of sitting out the time limit. The job's
+// processes run in a cell of the wall (sandbox.ts): a budget they break ends
+// them all, and the test fails with that reason.
 
 import * as fs from 'fs';
 import * as net from 'net';
@@ -9,6 +11,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Build, driver } from './build';
 import { fmtSeconds, Proc, Registry, sleep } from './processes';
+import { Cell, Wall } from './sandbox';
 
 /** A failed check: what was expected, what was found. */
 export class TestFailure extends Error {
@@ -31,10 +34,13 @@ export interface RunContext {
   scale: number;
   seed: string; // this run's crash seed
   tempDirs: Set<string>; // removed by the grader whatever happens
+  wall: Wall;
+  lane: number; // which of the --parallel lanes runs this test (each has its own sandbox user id)
 }
 
 const LISTEN_LIMIT_MS = 15_000; // a coordinator must accept connections this soon
 const STALL_GRACE_MS = 5_000; // the job counts as stuck after this long with no way to finish
+const BUDGET_CHECK_MS = 500; // how often the disk and memory budgets are measured
 
 export class Job {
   readonly procs: Proc[] = [];
@@ -42,6 +48,12 @@ export class Job {
   coordinator?: Proc;
   readonly endpoint: string;
   private readonly sockDir: string;
+  /** The students' temporary folder ($TMPDIR, $HOME) of this job: theirs to write, measured, removed. */
+  private readonly tmp: string;
+  readonly cell: Cell;
+  /** The budget the job's processes broke, if they did: the test fails with it. */
+  overBudget?: string;
+  private readonly monitor: NodeJS.Timeout;
   private readonly loops: Promise<void>[] = [];
   private stopped = false;
   private started = 0;
@@ -63,6 +75,27 @@ export class Job {
     this.sockDir = privateSocketDir();
     this.endpoint = path.join(this.sockDir, 'mr.sock');
     ctx.tempDirs.add(this.sockDir);
+    this.tmp = path.join(this.sockDir, 'tmp');
+    fs.mkdirSync(this.tmp);
+    this.cell = ctx.wall.cell(ctx.lane);
+    for (const d of [dir, this.sockDir, this.tmp]) this.cell.own(d);
+    this.monitor = setInterval(() => {
+      const reason = this.cell.overBudget([this.dir, this.sockDir]);
+      if (reason) this.breakBudget(reason);
+    }, BUDGET_CHECK_MS);
+  }
+
+  /** Measures the budgets once more now. */
+  breakBudgetIfOver(): void {
+    const reason = this.cell.overBudget([this.dir, this.sockDir]);
+    if (reason) this.breakBudget(reason);
+  }
+
+  /** Ends every process of the job at once; the test fails with `reason`. */
+  breakBudget(reason: string): void {
+    if (this.overBudget) return;
+    this.overBudget = reason;
+    this.cell.kill();
   }
 
   artifact(name: string, lines: string[]): void {
@@ -87,11 +120,13 @@ export class Job {
       command: process.execPath,
       args: [script, ...args],
       cwd: this.dir,
-      env,
+      env: this.cell.env(env, this.tmp),
       limitMs: this.limitMs,
       logDir: this.dir,
       logName,
       echo: !this.ctx.quiet,
+      cell: this.cell,
+      onFlood: (_proc, reason) => this.breakBudget(reason),
     });
     this.procs.push(proc);
     return proc;
@@ -247,10 +282,12 @@ export class Job {
   /** Ends everything the job started and waits until it has gone; removes the endpoint's folder. */
   async stop(): Promise<void> {
     this.stopped = true;
+    clearInterval(this.monitor);
     for (const p of this.procs) p.kill('end of test');
     await Promise.all(this.procs.map((p) => p.exited));
     await Promise.all(this.loops);
     for (const p of this.procs) p.kill('end of test'); // a loop may have started one more
+    this.cell.close(); // and whatever they forked, detached or not
     await Promise.all(this.procs.map((p) => p.exited));
     fs.rmSync(this.sockDir, { recursive: true, force: true });
     this.ctx.tempDirs.delete(this.sockDir);

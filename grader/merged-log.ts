@@ -6,10 +6,10 @@
 // The per-process log files stay as they are; times come from the chunk
 // stamps the grader records as output arrives (processes.ts).
 
-import * as fs from 'fs';
 import * as path from 'path';
 import type { Job } from './job';
-import type { OutputStamp, Proc } from './processes';
+import { LOG_HEAD, LOG_TAIL, type OutputStamp, type Proc } from './processes';
+import { readCapped, writeFresh } from './files';
 import { escapeHtml } from './timeline';
 
 export interface LogLine {
@@ -70,12 +70,9 @@ export function mergedLines(job: Job): { sources: LogSource[]; lines: LogLine[] 
     }
     if (p.exit) lines.push({ at: p.exit.at, source: -1, stream: 'grader', text: `${p.role} (pid ${p.pid}) ${p.describeExit()}` });
     if (!p.logFile) return;
-    let data: Buffer;
-    try {
-      data = fs.readFileSync(p.logFile);
-    } catch {
-      return;
-    }
+    const log = readCapped(p.logFile, LOG_HEAD + LOG_TAIL + 4096); // never a link: the job's folder is the student's
+    if (!log) return;
+    const data = log.data;
     for (const l of stampLines(data, p.stamps, p.startedAt)) lines.push({ ...l, source: i });
   });
   lines.sort((a, b) => a.at - b.at); // stable: a process's lines keep their order
@@ -157,6 +154,6 @@ document.querySelectorAll('.legend input').forEach(function (box) {
 /** Writes merged.log and merged-log.html into the job's folder. */
 export function writeMergedLog(job: Job, title: string): void {
   const { sources, lines } = mergedLines(job);
-  fs.writeFileSync(path.join(job.dir, 'merged.log'), mergedText(job.startedAt, sources, lines));
-  fs.writeFileSync(path.join(job.dir, 'merged-log.html'), mergedHtml(title, job.startedAt, sources, lines));
+  writeFresh(path.join(job.dir, 'merged.log'), mergedText(job.startedAt, sources, lines));
+  writeFresh(path.join(job.dir, 'merged-log.html'), mergedHtml(title, job.startedAt, sources, lines));
 }

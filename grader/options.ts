@@ -4,6 +4,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { COURSE_IDS, EXTENDED_IDS, TEST_IDS, TestId } from './catalog';
+import { Budgets, DEFAULT_BUDGETS } from './sandbox';
 
 /** A problem with the command line, shown to the user as one line. */
 export class UsageError extends Error {}
@@ -32,6 +33,8 @@ export interface Options {
   submissions?: string;
   /** Bulk grading: where grades.csv and grades.json go. */
   out?: string;
+  /** What one test's student processes may use (memory, tasks, disk, output). */
+  budgets: Budgets;
 }
 
 export const USAGE = `usage: test-mr [quiet] [options]
@@ -59,6 +62,10 @@ options:
   --trace              write a timeline (timeline.html) for every test, not only failed ones
   --submissions DIR    bulk grading: grade DIR/<student>/**/src/mr for every sub-folder
   --out DIR            bulk grading: write grades.csv and grades.json into DIR
+  --memory-limit SIZE  memory of one test's processes together (default 2GB)
+  --disk-limit SIZE    disk one test's processes may write (default 1GB)
+  --output-limit SIZE  output one process may print (default 64MB)
+  --task-limit N       processes and threads of one test at once (default 512)
   --help               show this help`;
 
 /** Parses argv (without node and the script). `kit` is the kit's root folder. */
@@ -78,6 +85,7 @@ export function parseOptions(argv: string[], kit: string): Options {
     help: false,
     extended: false,
     trace: false,
+    budgets: { ...DEFAULT_BUDGETS },
   };
   let only: TestId[] | undefined;
   let skip: TestId[] = [];
@@ -167,6 +175,18 @@ export function parseOptions(argv: string[], kit: string): Options {
         opts.timeoutScale = x;
         break;
       }
+      case '--memory-limit':
+        opts.budgets.memoryBytes = parseSize(name, value());
+        break;
+      case '--disk-limit':
+        opts.budgets.diskBytes = parseSize(name, value());
+        break;
+      case '--output-limit':
+        opts.budgets.outputBytes = parseSize(name, value());
+        break;
+      case '--task-limit':
+        opts.budgets.tasks = parseCount(name, value());
+        break;
       default:
         throw new UsageError(`unknown option "${raw}" (see --help)`);
     }
@@ -209,6 +229,15 @@ function parseTestList(name: string, value: string): TestId[] {
 function parseCount(name: string, value: string): number {
   if (!/^[1-9]\d{0,3}$/.test(value)) throw new UsageError(`${name} expects a whole number from 1 to 9999, got "${value}"`);
   return Number(value);
+}
+
+/** "512MB", "2GB", "64KB", "1000" (bytes). */
+export function parseSize(name: string, value: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(|B|KB|MB|GB)$/i.exec(value.trim());
+  const unit = { '': 1, b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }[(m?.[2] ?? '').toLowerCase() as '' | 'b' | 'kb' | 'mb' | 'gb'];
+  const bytes = m ? Math.round(Number(m[1]) * unit) : NaN;
+  if (!(bytes >= 4096)) throw new UsageError(`${name} expects a size such as 512MB or 2GB (at least 4KB), got "${value}"`);
+  return bytes;
 }
 
 function checkImpl(dir: string): void {

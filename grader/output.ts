@@ -5,6 +5,7 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
+import { readCapped } from './files';
 
 /** Compares by Unicode code point, i.e. the byte order of UTF-8. */
 export function compareCodePoints(a: string, b: string): number {
@@ -34,23 +35,36 @@ export interface JobOutput {
   lines: string[]; // their non-blank lines, sorted
 }
 
-/** Reads the job's output in a test directory. */
-export function readOutput(dir: string): JobOutput {
-  const files = fs
-    .readdirSync(dir, { withFileTypes: true })
-    .filter((e) => /^mr-out-/.test(e.name) && e.isFile())
-    .map((e) => e.name)
-    .sort(compareCodePoints);
-  const text = files.map((name) => readOrEmpty(path.join(dir, name))).join('\n');
-  return { files, lines: sortedLines(text) };
+/** The most output the grader reads from one job: far above any honest job's, far below its own memory. */
+export const OUTPUT_CAP = 32 * 1024 * 1024;
+
+/** A job's output too large to read: the test fails with this. */
+export class OutputTooLarge extends Error {}
+
+/**
+ * The job's mr-out* files in a test directory (name -> content), read
+ * without following links (the folder is the student's); files renamed
+ * away meanwhile are left out. Past OUTPUT_CAP bytes in all it throws.
+ */
+export function outputFiles(dir: string, cap = OUTPUT_CAP): Map<string, string> {
+  const files = new Map<string, string>();
+  let total = 0;
+  for (const name of fs.readdirSync(dir).filter((n) => n.startsWith('mr-out')).sort(compareCodePoints)) {
+    const file = readCapped(path.join(dir, name), cap - total + 1);
+    if (!file) continue;
+    total += file.size;
+    if (total > cap) {
+      throw new OutputTooLarge(`the job's mr-out files hold more than ${cap / 1024 / 1024} MB (${name} alone ${file.size} bytes): far more than the expected output`);
+    }
+    files.set(name, file.text);
+  }
+  return files;
 }
 
-function readOrEmpty(file: string): string {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return ''; // renamed away while we listed
-  }
+/** Reads the job's output in a test directory. */
+export function readOutput(dir: string): JobOutput {
+  const found = [...outputFiles(dir)].filter(([name]) => name.startsWith('mr-out-'));
+  return { files: found.map(([name]) => name), lines: sortedLines(found.map(([, text]) => text).join('\n')) };
 }
 
 export function sameLines(a: string[], b: string[]): boolean {

@@ -1,11 +1,16 @@
 // Every process the grader starts: each in its own process group, with a
 // time limit, its output captured to a log file (and echoed unless quiet),
 // and a registry from which all of them can be killed at once, whatever
-// ends the grader (a result, Ctrl-C, SIGTERM or an exception).
+// ends the grader (a result, Ctrl-C, SIGTERM or an exception). A student's
+// process starts inside its test's cell (sandbox.ts), and what it prints is
+// kept only up to a head and a tail, so no amount of output can fill the
+// grader's memory or the disk.
 
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { openFresh, readCapped } from './files';
+import { Cell, formatBytes } from './sandbox';
 
 export interface ExitInfo {
   code: number | null;
@@ -28,6 +33,9 @@ export interface OutputStamp {
 }
 
 const MAX_STAMPS = 200_000; // beyond this, later chunks are counted into the last stamp
+/** Of a process's output, the log keeps the first LOG_HEAD bytes and the last LOG_TAIL. */
+export const LOG_HEAD = 256 * 1024;
+export const LOG_TAIL = 64 * 1024;
 
 export interface SpawnOptions {
   role: string; // "coordinator", "worker 2", "mrsequential wc", "tsc"
@@ -39,7 +47,10 @@ export interface SpawnOptions {
   logDir?: string; // output goes to <logDir>/<logName>-<pid>.log (stdout and stderr interleaved)
   logName?: string;
   echo: boolean; // also copy the output to the grader's stdout/stderr
-  capture?: boolean; // keep the output in memory (see Proc.output)
+  capture?: boolean; // keep the output in memory (see Proc.output), up to LOG_HEAD bytes
+  cell?: Cell; // a student's process: started inside this test's cell
+  /** Called once when the process has printed more than its cell's output budget. */
+  onFlood?: (proc: Proc, reason: string) => void;
 }
 
 /** A started process. */
@@ -53,6 +64,9 @@ export class Proc {
   /** When its output arrived, chunk by chunk, in the order of its log file (for the merged log). */
   readonly stamps: OutputStamp[] = [];
   private chunks: Buffer[] = [];
+  /** Bytes printed in all, and how many of them the log left out (between its head and its tail). */
+  printed = 0;
+  cut = 0;
 
   constructor(
     readonly role: string,
@@ -68,7 +82,7 @@ export class Proc {
     return this.exit === undefined;
   }
 
-  /** The captured output (only with capture: true). */
+  /** The captured output (only with capture: true; the first LOG_HEAD bytes). */
   output(): string {
     return Buffer.concat(this.chunks).toString('utf8');
   }
@@ -105,12 +119,8 @@ export class Proc {
   /** The last lines of its log, for a diagnosis. */
   tail(lines = 3): string[] {
     if (!this.logFile) return [];
-    try {
-      const text = fs.readFileSync(this.logFile, 'utf8').trimEnd();
-      return text ? text.split('\n').slice(-lines) : [];
-    } catch {
-      return [];
-    }
+    const text = readCapped(this.logFile, LOG_HEAD + LOG_TAIL + 4096)?.text.trimEnd() ?? '';
+    return text ? text.split('\n').slice(-lines).map((l) => (l.length > 300 ? `${l.slice(0, 297)}...` : l)) : [];
   }
 
   /** "exited with status 1", "was killed by SIGKILL", "is still running". */
@@ -131,18 +141,21 @@ export class Registry {
 
   spawn(opts: SpawnOptions): Proc {
     if (this.closed) throw new Error('the grader is shutting down');
-    const child = spawn(opts.command, opts.args, {
+    const how = opts.cell ? opts.cell.command(opts.command, opts.args) : { command: opts.command, args: opts.args };
+    const child = spawn(how.command, how.args, {
       cwd: opts.cwd,
       env: opts.env ?? process.env,
       detached: true, // own process group: killed as a whole, and Ctrl-C reaches only the grader
       stdio: ['ignore', 'pipe', 'pipe'],
+      ...(how.uid !== undefined ? { uid: how.uid, gid: how.gid } : {}),
     });
     if (child.pid === undefined) {
       throw new Error(`cannot start ${opts.role} (${opts.command})`);
     }
     const pid = child.pid;
+    opts.cell?.started(pid);
     const logFile = opts.logDir ? path.join(opts.logDir, `${opts.logName ?? 'process'}-${pid}.log`) : undefined;
-    const log = logFile ? fs.openSync(logFile, 'a') : undefined;
+    const log = logFile ? openFresh(logFile) : undefined;
     let timer: NodeJS.Timeout | undefined;
     let proc!: Proc;
 
@@ -159,29 +172,48 @@ export class Registry {
     this.pids.push(pid);
     void proc.exited.then(() => this.live.delete(proc));
 
+    // The head of the output goes to the log (and the console) as it comes;
+    // past it, only the last LOG_TAIL bytes are kept, and written at the end.
+    const tail: Buffer[] = [];
+    let tailBytes = 0;
+    const limit = opts.cell?.budgets.outputBytes ?? Infinity;
     const onData = (stream: NodeJS.WriteStream) => (chunk: Buffer) => {
-      if (log !== undefined) {
-        try {
-          fs.writeSync(log, chunk);
-          proc.addStamp(stream === process.stdout ? 'out' : 'err', chunk.length);
-        } catch {
-          // the test dir may be gone after an interrupt
-        }
+      const before = proc.printed;
+      proc.printed += chunk.length;
+      const head = before < LOG_HEAD ? chunk.subarray(0, LOG_HEAD - before) : undefined;
+      if (head && head.length) {
+        if (log !== undefined) writeLog(log, proc, stream === process.stdout ? 'out' : 'err', head);
+        if (opts.capture) proc.addOutput(head);
+        if (opts.echo) echo(stream, head);
+        if (opts.echo && proc.printed > LOG_HEAD) echo(process.stderr, Buffer.from(`\n[${proc.role}'s output is cut here: the rest is in its log, head and tail]\n`));
       }
-      if (opts.capture) proc.addOutput(chunk);
-      if (opts.echo) stream.write(chunk);
+      const rest = head ? chunk.subarray(head.length) : chunk;
+      if (rest.length) {
+        tail.push(rest);
+        tailBytes += rest.length;
+        while (tailBytes - tail[0].length >= LOG_TAIL) tailBytes -= tail.shift()!.length;
+      }
+      if (before <= limit && proc.printed > limit) {
+        opts.onFlood?.(proc, `${proc.role} (pid ${pid}) printed more than ${formatBytes(limit)} (the limit for one process)`);
+      }
     };
     child.stdout!.on('data', onData(process.stdout));
     child.stderr!.on('data', onData(process.stderr));
-    if (log !== undefined) {
-      child.once('close', () => {
-        try {
-          fs.closeSync(log);
-        } catch {
-          // already closed
-        }
-      });
-    }
+    child.once('close', () => {
+      if (log === undefined) return;
+      let end = Buffer.concat(tail);
+      if (end.length > LOG_TAIL) end = end.subarray(end.length - LOG_TAIL);
+      proc.cut = proc.printed - Math.min(proc.printed, LOG_HEAD) - end.length;
+      if (end.length) {
+        const note = proc.cut > 0 ? `\n[... ${formatBytes(proc.cut)} of output cut by the grader (${formatBytes(proc.printed)} in all) ...]\n` : '';
+        writeLog(log, proc, 'err', Buffer.concat([Buffer.from(note), end]));
+      }
+      try {
+        fs.closeSync(log);
+      } catch {
+        // already closed
+      }
+    });
 
     timer = setTimeout(() => {
       proc.timedOut = true;
@@ -205,6 +237,29 @@ export class Registry {
     this.closed = true;
     this.killAll();
   }
+}
+
+function writeLog(fd: number, proc: Proc, stream: 'out' | 'err', data: Buffer): void {
+  try {
+    fs.writeSync(fd, data);
+    proc.addStamp(stream, data.length);
+  } catch {
+    // the test dir may be gone after an interrupt
+  }
+}
+
+/** Whether the console is at the start of a line (the grader's own lines must start on one). */
+let atLineStart = true;
+
+function echo(stream: NodeJS.WriteStream, data: Buffer): void {
+  stream.write(data);
+  atLineStart = data[data.length - 1] === 0x0a;
+}
+
+/** Ends a line the student's processes left open on the console, so the grader's next line starts on its own. */
+export function startLine(): void {
+  if (!atLineStart) process.stdout.write('\n');
+  atLineStart = true;
 }
 
 export function fmtSeconds(ms: number): string {

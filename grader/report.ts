@@ -4,6 +4,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { DISPLAY_NAMES, TEST_IDS, TestId } from './catalog';
+import { writeAtomic } from './files';
 import { UsageError } from './options';
 
 export interface TestResult {
@@ -31,10 +32,14 @@ export interface Summary {
   seed: string;
   startedAt: string;
   durationMs: number;
-  build: { ok: boolean; message: string };
+  build: { ok: boolean; message: string; changedProvided?: string[] };
   runs: RunResult[];
   pids: number[]; // every process the grader started
   passed: boolean;
+  /** What separates the grader from the student's processes (sandbox.ts), in one line. */
+  wall?: string;
+  /** The grader's own peak resident memory. */
+  graderPeakRssMb?: number;
 }
 
 export type Points = Record<TestId, number>;
@@ -75,12 +80,19 @@ function describe(t: TestResult, many: boolean): string {
 }
 
 export function writeJson(file: string, summary: Summary): void {
-  fs.writeFileSync(file, JSON.stringify(summary, null, 2) + '\n');
+  writeAtomic(file, JSON.stringify(summary, null, 2) + '\n');
 }
 
-export function writeGradescope(file: string, summary: Summary, points: Points): void {
+/**
+ * A Gradescope results.json. `selected`: every test of the run, so that a
+ * report written before the end (after each test) lists those not run yet,
+ * at 0 points, should the grader never finish.
+ */
+export function writeGradescope(file: string, summary: Summary, points: Points, selected: TestId[] = []): void {
   const many = summary.runs.length > 1;
-  const tests = byTest(summary).map(({ id, results }) => {
+  const ran = byTest(summary);
+  const notRun = selected.filter((id) => !ran.some((t) => t.id === id));
+  const tests = ran.map(({ id, results }) => {
     const passed = results.every((t) => t.passed);
     const failures = results.filter((t) => !t.passed).length;
     return {
@@ -94,13 +106,16 @@ export function writeGradescope(file: string, summary: Summary, points: Points):
       ].join('\n'),
     };
   });
+  for (const id of notRun) {
+    tests.push({ name: `${DISPLAY_NAMES[id]} test`, score: 0, max_score: points[id], status: 'failed', output: 'not run: the grader stopped before it' });
+  }
   const result = {
     score: tests.reduce((sum, t) => sum + t.score, 0),
     execution_time: Math.round(summary.durationMs / 1000),
     output: summary.build.ok ? '' : `The implementation did not compile:\n${summary.build.message}`,
     tests,
   };
-  fs.writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
+  writeAtomic(file, JSON.stringify(result, null, 2) + '\n');
 }
 
 export function writeJunit(file: string, summary: Summary): void {
@@ -131,7 +146,7 @@ export function writeJunit(file: string, summary: Summary): void {
     xml.push('  </testsuite>');
   }
   xml.push('</testsuites>');
-  fs.writeFileSync(file, xml.join('\n') + '\n');
+  writeAtomic(file, xml.join('\n') + '\n');
 }
 
 function secs(ms: number): string {

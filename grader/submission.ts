@@ -9,8 +9,8 @@ import * as path from 'path';
 /** The files a student writes; the first two must be there. */
 export const STUDENT_FILES = ['coordinator.ts', 'worker.ts', 'rpc.ts', 'transport.ts', 'mr.proto'];
 
-/** Folders of the kit that a submission may carry but that are never taken from it. */
-const KIT_OWNED = ['src/main', 'src/mrapps', 'grader', 'test-mr.sh', 'package.json', 'package-lock.json'];
+/** Files and folders of the kit that a submission may carry but that are never taken from it. */
+const KIT_OWNED = ['src/main', 'src/mrapps', 'src/mr/transport.ts', 'grader', 'test-mr.sh', 'package.json', 'package-lock.json'];
 
 /**
  * The submission's src/mr folder: `src/mr` at its top, else the shallowest
@@ -60,10 +60,24 @@ export function changesOutsideMr(submission: string, mrFolder: string, kit: stri
   return changed.sort();
 }
 
+/**
+ * Copies the regular files of a folder tree, and nothing else: no links
+ * (a submission's link could name any file of the grading machine), no
+ * devices, no node_modules. What the grader builds from.
+ */
+export function copyRegularFiles(from: string, to: string): void {
+  fs.mkdirSync(to, { recursive: true });
+  for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
+    const source = path.join(from, entry.name);
+    if (entry.isDirectory() && entry.name !== 'node_modules') copyRegularFiles(source, path.join(to, entry.name));
+    else if (entry.isFile()) fs.copyFileSync(source, path.join(to, entry.name));
+  }
+}
+
 function listFiles(at: string, rel: string): string[] {
   let stat: fs.Stats;
   try {
-    stat = fs.statSync(at);
+    stat = fs.lstatSync(at); // a link is not followed: it could name any file of the machine
   } catch {
     return [];
   }

@@ -2,7 +2,7 @@
 // worker counts and start patterns. Each check is anchored and exact; where
 // the course is lax (see the notes) this port is stricter.
 
-import * as fs from 'fs';
+import { writeFresh } from './files';
 import * as path from 'path';
 import { CourseId } from './catalog';
 import { fail, Job } from './job';
@@ -155,6 +155,6 @@ export function checkSameAsSequential(job: Job, app: string, shown = app): void 
 /** Writes a test's artifacts into its (kept) directory. */
 export function writeArtifacts(dir: string, artifacts: Map<string, string[]>): void {
   for (const [name, lines] of artifacts) {
-    fs.writeFileSync(path.join(dir, name), lines.length ? lines.join('\n') + '\n' : '');
+    writeFresh(path.join(dir, name), lines.length ? lines.join('\n') + '\n' : ''); // the folder is the student's: never through a link
   }
 }

@@ -9,6 +9,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Job } from './job';
 import type { SignalRecord } from './processes';
+import { readCapped, writeFresh } from './files';
+
+/** The most of one trace file the grader reads (a worker's side writes it). */
+const TRACE_CAP = 16 * 1024 * 1024;
 
 /** One line of a worker's $MR_TRACE file (src/main/trace.ts; the grader does not import it). */
 export interface TraceEvent {
@@ -104,12 +108,7 @@ function compareCodePoints(a: string, b: string): number {
 
 /** Reads a $MR_TRACE file; a torn last line (a crash while writing) or a missing file gives what there is. */
 export function readTrace(file: string): TraceEvent[] {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    return [];
-  }
+  const text = readCapped(file, TRACE_CAP)?.text ?? ''; // the worker's side wrote it: no link, no flood
   const events: TraceEvent[] = [];
   for (const line of text.split('\n')) {
     if (!line) continue;
@@ -150,7 +149,7 @@ export function timelineData(job: Job, title: string, passed: boolean, notes: st
 /** Writes timeline.html into the job's folder; returns its path. */
 export function writeTimeline(job: Job, title: string, passed: boolean, notes: string[]): string {
   const file = path.join(job.dir, 'timeline.html');
-  fs.writeFileSync(file, buildTimeline(timelineData(job, title, passed, notes)));
+  writeFresh(file, buildTimeline(timelineData(job, title, passed, notes)));
   return file;
 }
 

@@ -6,13 +6,20 @@
 //
 // Environment: AUTOGRADER_BUDGET_S, the whole run's time budget (default
 // 540 s, under Gradescope's default 10 minutes); AUTOGRADER_TIMEOUT_SCALE
-// and AUTOGRADER_ONLY, passed to the grader's --timeout-scale and --only.
+// and AUTOGRADER_ONLY, passed to the grader's --timeout-scale and --only;
+// AUTOGRADER_GRADER_OPTIONS, more grader options (e.g. "--disk-limit 256MB").
+//
+// It runs as root on Gradescope, and stays on the trusted side: the grader
+// runs the student's processes under a sandbox user id, and the score comes
+// only from the grader's report (written where no student process can), checked
+// again here; results.json is written whole or not at all, whatever happens.
 
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { changesOutsideMr, findMrFolder, STUDENT_FILES } from '../grader/submission';
+import { DISPLAY_NAMES } from '../grader/catalog';
+import { changesOutsideMr, copyRegularFiles, findMrFolder, STUDENT_FILES } from '../grader/submission';
 
 interface Args {
   root: string;
@@ -33,17 +40,84 @@ function parseArgs(argv: string[]): Args {
 }
 
 /** A results.json that gives 0 and says why, for when grading itself could not run. */
-function failedResults(message: string, seconds: number): object {
+function failedResults(message: string, seconds: number): GradescopeResults {
   return { score: 0, execution_time: Math.round(seconds), output: message, tests: [] };
+}
+
+interface GradescopeTest {
+  name: string;
+  score: number;
+  max_score: number;
+  status: string;
+  output: string;
+}
+
+interface GradescopeResults {
+  score: number;
+  execution_time: number;
+  output: string;
+  tests: GradescopeTest[];
+}
+
+/**
+ * The grader's report, checked before it counts: it must be our own shape,
+ * every score between 0 and its test's points, and the total their sum. The
+ * grader writes it where only the trusted side can; this is the second belt.
+ */
+function checkedResults(text: string, points: Record<string, number>): GradescopeResults | undefined {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const r = data as Partial<GradescopeResults>;
+  if (typeof r !== 'object' || r === null || !Array.isArray(r.tests)) return undefined;
+  const tests: GradescopeTest[] = [];
+  for (const t of r.tests as Partial<GradescopeTest>[]) {
+    const max = typeof t.name === 'string' ? points[t.name] : undefined;
+    if (max === undefined || typeof t.score !== 'number') return undefined;
+    const score = Math.min(Math.max(t.score, 0), max);
+    tests.push({ name: t.name!, score, max_score: max, status: t.status === 'passed' && score === max ? 'passed' : 'failed', output: String(t.output ?? '') });
+  }
+  return {
+    score: tests.reduce((sum, t) => sum + t.score, 0),
+    execution_time: typeof r.execution_time === 'number' ? r.execution_time : 0,
+    output: String(r.output ?? ''),
+    tests,
+  };
+}
+
+/** The points of each test, by its Gradescope name ("wc test"), from the kit's grader/points.json. */
+function pointsByName(kit: string): Record<string, number> {
+  const raw = JSON.parse(fs.readFileSync(path.join(kit, 'grader', 'points.json'), 'utf8')) as Record<string, number>;
+  const names = Object.fromEntries(Object.entries(DISPLAY_NAMES).map(([id, name]) => [`${name} test`, raw[id] ?? 0]));
+  return names;
 }
 
 async function main(): Promise<void> {
   const { root, kit } = parseArgs(process.argv.slice(2));
   const started = Date.now();
   const resultsFile = path.join(root, 'results', 'results.json');
+  // The verdict's folder is the trusted side's: nobody else may write in it.
   fs.mkdirSync(path.dirname(resultsFile), { recursive: true });
-  const write = (results: object) => fs.writeFileSync(resultsFile, JSON.stringify(results, null, 2) + '\n');
+  if (process.getuid?.() === 0) fs.chownSync(path.dirname(resultsFile), 0, 0);
+  fs.chmodSync(path.dirname(resultsFile), 0o755);
+  const write = (results: GradescopeResults) => {
+    const tmp = `${resultsFile}.tmp-${process.pid}`;
+    fs.rmSync(tmp, { force: true });
+    fs.writeFileSync(tmp, JSON.stringify(results, null, 2) + '\n', { flag: 'wx' });
+    fs.renameSync(tmp, resultsFile);
+  };
 
+  try {
+    await grade(root, kit, started, write);
+  } catch (err) {
+    write(failedResults(`The autograder failed: ${err instanceof Error ? err.message : String(err)}`, (Date.now() - started) / 1000));
+  }
+}
+
+async function grade(root: string, kit: string, started: number, write: (r: GradescopeResults) => void): Promise<void> {
   const submission = path.join(root, 'submission');
   const mr = findMrFolder(submission);
   if (!mr) {
@@ -54,40 +128,50 @@ async function main(): Promise<void> {
   const changed = changesOutsideMr(submission, mr, kit);
   if (changed.length) {
     notes.push(
-      `Graded with the kit's own drivers, apps and grader; your changes outside src/mr were ignored: ${changed.join(', ')}`,
+      `Graded with the kit's own drivers, apps, transport and grader; your changes to them were ignored: ${changed.join(', ')}`,
     );
   }
 
-  // Grade a private copy, so nothing the run does can touch the submission.
+  // Grade a private copy (regular files only), so nothing the run does can touch the submission.
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'mr-autograder-'));
-  const impl = path.join(work, 'mr');
-  fs.cpSync(mr, impl, { recursive: true });
-  const graderResults = path.join(work, 'results.json');
-  const budgetMs = Number(process.env.AUTOGRADER_BUDGET_S ?? 540) * 1000;
-  const graderArgs = [
-    path.join(kit, 'dist-grader', 'grader', 'cli.js'),
-    'quiet',
-    '--impl',
-    impl,
-    '--gradescope',
-    graderResults,
-  ];
-  if (process.env.AUTOGRADER_TIMEOUT_SCALE) graderArgs.push('--timeout-scale', process.env.AUTOGRADER_TIMEOUT_SCALE);
-  if (process.env.AUTOGRADER_ONLY) graderArgs.push('--only', process.env.AUTOGRADER_ONLY);
+  try {
+    const impl = path.join(work, 'mr');
+    copyRegularFiles(mr, impl);
+    const graderResults = path.join(work, 'results.json');
+    const budgetMs = Number(process.env.AUTOGRADER_BUDGET_S ?? 540) * 1000;
+    const graderArgs = [
+      path.join(kit, 'dist-grader', 'grader', 'cli.js'),
+      'quiet',
+      '--impl',
+      impl,
+      '--gradescope',
+      graderResults,
+    ];
+    if (process.env.AUTOGRADER_TIMEOUT_SCALE) graderArgs.push('--timeout-scale', process.env.AUTOGRADER_TIMEOUT_SCALE);
+    if (process.env.AUTOGRADER_ONLY) graderArgs.push('--only', process.env.AUTOGRADER_ONLY);
+    if (process.env.AUTOGRADER_GRADER_OPTIONS) graderArgs.push(...process.env.AUTOGRADER_GRADER_OPTIONS.split(' ').filter(Boolean));
 
-  const { code, timedOut, output } = await runWithBudget(process.execPath, graderArgs, kit, budgetMs);
-  const seconds = (Date.now() - started) / 1000;
-  if (fs.existsSync(graderResults) && !timedOut) {
-    const results = JSON.parse(fs.readFileSync(graderResults, 'utf8'));
-    results.output = [...notes, results.output].filter(Boolean).join('\n\n');
-    write(results);
-  } else if (timedOut) {
-    write(failedResults([...notes, `Grading took longer than its budget of ${budgetMs / 1000} s and was stopped.`, tail(output)].join('\n\n'), seconds));
-  } else {
-    write(failedResults([...notes, `The grader could not run (exit ${code}).`, tail(output)].join('\n\n'), seconds));
+    const { code, timedOut, output } = await runWithBudget(process.execPath, graderArgs, kit, budgetMs);
+    const seconds = (Date.now() - started) / 1000;
+    // The grader writes its report after every test: a grader stopped or killed still leaves what it had found.
+    const text = fs.existsSync(graderResults) ? fs.readFileSync(graderResults, 'utf8') : '';
+    const results = text ? checkedResults(text, pointsByName(kit)) : undefined;
+    const why = timedOut
+      ? `Grading took longer than its budget of ${budgetMs / 1000} s and was stopped; tests not run score 0.`
+      : code !== 0 && code !== 1
+        ? `The grader ended early (exit ${code}); tests not run score 0.`
+        : '';
+    if (results) {
+      results.execution_time = Math.round(seconds);
+      results.output = [...notes, why, results.output].filter(Boolean).join('\n\n');
+      write(results);
+    } else {
+      write(failedResults([...notes, why || `The grader could not run (exit ${code}).`, tail(output)].filter(Boolean).join('\n\n'), seconds));
+    }
+    process.stdout.write(output);
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
   }
-  fs.rmSync(work, { recursive: true, force: true });
-  process.stdout.write(output);
 }
 
 /** Runs a command in its own process group; ends the whole group when the budget runs out. */
@@ -96,8 +180,11 @@ function runWithBudget(cmd: string, args: string[], cwd: string, budgetMs: numbe
     const child = spawn(cmd, args, { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     let timedOut = false;
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
+    const keep = (d: Buffer): void => {
+      output = (output + d.toString()).slice(-65_536); // the last part is what explains an end
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
     const killGroup = (signal: NodeJS.Signals) => {
       try {
         process.kill(-child.pid!, signal);

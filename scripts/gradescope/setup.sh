@@ -14,3 +14,9 @@ fi
 
 npm ci --no-audit --no-fund
 npm run build
+
+# The students' code runs under sandbox user ids from 61000 up (the grader
+# takes them as it needs them); name the first, so that it shows in ps.
+if ! getent passwd 61000 >/dev/null 2>&1; then
+  useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin --uid 61000 mrlab-student || true
+fi

@@ -1,0 +1,523 @@
+// The wall between the grader (trusted: the kit, the expected outputs, every
+// verdict) and the student's code (everything a coordinator or worker runs).
+//
+// One Wall per grader process; one Cell per test. With root, each lane of
+// tests runs its student processes under a user id of its own (61000 and up,
+// taken with a lock file so that graders side by side never share one),
+// which can write only its test's folders; in a cgroup per test (v2 where
+// the machine has it, v1 controllers for budgets where it has those); with
+// rlimits (file size, process count) and the OOM killer's preference. Without
+// root: process groups, an environment marker and the watchdog, and the
+// grader says so. A watchdog process (watchdog.ts) ends every process of the
+// student's side when the grader dies, however it dies.
+
+import { spawn, ChildProcess } from 'child_process';
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import { findProcesses, MARKER_VAR, Quarry, reap, removeCgroups } from './reap';
+
+const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
+
+/** What one test's student processes may use. */
+export interface Budgets {
+  memoryBytes: number; // all of a test's processes together
+  tasks: number; // processes and threads of a test at once
+  diskBytes: number; // written by a test (its folder and temporary folder); also the largest file
+  outputBytes: number; // printed by one process (stdout and stderr)
+}
+
+export const DEFAULT_BUDGETS: Budgets = {
+  memoryBytes: 2 * GiB,
+  tasks: 512,
+  diskBytes: 1 * GiB,
+  outputBytes: 64 * MiB,
+};
+
+/** Sandbox user ids: FIRST_UID .. FIRST_UID + UID_COUNT - 1, or from MR_LAB_FIRST_UID. */
+const FIRST_UID = Number(process.env.MR_LAB_FIRST_UID) || 61000;
+const UID_COUNT = 1000;
+/** Lock files of the user ids in use (root-owned, so no student can fake one). */
+const UID_LOCKS = '/run/mr-lab-uids';
+/** Folders every user may write to: what a sandbox user leaves there is removed (and counted). */
+const SHARED_TMP = ['/tmp', '/var/tmp', '/dev/shm'];
+
+/** Places in the cgroup hierarchies where this grader makes its cells. */
+interface CgroupRoots {
+  v2?: string; // our folder in the v2 hierarchy (tracking, cgroup.kill; memory and pids if enabled)
+  v2Controllers: boolean;
+  v1Memory?: string;
+  v1Pids?: string;
+}
+
+export function formatBytes(n: number): string {
+  if (n >= GiB) return `${(n / GiB).toFixed(1)} GB`;
+  if (n >= MiB) return `${(n / MiB).toFixed(n >= 10 * MiB ? 0 : 1)} MB`;
+  if (n >= 1024) return `${Math.round(n / 1024)} KB`;
+  return `${n} bytes`;
+}
+
+export class Wall {
+  readonly root = process.getuid?.() === 0;
+  private readonly setpriv = findTool('setpriv');
+  private readonly prlimit = findTool('prlimit');
+  private readonly cgroups: CgroupRoots;
+  private readonly laneUids = new Map<number, number>();
+  private readonly locks: string[] = [];
+  private watchdog?: ChildProcess;
+  private cells = 0;
+  private closed = false;
+
+  constructor(
+    readonly budgets: Budgets,
+    watchdogScript?: string,
+  ) {
+    this.cgroups = this.root ? makeCgroupRoots() : { v2Controllers: false };
+    if (watchdogScript) this.startWatchdog(watchdogScript);
+    if (this.root) setOomScore(process.pid, -500); // the OOM killer takes a student's process first
+  }
+
+  /** The group every lane's user id belongs to: the build folder is readable by it alone. */
+  get gid(): number | undefined {
+    return this.root ? this.laneUid(0) : undefined;
+  }
+
+  /** One line on what separates the two sides, for the console when it is weak and for the JSON report. */
+  describe(): string {
+    const parts: string[] = [];
+    if (this.root) parts.push(`student processes run as user ids of their own (${[...this.laneUids.values()].join(', ') || 'none yet'})`);
+    else parts.push('not running as root: student code runs as your own user (no user-id wall); processes are contained by process groups and a watchdog');
+    const cg = this.cgroups;
+    if (cg.v2 || cg.v1Memory || cg.v1Pids) {
+      const kinds = [cg.v2 ? `v2${cg.v2Controllers ? ' with memory and pids' : ''}` : '', cg.v1Memory ? 'v1 memory' : '', cg.v1Pids ? 'v1 pids' : '']
+        .filter(Boolean)
+        .join(', ');
+      parts.push(`in a cgroup per test (${kinds})`);
+    } else if (this.root) {
+      parts.push('no cgroups here (budgets by rlimits and polling)');
+    }
+    return parts.join('; ');
+  }
+
+  /** A user id of its own for each lane of parallel tests (root only). */
+  laneUid(lane: number): number {
+    let uid = this.laneUids.get(lane);
+    if (uid === undefined) {
+      uid = this.allocateUid();
+      this.laneUids.set(lane, uid);
+      this.tell({ uid });
+    }
+    return uid;
+  }
+
+  cell(lane: number): Cell {
+    if (this.closed) throw new Error('the grader is shutting down');
+    const id = `${process.pid}-${++this.cells}`;
+    const uid = this.root ? this.laneUid(lane) : undefined;
+    const cell = new Cell(this, id, uid, this.gid, this.makeCellGroups(id, uid), this.root ? this.setpriv : undefined, this.prlimit);
+    this.tell({ cell: id, cgroups: cell.cgroupDirs, marker: cell.marker, ...(uid !== undefined ? { uid } : {}) });
+    return cell;
+  }
+
+  /** @internal: a message to the watchdog. */
+  tell(message: object): void {
+    try {
+      this.watchdog?.stdin?.write(JSON.stringify(message) + '\n');
+    } catch {
+      // the watchdog is gone: the grader's own cleanup still runs
+    }
+  }
+
+  /** Ends every student process of every lane, frees the user ids and cgroups, and lets the watchdog go. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const uid of this.laneUids.values()) {
+      reap({ uid });
+      removeLeftovers(uid);
+    }
+    removeCgroups([this.cgroups.v2, this.cgroups.v1Memory, this.cgroups.v1Pids].filter((d): d is string => !!d));
+    for (const lock of this.locks) fs.rmSync(lock, { force: true });
+    this.watchdog?.stdin?.end(); // it checks once more, then exits
+  }
+
+  private startWatchdog(script: string): void {
+    const child = spawn(process.execPath, [script, String(process.pid)], {
+      detached: true, // its own session: the terminal's Ctrl-C and hang-up reach only the grader
+      stdio: ['pipe', 'ignore', 'ignore'],
+    });
+    child.unref();
+    (child.stdin as unknown as { unref?: () => void }).unref?.();
+    child.on('error', () => undefined);
+    child.stdin?.on('error', () => undefined);
+    this.watchdog = child;
+  }
+
+  /** A free sandbox user id: no lock file of a live grader, no process, no login of someone else. */
+  private allocateUid(): number {
+    ensurePrivateDir(UID_LOCKS);
+    const passwd = readPasswd();
+    for (let uid = FIRST_UID; uid < FIRST_UID + UID_COUNT; uid++) {
+      const name = passwd.get(uid);
+      if (name !== undefined && !name.startsWith('mrlab')) continue; // a real user's id
+      const lock = path.join(UID_LOCKS, String(uid));
+      if (!takeLock(lock)) continue;
+      if (findProcesses({ uid }).length > 0) {
+        fs.rmSync(lock, { force: true }); // someone else's processes: not free
+        continue;
+      }
+      this.locks.push(lock);
+      this.tell({ lock });
+      return uid;
+    }
+    throw new Error(`no free sandbox user id in ${FIRST_UID}..${FIRST_UID + UID_COUNT - 1} (set MR_LAB_FIRST_UID)`);
+  }
+
+  private makeCellGroups(id: string, uid: number | undefined): string[] {
+    const dirs: string[] = [];
+    const cg = this.cgroups;
+    const b = this.budgets;
+    const make = (parent: string | undefined, limits: Array<[string, string]>): void => {
+      if (!parent) return;
+      const dir = path.join(parent, `cell-${id}`);
+      try {
+        fs.mkdirSync(dir);
+        for (const [file, value] of limits) writeIfThere(path.join(dir, file), value);
+        // Without setpriv the sandbox user enters the cell itself: it may write this one file.
+        if (uid !== undefined && !this.setpriv) fs.chownSync(path.join(dir, 'cgroup.procs'), uid, uid);
+        dirs.push(dir);
+      } catch {
+        // no cell here: the other mechanisms still hold
+      }
+    };
+    make(cg.v2, cg.v2Controllers
+      ? [['memory.max', String(b.memoryBytes)], ['memory.swap.max', '0'], ['pids.max', String(b.tasks)]]
+      : []);
+    if (!cg.v2Controllers) {
+      make(cg.v1Memory, [['memory.limit_in_bytes', String(b.memoryBytes)], ['memory.memsw.limit_in_bytes', String(b.memoryBytes)]]);
+      make(cg.v1Pids, [['pids.max', String(b.tasks)]]);
+    }
+    return dirs;
+  }
+}
+
+/** One test's student processes: how to start them inside the wall, watch their budgets, and end them all. */
+export class Cell {
+  readonly marker = crypto.randomBytes(8).toString('hex');
+  private readonly pgids: number[] = [];
+  private closed = false;
+
+  constructor(
+    private readonly wall: Wall,
+    readonly id: string,
+    readonly uid: number | undefined,
+    readonly gid: number | undefined,
+    readonly cgroupDirs: string[],
+    private readonly setpriv: string | undefined,
+    private readonly prlimit: string | undefined,
+  ) {}
+
+  get budgets(): Budgets {
+    return this.wall.budgets;
+  }
+
+  /** Makes a folder the student's processes may write (theirs, mode 0700), or hands an existing one over. */
+  own(dir: string): void {
+    if (this.uid === undefined) return;
+    fs.chownSync(dir, this.uid, this.gid!);
+    fs.chmodSync(dir, 0o700);
+  }
+
+  /**
+   * The command that starts `command args` inside the cell: a root shell
+   * enters the cgroups and lowers its OOM score, prlimit sets the rlimits,
+   * setpriv drops to the sandbox user (no new privileges, no groups), then
+   * the command runs with the same pid throughout.
+   */
+  command(command: string, args: string[]): { command: string; args: string[]; uid?: number; gid?: number } {
+    const enter = 'while [ "$1" != -- ]; do echo $$ > "$1" || exit 125; shift; done; shift; ' +
+      'echo 1000 > /proc/self/oom_score_adj 2>/dev/null; exec "$@"';
+    const procs = this.cgroupDirs.map((d) => path.join(d, 'cgroup.procs'));
+    // RLIMIT_NPROC counts every task of the user id; where a pids cgroup counts the cell's, it is only a backstop
+    // set above it, so that the cgroup is what says no (and records that it did).
+    const nproc = this.budgets.tasks + (this.cgroupDirs.some((d) => fs.existsSync(path.join(d, 'pids.max'))) ? 64 : 0);
+    const limits = this.prlimit
+      ? [this.prlimit, `--fsize=${this.budgets.diskBytes}`, '--core=0', ...(this.uid !== undefined ? [`--nproc=${nproc}`] : []), '--']
+      : [];
+    const drop = this.uid !== undefined && this.setpriv
+      ? [this.setpriv, `--reuid=${this.uid}`, `--regid=${this.gid}`, '--clear-groups', '--no-new-privs', '--']
+      : [];
+    const viaNode = this.uid !== undefined && !this.setpriv; // fall back on spawn's own uid switch
+    return {
+      command: '/bin/sh',
+      args: ['-c', enter, 'mr-cell', ...procs, '--', ...limits, ...drop, command, ...args],
+      ...(viaNode ? { uid: this.uid, gid: this.gid } : {}),
+    };
+  }
+
+  /** The environment of a student process: with root, only what a job needs; always the cell's marker. */
+  env(base: NodeJS.ProcessEnv, tmp: string): NodeJS.ProcessEnv {
+    const env: NodeJS.ProcessEnv = {};
+    if (this.uid !== undefined) {
+      for (const name of ['PATH', 'LANG', 'LC_ALL', 'TZ', 'TERM', 'DEBUG', 'VERBOSE']) if (base[name] !== undefined) env[name] = base[name];
+    } else {
+      Object.assign(env, base);
+    }
+    env.HOME = tmp;
+    env.TMPDIR = tmp;
+    env[MARKER_VAR] = this.marker;
+    return env;
+  }
+
+  /** @internal: a process group started in the cell (its leader's pid). */
+  started(pgid: number): void {
+    this.pgids.push(pgid);
+    this.wall.tell({ cell: this.id, pgid });
+  }
+
+  private quarry(): Quarry {
+    return { cgroups: this.cgroupDirs, uid: this.uid, marker: this.uid === undefined ? this.marker : undefined, pgids: this.pgids };
+  }
+
+  /** The pids of the cell's live processes. */
+  processes(): number[] {
+    return findProcesses({ ...this.quarry(), pgids: undefined });
+  }
+
+  /** Ends every process of the cell, forked and detached ones included. */
+  kill(): void {
+    reap(this.quarry());
+  }
+
+  /**
+   * A budget the cell's processes broke, as one line, or undefined. The
+   * disk is measured over `dirs` (and, with root, what the sandbox user left
+   * in the shared temporary folders); memory from the cgroup when there is
+   * one, else from the processes' resident sizes.
+   */
+  overBudget(dirs: string[]): string | undefined {
+    const b = this.budgets;
+    let disk = 0;
+    for (const dir of dirs) disk += treeSize(dir);
+    if (this.uid !== undefined) for (const entry of leftovers(this.uid)) disk += treeSize(entry);
+    if (disk > b.diskBytes) return `the test's processes wrote ${formatBytes(disk)} to disk; the limit is ${formatBytes(b.diskBytes)}`;
+    for (const dir of this.cgroupDirs) {
+      const oom = counter(dir, 'memory.events', 'oom_kill') || counter(dir, 'memory.oom_control', 'oom_kill');
+      if (oom > 0) return `the test's processes used more than the memory limit of ${formatBytes(b.memoryBytes)} (the kernel killed ${oom})`;
+      const maxed = counter(dir, 'pids.events', 'max');
+      if (maxed > 0) return `the test's processes tried to run more than ${b.tasks} processes and threads at once (the limit)`;
+    }
+    if (!this.cgroupDirs.some((d) => fs.existsSync(path.join(d, 'memory.max')) || fs.existsSync(path.join(d, 'memory.limit_in_bytes')))) {
+      const rss = this.processes().reduce((sum, pid) => sum + residentBytes(pid), 0);
+      if (rss > b.memoryBytes) return `the test's processes used ${formatBytes(rss)} of memory; the limit is ${formatBytes(b.memoryBytes)}`;
+    }
+    if (this.uid === undefined || this.cgroupDirs.some((d) => fs.existsSync(path.join(d, 'pids.max')))) return undefined;
+    // RLIMIT_NPROC counts every task of the user id: at the limit, forks fail.
+    const tasks = this.processes().reduce((sum, pid) => sum + statusField(pid, 'Threads'), 0);
+    if (tasks >= b.tasks) return `the test's processes tried to run more than ${b.tasks} processes and threads at once (the limit)`;
+    return undefined;
+  }
+
+  /** Ends the cell: every process, its cgroups, and what its user left in the shared temporary folders. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.kill();
+    removeCgroups(this.cgroupDirs);
+    if (this.uid !== undefined) removeLeftovers(this.uid);
+    this.wall.tell({ forget: this.id });
+  }
+}
+
+// ------------------------------------------------------------------ helpers
+
+function findTool(name: string): string | undefined {
+  for (const dir of ['/usr/bin', '/bin', '/usr/sbin', '/sbin']) {
+    const file = path.join(dir, name);
+    try {
+      fs.accessSync(file, fs.constants.X_OK);
+      return file;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+/** Our own folder of a cgroup hierarchy, from /proc/self/cgroup ("" for v2's line). */
+function ownCgroup(controller: string): string | undefined {
+  try {
+    for (const line of fs.readFileSync('/proc/self/cgroup', 'utf8').split('\n')) {
+      const [, controllers, rel] = line.split(':');
+      if (controllers === undefined) continue;
+      if (controller === '' ? controllers === '' : controllers.split(',').includes(controller)) return rel || '/';
+    }
+  } catch {
+    // no /proc/self/cgroup
+  }
+  return undefined;
+}
+
+/** Makes this grader's folder in each usable hierarchy; leaves out what the machine does not allow. */
+function makeCgroupRoots(): CgroupRoots {
+  const roots: CgroupRoots = { v2Controllers: false };
+  const name = `mr-lab-${process.pid}`;
+  const v2Mount = ['/sys/fs/cgroup', '/sys/fs/cgroup/unified'].find((m) => fs.existsSync(path.join(m, 'cgroup.controllers')));
+  const v2Own = ownCgroup('');
+  if (v2Mount && v2Own !== undefined) {
+    const dir = path.join(v2Mount, v2Own, name);
+    try {
+      fs.mkdirSync(dir);
+      roots.v2 = dir;
+      const available = fs.readFileSync(path.join(dir, 'cgroup.controllers'), 'utf8').split(/\s+/);
+      if (available.includes('memory') && available.includes('pids')) {
+        fs.writeFileSync(path.join(dir, 'cgroup.subtree_control'), '+memory +pids');
+        roots.v2Controllers = true;
+      }
+    } catch {
+      // read-only (a container), or controllers not delegated here
+    }
+  }
+  if (!roots.v2Controllers) {
+    for (const [controller, key] of [['memory', 'v1Memory'], ['pids', 'v1Pids']] as const) {
+      const own = ownCgroup(controller);
+      if (own === undefined) continue;
+      const dir = path.join('/sys/fs/cgroup', controller, own, name);
+      try {
+        fs.mkdirSync(dir);
+        roots[key] = dir;
+      } catch {
+        // not mounted, or not ours to write
+      }
+    }
+  }
+  return roots;
+}
+
+function writeIfThere(file: string, value: string): void {
+  if (fs.existsSync(file)) fs.writeFileSync(file, value);
+}
+
+/** "name N" from a flat-keyed cgroup file, 0 when absent. */
+function counter(dir: string, file: string, key: string): number {
+  try {
+    const m = new RegExp(`^${key} (\\d+)`, 'm').exec(fs.readFileSync(path.join(dir, file), 'utf8'));
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+function residentBytes(pid: number): number {
+  return statusField(pid, 'VmRSS') * 1024;
+}
+
+/** A number from /proc/<pid>/status ("VmRSS", in kB; "Threads"), 0 when gone. */
+function statusField(pid: number, name: string): number {
+  try {
+    const m = new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** The bytes under a path (files' apparent sizes; links are not followed). Stops counting past 64k entries. */
+export function treeSize(at: string, budget = { entries: 65_536 }): number {
+  let st: fs.Stats;
+  try {
+    st = fs.lstatSync(at);
+  } catch {
+    return 0;
+  }
+  if (--budget.entries < 0) return 0;
+  if (!st.isDirectory()) return st.size;
+  let sum = 0;
+  let names: string[] = [];
+  try {
+    names = fs.readdirSync(at);
+  } catch {
+    return 0;
+  }
+  for (const name of names) sum += treeSize(path.join(at, name), budget);
+  return sum;
+}
+
+/** Entries of the shared temporary folders owned by `uid`. */
+function leftovers(uid: number): string[] {
+  const found: string[] = [];
+  for (const dir of SHARED_TMP) {
+    let names: string[] = [];
+    try {
+      names = fs.readdirSync(dir);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      const entry = path.join(dir, name);
+      try {
+        if (fs.lstatSync(entry).uid === uid) found.push(entry);
+      } catch {
+        // gone
+      }
+    }
+  }
+  return found;
+}
+
+function removeLeftovers(uid: number): void {
+  for (const entry of leftovers(uid)) fs.rmSync(entry, { recursive: true, force: true });
+}
+
+function ensurePrivateDir(dir: string): void {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const st = fs.lstatSync(dir);
+  if (!st.isDirectory() || st.uid !== 0 || (st.mode & 0o022) !== 0) {
+    throw new Error(`${dir} must be a folder owned by root that only root can write`);
+  }
+}
+
+/** Takes a lock file holding our pid; a lock of a grader that has died is taken over. */
+function takeLock(file: string): boolean {
+  try {
+    fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
+    return true;
+  } catch {
+    let holder = NaN;
+    try {
+      holder = Number(fs.readFileSync(file, 'utf8'));
+    } catch {
+      return false;
+    }
+    if (Number.isInteger(holder) && holder > 0 && fs.existsSync(`/proc/${holder}`)) return false;
+    fs.rmSync(file, { force: true });
+    try {
+      fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
+      return true;
+    } catch {
+      return false; // another grader was quicker
+    }
+  }
+}
+
+function readPasswd(): Map<number, string> {
+  const users = new Map<number, string>();
+  try {
+    for (const line of fs.readFileSync('/etc/passwd', 'utf8').split('\n')) {
+      const [name, , uid] = line.split(':');
+      if (uid !== undefined && /^\d+$/.test(uid)) users.set(Number(uid), name);
+    }
+  } catch {
+    // no passwd file
+  }
+  return users;
+}
+
+function setOomScore(pid: number, score: number): void {
+  try {
+    fs.writeFileSync(`/proc/${pid}/oom_score_adj`, String(score));
+  } catch {
+    // not allowed here
+  }
+}
