@@ -85,6 +85,10 @@ async function main(): Promise<number> {
     if (opts.gradescope) writeGradescope(opts.gradescope, summary, points!, selected);
     if (opts.junit) writeJunit(opts.junit, summary);
     return summary.passed ? 0 : 1;
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    console.error(`test-mr: ${err.message}`); // the machine's setup, not the student's code
+    return 2;
   } finally {
     grader.cleanup();
   }

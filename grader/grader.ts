@@ -14,7 +14,8 @@ import { Job, RunContext, TestFailure } from './job';
 import { Options } from './options';
 import { OutputTooLarge, readOutput, sortedLines } from './output';
 import { Registry, startLine } from './processes';
-import { Wall } from './sandbox';
+import { closedAncestor, Wall } from './sandbox';
+import { UsageError } from './options';
 import { manyTable, RunResult, Summary, TestResult } from './report';
 import { LIMIT_MS, TESTS, writeArtifacts } from './tests';
 import { EXTENDED_LIMIT_MS, EXTENDED_TESTS } from './extended';
@@ -73,9 +74,13 @@ export class Grader {
     this.summary = summary;
     if (!this.wall.root) console.log(`test-mr: ${this.wall.describe()}; grade untrusted code as root or in a container`);
 
-    this.base = fs.mkdtempSync(path.join(os.tmpdir(), 'mr-grade-'));
+    this.base = fs.mkdtempSync(path.join(this.wall.tmpdir(), 'mr-grade-'));
     fs.chmodSync(this.base, 0o711); // the sandbox users pass through to their own test folders, and list nothing
     this.buildDir = makeBuildDir(this.kit);
+    const closed = this.wall.root ? closedAncestor(this.buildDir) : undefined;
+    if (closed) {
+      throw new UsageError(`the students' processes could not read their compiled code: ${closed} is closed to other users (chmod o+x it, or put the kit elsewhere)`);
+    }
     this.build = await buildImpl(
       this.kit,
       this.opts.impl,

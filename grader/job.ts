@@ -72,7 +72,7 @@ export class Job {
     readonly limitMs: number, // per process
     readonly crashSeeds = false,
   ) {
-    this.sockDir = privateSocketDir();
+    this.sockDir = privateSocketDir(ctx.wall.tmpdir());
     this.endpoint = path.join(this.sockDir, 'mr.sock');
     ctx.tempDirs.add(this.sockDir);
     this.tmp = path.join(this.sockDir, 'tmp');
@@ -310,8 +310,8 @@ function baseEnv(): NodeJS.ProcessEnv {
 }
 
 /** A fresh folder (mode 0700) for one endpoint; short enough for a unix socket path (< 100 bytes). */
-function privateSocketDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mrs-'));
+function privateSocketDir(tmpdir: string): string {
+  const dir = fs.mkdtempSync(path.join(tmpdir, 'mrs-'));
   if (path.join(dir, 'mr.sock').length < 100) return dir;
   fs.rmSync(dir, { recursive: true, force: true });
   return fs.mkdtempSync('/tmp/mrs-');

@@ -14,6 +14,7 @@
 import { spawn, ChildProcess } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { findProcesses, MARKER_VAR, Quarry, reap, removeCgroups } from './reap';
 
@@ -76,6 +77,14 @@ export class Wall {
     this.cgroups = this.root ? makeCgroupRoots() : { v2Controllers: false };
     if (watchdogScript) this.startWatchdog(watchdogScript);
     if (this.root) setOomScore(process.pid, -500); // the OOM killer takes a student's process first
+  }
+
+  /**
+   * Where test folders and sockets go: the temporary folder, when the
+   * sandbox users can pass through every folder above it; else /tmp.
+   */
+  tmpdir(): string {
+    return this.root && closedAncestor(path.join(os.tmpdir(), 'x')) ? '/tmp' : os.tmpdir();
   }
 
   /** The group every lane's user id belongs to: the build folder is readable by it alone. */
@@ -331,6 +340,18 @@ export class Cell {
 }
 
 // ------------------------------------------------------------------ helpers
+
+/** The first folder above `at` that other users cannot pass through, if any. */
+export function closedAncestor(at: string): string | undefined {
+  for (let dir = path.dirname(path.resolve(at)); ; dir = path.dirname(dir)) {
+    try {
+      if ((fs.statSync(dir).mode & 0o001) === 0) return dir;
+    } catch {
+      return dir;
+    }
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
 
 function findTool(name: string): string | undefined {
   for (const dir of ['/usr/bin', '/bin', '/usr/sbin', '/sbin']) {

@@ -54,7 +54,9 @@ export function runGrader(args: string[], tmpdir: string, limitMs?: number): Pro
 
 /** A fresh private folder to serve as the grader's TMPDIR (short: socket paths live in it). */
 export function makeTmp(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'gt-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gt-'));
+  fs.chmodSync(dir, 0o755); // as root, the grader's sandbox users pass through it to their test folders
+  return dir;
 }
 
 export function removeTmp(dir: string): void {
