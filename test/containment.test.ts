@@ -1,0 +1,104 @@
+// Containment: however the grader ends, no process of the student's side
+// outlives it by more than a few seconds. Killed with SIGKILL (as the OOM
+// killer would), its watchdog ends them; `npm run test-mr` ended with
+// SIGTERM (as a CI runner does) ends the grader, which ends them.
+
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import { childrenOf, isAlive, makeTmp, removeTmp, ROOT, sleep, SOLUTION, startGrader } from './grader-helpers';
+
+/** The bound the kit promises: every process of the student's side gone this soon. */
+const GONE_WITHIN_MS = 5_000;
+
+let tmp: string;
+beforeEach(() => {
+  tmp = makeTmp();
+});
+afterEach(() => removeTmp(tmp));
+
+/** Every process whose environment carries a marker of the grader's cells (the student's side, any user id). */
+function studentSide(): number[] {
+  const found: number[] = [];
+  for (const name of fs.readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
+    try {
+      if (fs.readFileSync(`/proc/${name}/environ`).includes('MR_LAB_CELL=')) found.push(Number(name));
+    } catch {
+      // gone
+    }
+  }
+  return found;
+}
+
+/** Waits until `pid` has at least `n` children (the coordinator and some workers). */
+async function waitForChildren(pid: number, n: number): Promise<number[]> {
+  let kids: number[] = [];
+  for (let i = 0; i < 600 && kids.length < n; i++) {
+    await sleep(100);
+    kids = childrenOf(pid);
+  }
+  if (kids.length < n) throw new Error(`the grader (pid ${pid}) never had ${n} children`);
+  return kids;
+}
+
+/** How long until no process of the student's side is left (or the bound, doubled, has passed). */
+async function timeUntilGone(): Promise<{ ms: number; left: number[] }> {
+  const t0 = Date.now();
+  let left = studentSide();
+  while (left.length && Date.now() - t0 < 2 * GONE_WITHIN_MS) {
+    await sleep(100);
+    left = studentSide();
+  }
+  return { ms: Date.now() - t0, left };
+}
+
+test('kill -9 of the grader: its watchdog ends every process of the student side within 5 s', async () => {
+  const { child, done } = startGrader(['quiet', '--impl', SOLUTION, '--only', 'crash'], tmp);
+  await waitForChildren(child.pid!, 3);
+  expect(studentSide().length).toBeGreaterThanOrEqual(3);
+  child.kill('SIGKILL');
+  await done;
+  const { ms, left } = await timeUntilGone();
+  expect(left).toEqual([]);
+  expect(ms).toBeLessThan(GONE_WITHIN_MS);
+}, 120_000);
+
+test('SIGTERM to npm run test-mr reaches the grader: no orphan, no process of the student side', async () => {
+  const npm = spawn('npm', ['run', '--silent', 'test-mr', '--', 'quiet', '--impl', SOLUTION, '--only', 'crash'], {
+    cwd: ROOT,
+    env: { ...process.env, TMPDIR: tmp },
+    stdio: 'ignore',
+    detached: true,
+  });
+  const exited = new Promise<void>((resolve) => npm.once('close', () => resolve()));
+  try {
+    // The grader is npm's child once the script's shell has exec'd it.
+    let grader: number | undefined;
+    for (let i = 0; i < 600 && grader === undefined; i++) {
+      await sleep(100);
+      grader = childrenOf(npm.pid!).find((pid) => readCmdline(pid).includes('dist-grader/grader/cli.js'));
+    }
+    expect(grader).toBeDefined();
+    await waitForChildren(grader!, 3);
+    process.kill(npm.pid!, 'SIGTERM');
+    await exited;
+    const { ms, left } = await timeUntilGone();
+    expect(left).toEqual([]);
+    expect(ms).toBeLessThan(GONE_WITHIN_MS);
+    for (let i = 0; i < 50 && isAlive(grader!); i++) await sleep(100);
+    expect(isAlive(grader!)).toBe(false);
+  } finally {
+    try {
+      process.kill(-npm.pid!, 'SIGKILL');
+    } catch {
+      // gone, as it should be
+    }
+  }
+}, 180_000);
+
+function readCmdline(pid: number): string {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    return '';
+  }
+}
