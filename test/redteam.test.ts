@@ -17,12 +17,13 @@ const SOLUTION = path.join(KIT, 'labs', 'mr', 'solution');
 const asRoot = process.getuid?.() === 0;
 const SANDBOX_UIDS = [61000, 62000];
 /** Budgets small enough to reach fast. */
-const BUDGET_OPTIONS = ['--disk-limit', '64MB', '--output-limit', '16MB', '--task-limit', '256'];
+const BUDGET_OPTIONS = ['--disk-limit', '64MB', '--output-limit', '16MB', '--task-limit', '256', '--memory-limit', '512MB'];
 /** Attacks that break the job itself: the test they are in must fail, for this reason. */
 const BREAKS: Partial<Record<Attack, RegExp>> = {
   flood: /printed more than 16 MB \(the limit for one process\)/,
   disk: /wrote .* to disk; the limit is 64 MB|larger than the disk limit/,
   forkbomb: /more than 256 processes and threads/,
+  memory: /more than the memory limit of 512 MB|of memory; the limit is 512 MB/,
   signal: /.*/, // kill -1 ends its own job: any failure
 };
 

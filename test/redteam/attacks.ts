@@ -14,6 +14,7 @@ export const ATTACKS = [
   'flood', // print 1 GB
   'disk', // write far past the disk budget
   'forkbomb', // start processes until the system says no
+  'memory', // hold 2 GB
   'signal', // signal the grader, and every process it may (kill -1)
   'kit-write', // change the kit, its compiled grader and the inputs
   'transport', // a changed transport.ts that would report the job done
@@ -143,6 +144,7 @@ const attacks: Record<string, () => void> = {
   },
   disk() {
     if (role !== 'worker') return;
+    log('disk: starting');
     const mb = Buffer.alloc(1 << 20, 'y');
     attempt('fill the disk', () => {
       const fd = fs.openSync('mr-fill-' + process.pid, 'w');
@@ -164,6 +166,13 @@ const attacks: Record<string, () => void> = {
       for (; n < 5000; n++) cp.spawn('/bin/sleep', ['600'], { stdio: 'ignore', detached: n % 2 === 0 }).unref();
     });
     log('started ' + n);
+  },
+  memory() {
+    if (role !== 'worker') return;
+    log('memory: starting');
+    const hold: Buffer[] = [];
+    for (let i = 0; i < 64; i++) hold.push(Buffer.alloc(32 << 20, 1)); // filled, so every page is real
+    log('memory: held ' + hold.length);
   },
   signal() {
     for (const pid of ancestors(/grader[\\/\\\\]cli\\.js$|gradescope-run\\.js$|watchdog\\.js$/)) attempt('kill ' + pid + ' ' + cmdline(pid)[1], () => process.kill(pid, 'SIGKILL'));
