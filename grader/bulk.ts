@@ -142,6 +142,7 @@ async function gradeOne(
   args.push('--only', opts.tests.join(','), '--timeout-scale', String(opts.timeoutScale), '--inputs', opts.inputsGlob);
   args.push('--memory-limit', String(b.memoryBytes), '--disk-limit', String(b.diskBytes), '--output-limit', String(b.outputBytes));
   args.push('--task-limit', String(b.tasks));
+  if (process.getuid?.() === 0) args.push('--require-wall'); // never grade a student as root without the wall
   const { code, output } = await runGrader(args, kit, tmp);
 
   try {

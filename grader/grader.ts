@@ -72,15 +72,16 @@ export class Grader {
       wall: this.wall.describe(),
     };
     this.summary = summary;
-    if (!this.wall.root) console.log(`test-mr: ${this.wall.describe()}; grade untrusted code as root or in a container`);
-
     this.base = fs.mkdtempSync(path.join(this.wall.tmpdir(), 'mr-grade-'));
     fs.chmodSync(this.base, 0o711); // the sandbox users pass through to their own test folders, and list nothing
     this.buildDir = makeBuildDir(this.kit);
-    const closed = this.wall.root ? closedAncestor(this.buildDir) : undefined;
+    const closed = this.wall.hasUserWall ? closedAncestor(this.buildDir) : undefined;
     if (closed) {
-      throw new UsageError(`the students' processes could not read their compiled code: ${closed} is closed to other users (chmod o+x it, or put the kit elsewhere)`);
+      const why = `${closed} is closed to other users (chmod o+x it, or put the kit elsewhere)`;
+      if (this.opts.requireWall) throw new UsageError(`the sandbox users could not read their compiled code: ${why}`);
+      this.wall.dropUserWall(why);
     }
+    if (!this.wall.hasUserWall) console.log(`test-mr: ${this.wall.describe()}; grade untrusted code as root or in a container`);
     this.build = await buildImpl(
       this.kit,
       this.opts.impl,
@@ -118,6 +119,7 @@ export class Grader {
 
     summary.durationMs = Date.now() - t0;
     summary.graderPeakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+    summary.wall = this.wall.describe(); // now with the user ids it took
     summary.passed = summary.runs.every((r) => r.tests.every((t) => t.passed));
     if (this.many) {
       console.log('');

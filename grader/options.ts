@@ -35,6 +35,8 @@ export interface Options {
   out?: string;
   /** What one test's student processes may use (memory, tasks, disk, output). */
   budgets: Budgets;
+  /** Refuse to grade unless the student's processes run behind the user-id wall (bulk grading, Gradescope). */
+  requireWall: boolean;
 }
 
 export const USAGE = `usage: test-mr [quiet] [options]
@@ -66,6 +68,8 @@ options:
   --disk-limit SIZE    disk one test's processes may write (default 1GB)
   --output-limit SIZE  output one process may print (default 64MB)
   --task-limit N       processes and threads of one test at once (default 512)
+  --require-wall       refuse to grade unless student code runs under sandbox user ids
+                       (needs root; what bulk grading and the Gradescope autograder use)
   --help               show this help`;
 
 /** Parses argv (without node and the script). `kit` is the kit's root folder. */
@@ -86,6 +90,7 @@ export function parseOptions(argv: string[], kit: string): Options {
     extended: false,
     trace: false,
     budgets: { ...DEFAULT_BUDGETS },
+    requireWall: false,
   };
   let only: TestId[] | undefined;
   let skip: TestId[] = [];
@@ -175,6 +180,10 @@ export function parseOptions(argv: string[], kit: string): Options {
         opts.timeoutScale = x;
         break;
       }
+      case '--require-wall':
+        flag();
+        opts.requireWall = true;
+        break;
       case '--memory-limit':
         opts.budgets.memoryBytes = parseSize(name, value());
         break;
@@ -192,6 +201,9 @@ export function parseOptions(argv: string[], kit: string): Options {
     }
   }
   if (opts.help) return opts;
+  if (opts.requireWall && process.getuid?.() !== 0) {
+    throw new UsageError('--require-wall needs root: only root can run student code under sandbox user ids');
+  }
 
   if (only && skip.length) throw new UsageError('--only and --skip cannot be used together');
   // --only names exactly the tests to run; otherwise the course's seven, then the extended tier with --extended.

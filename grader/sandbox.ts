@@ -11,7 +11,7 @@
 // grader says so. A watchdog process (watchdog.ts) ends every process of the
 // student's side when the grader dies, however it dies.
 
-import { spawn, ChildProcess } from 'child_process';
+import { spawn, spawnSync, ChildProcess } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -60,9 +60,14 @@ export function formatBytes(n: number): string {
 }
 
 export class Wall {
-  readonly root = process.getuid?.() === 0;
+  /** Whether student processes run under sandbox user ids: with root, unless the machine's folders forbid it. */
+  private walled = process.getuid?.() === 0;
+  /** Why there is no user-id wall although we have root. */
+  private unwalledWhy?: string;
   private readonly setpriv = findTool('setpriv');
   private readonly prlimit = findTool('prlimit');
+  /** `unshare --net`, where this machine lets us make network namespaces: student processes get no network. */
+  private readonly unshareNet = this.walled ? canUnshareNet() : undefined;
   private readonly cgroups: CgroupRoots;
   private readonly laneUids = new Map<number, number>();
   private readonly locks: string[] = [];
@@ -74,9 +79,9 @@ export class Wall {
     readonly budgets: Budgets,
     watchdogScript?: string,
   ) {
-    this.cgroups = this.root ? makeCgroupRoots() : { v2Controllers: false };
+    this.cgroups = process.getuid?.() === 0 ? makeCgroupRoots() : { v2Controllers: false };
     if (watchdogScript) this.startWatchdog(watchdogScript);
-    if (this.root) setOomScore(process.pid, -500); // the OOM killer takes a student's process first
+    if (this.walled) setOomScore(process.pid, -500); // the OOM killer takes a student's process first
   }
 
   /**
@@ -84,18 +89,33 @@ export class Wall {
    * sandbox users can pass through every folder above it; else /tmp.
    */
   tmpdir(): string {
-    return this.root && closedAncestor(path.join(os.tmpdir(), 'x')) ? '/tmp' : os.tmpdir();
+    return this.walled && closedAncestor(path.join(os.tmpdir(), 'x')) ? '/tmp' : os.tmpdir();
+  }
+
+  /** True when student processes run under sandbox user ids. */
+  get hasUserWall(): boolean {
+    return this.walled;
+  }
+
+  /** Gives up the user-id wall (before any cell), saying why: the machine's folders keep the sandbox users out. */
+  dropUserWall(why: string): void {
+    this.walled = false;
+    this.unwalledWhy = why;
   }
 
   /** The group every lane's user id belongs to: the build folder is readable by it alone. */
   get gid(): number | undefined {
-    return this.root ? this.laneUid(0) : undefined;
+    return this.walled ? this.laneUid(0) : undefined;
   }
 
   /** One line on what separates the two sides, for the console when it is weak and for the JSON report. */
   describe(): string {
     const parts: string[] = [];
-    if (this.root) parts.push(`student processes run as user ids of their own (${[...this.laneUids.values()].join(', ') || 'none yet'})`);
+    if (this.walled) {
+      parts.push(`student processes run as user ids of their own (${[...this.laneUids.values()].join(', ') || 'none yet'})`);
+      parts.push(this.unshareNet ? 'with no network' : 'with the network (no network namespaces here)');
+    }
+    else if (this.unwalledWhy) parts.push(`no user-id wall: ${this.unwalledWhy}, so student code runs as root; processes are contained by cgroups and a watchdog`);
     else parts.push('not running as root: student code runs as your own user (no user-id wall); processes are contained by process groups and a watchdog');
     const cg = this.cgroups;
     if (cg.v2 || cg.v1Memory || cg.v1Pids) {
@@ -103,7 +123,7 @@ export class Wall {
         .filter(Boolean)
         .join(', ');
       parts.push(`in a cgroup per test (${kinds})`);
-    } else if (this.root) {
+    } else if (process.getuid?.() === 0) {
       parts.push('no cgroups here (budgets by rlimits and polling)');
     }
     return parts.join('; ');
@@ -123,8 +143,8 @@ export class Wall {
   cell(lane: number): Cell {
     if (this.closed) throw new Error('the grader is shutting down');
     const id = `${process.pid}-${++this.cells}`;
-    const uid = this.root ? this.laneUid(lane) : undefined;
-    const cell = new Cell(this, id, uid, this.gid, this.makeCellGroups(id, uid), this.root ? this.setpriv : undefined, this.prlimit);
+    const uid = this.walled ? this.laneUid(lane) : undefined;
+    const cell = new Cell(this, id, uid, this.gid, this.makeCellGroups(id, uid), this.walled ? this.setpriv : undefined, this.prlimit, this.unshareNet);
     this.tell({ cell: id, cgroups: cell.cgroupDirs, marker: cell.marker, ...(uid !== undefined ? { uid } : {}) });
     return cell;
   }
@@ -225,6 +245,7 @@ export class Cell {
     readonly cgroupDirs: string[],
     private readonly setpriv: string | undefined,
     private readonly prlimit: string | undefined,
+    private readonly unshareNet?: string,
   ) {}
 
   get budgets(): Budgets {
@@ -254,13 +275,14 @@ export class Cell {
     const limits = this.prlimit
       ? [this.prlimit, `--fsize=${this.budgets.diskBytes}`, '--core=0', ...(this.uid !== undefined ? [`--nproc=${nproc}`] : []), '--']
       : [];
+    const isolate = this.unshareNet ? [this.unshareNet, '--net', '--'] : []; // the job talks over a unix socket only
     const drop = this.uid !== undefined && this.setpriv
       ? [this.setpriv, `--reuid=${this.uid}`, `--regid=${this.gid}`, '--clear-groups', '--no-new-privs', '--']
       : [];
     const viaNode = this.uid !== undefined && !this.setpriv; // fall back on spawn's own uid switch
     return {
       command: '/bin/sh',
-      args: ['-c', enter, 'mr-cell', ...procs, '--', ...limits, ...drop, command, ...args],
+      args: ['-c', enter, 'mr-cell', ...procs, '--', ...limits, ...isolate, ...drop, command, ...args],
       ...(viaNode ? { uid: this.uid, gid: this.gid } : {}),
     };
   }
@@ -351,6 +373,13 @@ export function closedAncestor(at: string): string | undefined {
     }
     if (path.dirname(dir) === dir) return undefined;
   }
+}
+
+/** `unshare` if it can make a network namespace here (root, and not a container that forbids it). */
+function canUnshareNet(): string | undefined {
+  const unshare = findTool('unshare');
+  if (!unshare) return undefined;
+  return spawnSync(unshare, ['--net', 'true'], { stdio: 'ignore', timeout: 5000 }).status === 0 ? unshare : undefined;
 }
 
 function findTool(name: string): string | undefined {

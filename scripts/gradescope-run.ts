@@ -147,6 +147,7 @@ async function grade(root: string, kit: string, started: number, write: (r: Grad
       '--gradescope',
       graderResults,
     ];
+    if (process.getuid?.() === 0) graderArgs.push('--require-wall'); // never run a student's code as root
     if (process.env.AUTOGRADER_TIMEOUT_SCALE) graderArgs.push('--timeout-scale', process.env.AUTOGRADER_TIMEOUT_SCALE);
     if (process.env.AUTOGRADER_ONLY) graderArgs.push('--only', process.env.AUTOGRADER_ONLY);
     if (process.env.AUTOGRADER_GRADER_OPTIONS) graderArgs.push(...process.env.AUTOGRADER_GRADER_OPTIONS.split(' ').filter(Boolean));

@@ -5,6 +5,7 @@
 // student is read or changed, and no process is left behind.
 
 import { spawn, spawnSync } from 'child_process';
+import * as net from 'net';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -16,6 +17,8 @@ const GRADER = path.join(KIT, 'dist-grader', 'grader', 'cli.js');
 const SOLUTION = path.join(KIT, 'labs', 'mr', 'solution');
 const asRoot = process.getuid?.() === 0;
 const SANDBOX_UIDS = [61000, 62000];
+/** Where no network namespace can be made, the grader says so and student processes keep the network. */
+const NETNS = asRoot && spawnSync('unshare', ['--net', 'true'], { stdio: 'ignore' }).status === 0;
 /** Budgets small enough to reach fast. */
 const BUDGET_OPTIONS = ['--disk-limit', '64MB', '--output-limit', '16MB', '--task-limit', '256', '--memory-limit', '512MB'];
 /** Attacks that break the job itself: the test they are in must fail, for this reason. */
@@ -44,13 +47,14 @@ function kitState(kit: string): Record<string, string> {
   return Object.fromEntries(files.map((f) => [f, crypto.createHash('sha256').update(fs.readFileSync(path.join(base(f), f))).digest('hex')]));
 }
 
-/** Live processes of the sandbox user ids. */
-function sandboxProcesses(): string[] {
+/** Live processes of the sandbox user ids working under `work` (other graders may be running meanwhile). */
+function sandboxProcesses(work: string): string[] {
   const found: string[] = [];
   for (const name of fs.readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
     try {
       const uid = Number(/^Uid:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${name}/status`, 'utf8'))![1]);
-      if (uid >= SANDBOX_UIDS[0] && uid < SANDBOX_UIDS[1]) found.push(`${name}: ${fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').replace(/\0/g, ' ')}`);
+      const ours = fs.readlinkSync(`/proc/${name}/cwd`).startsWith(work);
+      if (uid >= SANDBOX_UIDS[0] && uid < SANDBOX_UIDS[1] && ours) found.push(`${name}: ${fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').replace(/\0/g, ' ')}`);
     } catch {
       // gone
     }
@@ -78,10 +82,28 @@ async function heartbeatsStopped(dir: string): Promise<string[]> {
   return after.filter((b) => !before.includes(b));
 }
 
+interface Intruders {
+  server: net.Server;
+  port: number;
+  connections: number;
+}
+
+/** A TCP server on the grading machine's loopback that counts who reached it. */
+async function listenForIntruders(): Promise<Intruders> {
+  const intruders: Intruders = { server: net.createServer(), port: 0, connections: 0 };
+  intruders.server.on('connection', (socket) => {
+    intruders.connections++;
+    socket.destroy();
+  });
+  await new Promise<void>((resolve) => intruders.server.listen(0, '127.0.0.1', resolve));
+  intruders.port = (intruders.server.address() as net.AddressInfo).port;
+  return intruders;
+}
+
 function checkEvidence(attack: Attack, lines: string[], evidence: string): void {
   // Every attempt of the attacks below must have been refused.
   const allowedToSucceed = /^(double fork|detached child|same-group child|fork bomb|fill the disk|fill \/tmp|kill -1|flood)/;
-  const succeeded = lines.filter((l) => l.endsWith(': done') && !allowedToSucceed.test(l));
+  const succeeded = lines.filter((l) => l.endsWith(': done') && !allowedToSucceed.test(l) && (NETNS || !l.startsWith('connect')));
   expect({ attack, succeeded }).toEqual({ attack, succeeded: [] });
   const dir = path.join(evidence, attack);
   const leaked = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => /^(stolen|planted-module-ran|hostile-transport-loaded)/.test(f)) : [];
@@ -108,11 +130,14 @@ describeRoot('red team: bulk grading as root', () => {
   let after: Record<string, string>;
   let left: string[];
   let beating: string[];
+  let intruders: Intruders;
   const student = (name: string) => grades.students.find((s) => s.student === name);
 
   beforeAll(async () => {
     work = makeTempDir('mr-redteam-bulk-');
     evidence = prepareEvidence(work);
+    intruders = await listenForIntruders();
+    const port = intruders.port;
     const subs = path.join(work, 'submissions');
     const secret = path.join(work, 'instructor-only.txt');
     fs.writeFileSync(secret, 'the expected outputs', { mode: 0o600 });
@@ -123,6 +148,7 @@ describeRoot('red team: bulk grading as root', () => {
         kit: KIT,
         evidence: path.join(evidence, attack),
         readable: [path.join(subs, 'a-honest', 'src', 'mr', 'worker.ts'), path.join(SOLUTION, 'worker.ts'), secret, subs],
+        port,
       };
       makeHostile(SOLUTION, path.join(subs, `h-${attack}`, 'src', 'mr'), attack, targets);
     }
@@ -132,7 +158,7 @@ describeRoot('red team: bulk grading as root', () => {
       const child = spawn(
         process.execPath,
         [GRADER, '--submissions', subs, '--out', out, '--only', 'wc', '--parallel', '2', ...BUDGET_OPTIONS],
-        { cwd: KIT, stdio: 'ignore' },
+        { cwd: KIT, stdio: 'ignore', env: { ...process.env, TMPDIR: work } }, // every test folder under work
       );
       const timer = setTimeout(() => child.kill('SIGTERM'), 600_000);
       child.on('close', (c) => {
@@ -143,12 +169,17 @@ describeRoot('red team: bulk grading as root', () => {
     if (code !== 0) throw new Error(`bulk grading exited ${code}`);
     grades = JSON.parse(fs.readFileSync(path.join(out, 'grades.json'), 'utf8'));
     after = kitState(KIT);
-    left = sandboxProcesses();
+    left = sandboxProcesses(work);
     beating = await heartbeatsStopped(path.join(evidence, 'outlive'));
   }, 700_000);
 
   afterAll(() => {
+    intruders?.server.close();
     if (work) removeTempDir(work);
+  });
+
+  (NETNS ? test : test.skip)('no student process reached the grading machine\'s network', () => {
+    expect(intruders.connections).toBe(0);
   });
 
   test('the honest students get every point, before and after the hostile ones', () => {
@@ -204,6 +235,7 @@ describeRoot('red team: the Gradescope layout as root', () => {
   let source: string;
   let evidence: string;
   const outcomes = new Map<Attack, { results: any; resultsMode: number }>();
+  let intruders: Intruders;
   let left: string[];
   let beating: string[];
   let before: Record<string, string>;
@@ -211,6 +243,8 @@ describeRoot('red team: the Gradescope layout as root', () => {
   beforeAll(async () => {
     work = makeTempDir('mr-redteam-gs-');
     evidence = prepareEvidence(work);
+    intruders = await listenForIntruders();
+    const port = intruders.port;
     const zip = path.join(work, 'autograder.zip');
     const built = spawnSync(process.execPath, [path.join(KIT, 'dist', 'scripts', 'autograder.js'), zip], { cwd: KIT, encoding: 'utf8', timeout: 120_000 });
     if (built.status !== 0) throw new Error(`autograder.js failed: ${built.stderr}`);
@@ -236,10 +270,11 @@ describeRoot('red team: the Gradescope layout as root', () => {
           evidence: path.join(evidence, attack),
           readable: [secret, path.join(work, `root-${attack === 'forge' ? 'plant' : 'forge'}`, 'submission', 'src', 'mr', 'worker.ts')],
           results,
+          port,
         });
         await new Promise<void>((resolve) => {
           const child = spawn('bash', [path.join(source, 'run_autograder')], {
-            env: { ...process.env, AUTOGRADER_ROOT: root, AUTOGRADER_ONLY: 'wc', AUTOGRADER_BUDGET_S: '150', AUTOGRADER_GRADER_OPTIONS: BUDGET_OPTIONS.join(' ') },
+            env: { ...process.env, TMPDIR: work, AUTOGRADER_ROOT: root, AUTOGRADER_ONLY: 'wc', AUTOGRADER_BUDGET_S: '150', AUTOGRADER_GRADER_OPTIONS: BUDGET_OPTIONS.join(' ') },
             stdio: 'ignore',
           });
           child.on('close', () => resolve());
@@ -251,12 +286,17 @@ describeRoot('red team: the Gradescope layout as root', () => {
       }
     };
     await Promise.all([lane(), lane()]);
-    left = sandboxProcesses();
+    left = sandboxProcesses(work);
     beating = await heartbeatsStopped(path.join(evidence, 'outlive'));
   }, 900_000);
 
   afterAll(() => {
+    intruders?.server.close();
     if (work) removeTempDir(work);
+  });
+
+  (NETNS ? test : test.skip)('no student process reached the grading machine\'s network', () => {
+    expect(intruders.connections).toBe(0);
   });
 
   const wcPoints = () => JSON.parse(fs.readFileSync(path.join(source, 'grader', 'points.json'), 'utf8')).wc as number;

@@ -18,6 +18,7 @@ export const ATTACKS = [
   'signal', // signal the grader, and every process it may (kill -1)
   'kit-write', // change the kit, its compiled grader and the inputs
   'transport', // a changed transport.ts that would report the job done
+  'network', // reach a server on the grading machine's network
 ] as const;
 export type Attack = (typeof ATTACKS)[number];
 
@@ -26,6 +27,7 @@ export interface Targets {
   evidence: string; // a folder every user may write: attempts are logged there
   readable: string[]; // files the student must not read
   results?: string; // Gradescope's results.json
+  port?: number; // a TCP server of the test's on 127.0.0.1 (of the grading machine's network)
 }
 
 const SOLUTION_IMPORT = "import './evil';\n";
@@ -186,6 +188,12 @@ const attacks: Record<string, () => void> = {
     attempt('write the job inputs', () => fs.appendFileSync(path.resolve('..', 'inputs', first), 'pwned pwned'));
   },
   transport() {},
+  network() {
+    log('network: starting');
+    const socket = require('net').connect(T.port, '127.0.0.1');
+    socket.on('connect', () => { log('connect to the grading machine: done'); socket.destroy(); });
+    socket.on('error', (e: any) => log('connect to the grading machine: ' + e.code));
+  },
 };
 
 attacks[T.attack]();
