@@ -16,12 +16,17 @@ beforeEach(() => {
 });
 afterEach(() => removeTmp(tmp));
 
-/** Every process whose environment carries a marker of the grader's cells (the student's side, any user id). */
+/**
+ * Every process whose environment carries a marker of the grader's cells
+ * (the student's side, any user id) and that works under this test's
+ * folder (other graders may run meanwhile).
+ */
 function studentSide(): number[] {
   const found: number[] = [];
   for (const name of fs.readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
     try {
-      if (fs.readFileSync(`/proc/${name}/environ`).includes('MR_LAB_CELL=')) found.push(Number(name));
+      const ours = fs.readlinkSync(`/proc/${name}/cwd`).startsWith(tmp);
+      if (ours && fs.readFileSync(`/proc/${name}/environ`).includes('MR_LAB_CELL=')) found.push(Number(name));
     } catch {
       // gone
     }
