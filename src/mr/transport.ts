@@ -90,14 +90,16 @@ interface MessageShape {
 function checkFields(value: unknown, type: protoLoader.MessageTypeDefinition<object, object>, who: string): void {
   const shape = type.type as MessageShape;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ContractError(`${who}: ${String(value)} is not an object, so not a message ${shape.name} of ${PROTO_NAME}`);
+    const not = `${String(value)} is not an object`;
+    throw new ContractError(`${who}: ${not}, so not a message ${shape.name} of ${PROTO_NAME}`);
   }
   for (const [key, inner] of Object.entries(value)) {
     const field = shape.field.find((f) => f.name === key);
     if (!field) {
       if (shape.oneofDecl.some((o) => o.name === key)) continue; // a oneof's name, as messages arrive (oneofs: true)
       const fields = shape.field.map((f) => f.name).join(', ') || 'none';
-      throw new ContractError(`${who}: field ${key} is not in message ${shape.name} of ${PROTO_NAME} (its fields: ${fields})`);
+      const where = `message ${shape.name} of ${PROTO_NAME}`;
+      throw new ContractError(`${who}: field ${key} is not in ${where} (its fields: ${fields})`);
     }
     // A field holding messages declared in mr.proto: check those too (map fields are not checked).
     const nested = field.type === 'TYPE_MESSAGE' ? contract()[`${PACKAGE}.${field.typeName}`] : undefined;
@@ -173,7 +175,8 @@ function grpcAddress(endpoint: string, forBind: boolean): string {
   if (isUnixSocket(endpoint)) return `unix:${socketPath(endpoint)}`;
   const match = /^(.*):(\d+)$/.exec(endpoint) ?? /^()(\d+)$/.exec(endpoint);
   if (!match) {
-    throw new EndpointError(`bad endpoint "${endpoint}": expected a socket path (with a "/", as ./${endpoint}) or host:port`);
+    const expected = `a socket path (with a "/", as ./${endpoint}) or host:port`;
+    throw new EndpointError(`bad endpoint "${endpoint}": expected ${expected}`);
   }
   const host = match[1] || '127.0.0.1';
   return forBind || match[1] ? `${host}:${match[2]}` : `127.0.0.1:${match[2]}`;
