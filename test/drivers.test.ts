@@ -1,11 +1,12 @@
 // The distributed drivers: argument and endpoint errors (one line, exit 1,
 // nothing lost), the Example RPC between two real processes over a unix
-// socket and over TCP, and a worker refused for its token. Every process is killed (by process group) after each test.
+// socket and over TCP, a worker refused for its token, and an app whose map
+// or reduce throws. Every process is killed (by process group) after each test.
 
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
-import { dist, freePort, oneLine, Processes, ROOT, runNode, waitForEndpoint } from './helpers/proc';
+import { dist, freePort, oneLine, Processes, ROOT, runNode, waitForEndpoint, withLimit } from './helpers/proc';
 import { stageSolution } from './helpers/stage';
 import { useTempDir } from './helpers/tmpdir';
 
@@ -85,7 +86,10 @@ describe('endpoints: a mistyped one is refused in one line, and nothing at its p
   test('a socket path longer than a unix socket allows (107 bytes on Linux): why, and what to do', async () => {
     const input = writeFile('in.txt', 'x');
     const long = path.join(tmp.path, 'd'.repeat(120), 'c.sock');
-    const why = /^mr(coordinator|worker): socket path \/.* is \d+ bytes, longer than the 10[37] a unix socket path may have: set MR_ENDPOINT \(or --endpoint\) to a shorter path, or use a shorter TMPDIR$/;
+    const why = new RegExp(
+      '^mr(coordinator|worker): socket path /.* is \\d+ bytes, longer than the 10[37] a unix socket path may have: ' +
+        'set MR_ENDPOINT \\(or --endpoint\\) to a shorter path, or use a shorter TMPDIR$',
+    );
     await expectFailure(coordinator(), ['--endpoint', long, input], why);
     await expectFailure(worker(), ['--endpoint', long, 'wc'], why);
     // The default endpoint, under a long TMPDIR: refused before its folder is made.
@@ -97,7 +101,8 @@ describe('endpoints: a mistyped one is refused in one line, and nothing at its p
 
   test('neither a path nor host:port: the error alone, without the MR_TOKEN line', async () => {
     const input = writeFile('in.txt', 'x');
-    const bad = /^mr(coordinator|worker): bad endpoint "coord": expected a socket path \(with a "\/", as \.\/coord\) or host:port$/;
+    const bad =
+      /^mr(coordinator|worker): bad endpoint "coord": expected a socket path \(with a "\/", as \.\/coord\) or host:port$/;
     await expectFailure(coordinator(), ['--endpoint', 'coord', input], bad);
     await expectFailure(worker(), ['--endpoint', 'coord', 'wc'], bad);
   });
@@ -230,5 +235,63 @@ describe('with the reference solution as src/mr', () => {
       );
     }
     expect(fs.readdirSync(tmp.path).filter((name) => name.startsWith('mr-'))).toEqual([]);
+  });
+
+  /** Runs a job with one worker on `app` (a file in the test's folder); returns the worker's result. */
+  async function runJobWith(app: string, source: string) {
+    fs.writeFileSync(path.join(tmp.path, app), source);
+    const endpoint = path.join(tmp.path, 'c.sock');
+    await startStagedCoordinator(endpoint).ready();
+    const worker = processes.startNode(staged('mrworker.js'), ['--endpoint', endpoint, `./${app}`], {
+      cwd: tmp.path,
+      env: { ...process.env, MR_TOKEN: undefined, MR_TRACE: path.join(tmp.path, 'trace.jsonl') },
+    });
+    return withLimit(worker, 20_000, 'the worker did not exit');
+  }
+
+  /** The trace's end events: the guard must let the trace record a failed call before the worker exits. */
+  function traceEnds(): { phase: string; input: string; outcome: string }[] {
+    return fs
+      .readFileSync(path.join(tmp.path, 'trace.jsonl'), 'utf8')
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line))
+      .filter((e) => e.event === 'end');
+  }
+
+  test('an app whose map throws: one line naming app, map and input file, then the frame in the app; exit 1', async () => {
+    const result = await runJobWith(
+      'badmap.js',
+      [
+        'exports.map = (filename, contents) => {',
+        "  if (contents.includes('some')) throw new TypeError(`cannot map ${filename}`);",
+        '  return [];',
+        '};',
+        "exports.reduce = () => '';",
+      ].join('\n'),
+    );
+    expect(result.exitCode).toBe(1);
+    const lines = result.stderr.split('\n').filter((line) => line !== '');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toBe('mrworker: app ./badmap.js: map threw on input file in.txt: TypeError: cannot map in.txt');
+    expect(lines[1]).toMatch(/^ {4}at .*\(badmap\.js:2:\d+\)$/); // relative to the worker's folder
+    expect(traceEnds()).toEqual([expect.objectContaining({ phase: 'map', input: 'in.txt', outcome: 'error' })]);
+  });
+
+  test('an app whose reduce throws: the line names the key; a thrown non-Error says so', async () => {
+    const result = await runJobWith(
+      'badreduce.js',
+      [
+        "exports.map = (filename, contents) => contents.split(/\\s+/).filter(Boolean).map((key) => ({ key, value: '1' }));",
+        'exports.reduce = (key, values) => {',
+        "  if (key === 'words') throw 'no words today';",
+        '  return String(values.length);',
+        '};',
+      ].join('\n'),
+    );
+    expect(result.exitCode).toBe(1);
+    const lines = result.stderr.split('\n').filter((line) => line !== '');
+    expect(lines).toEqual(['mrworker: app ./badreduce.js: reduce threw on key "words": no words today (not an Error)']);
+    expect(traceEnds().at(-1)).toEqual(expect.objectContaining({ phase: 'reduce', input: 'words', outcome: 'error' }));
   });
 });
