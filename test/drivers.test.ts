@@ -237,7 +237,7 @@ describe('with the reference solution as src/mr', () => {
     expect(fs.readdirSync(tmp.path).filter((name) => name.startsWith('mr-'))).toEqual([]);
   });
 
-  /** Runs a job with one worker on `app` (a file in the test's folder); returns the worker's result. */
+  /** Runs a job with one worker on `app` (a file in the test's folder); returns its status and stderr lines. */
   async function runJobWith(app: string, source: string) {
     fs.writeFileSync(path.join(tmp.path, app), source);
     const endpoint = path.join(tmp.path, 'c.sock');
@@ -246,7 +246,8 @@ describe('with the reference solution as src/mr', () => {
       cwd: tmp.path,
       env: { ...process.env, MR_TOKEN: undefined, MR_TRACE: path.join(tmp.path, 'trace.jsonl') },
     });
-    return withLimit(worker, 20_000, 'the worker did not exit');
+    const result = await withLimit(worker, 20_000, 'the worker did not exit');
+    return { exitCode: result.exitCode, lines: result.stderr.split('\n').filter((line) => line !== '') };
   }
 
   /** The trace's end events: the guard must let the trace record a failed call before the worker exits. */
@@ -260,37 +261,32 @@ describe('with the reference solution as src/mr', () => {
   }
 
   test('an app whose map throws: one line naming app, map and input file, then the frame in the app; exit 1', async () => {
-    const result = await runJobWith(
+    const { exitCode, lines } = await runJobWith(
       'badmap.js',
-      [
-        'exports.map = (filename, contents) => {',
-        "  if (contents.includes('some')) throw new TypeError(`cannot map ${filename}`);",
-        '  return [];',
-        '};',
-        "exports.reduce = () => '';",
-      ].join('\n'),
+      `exports.map = (filename, contents) => {
+         if (contents.includes('some')) throw new TypeError('cannot map ' + filename);
+         return [];
+       };
+       exports.reduce = () => '';`,
     );
-    expect(result.exitCode).toBe(1);
-    const lines = result.stderr.split('\n').filter((line) => line !== '');
-    expect(lines).toHaveLength(2);
-    expect(lines[0]).toBe('mrworker: app ./badmap.js: map threw on input file in.txt: TypeError: cannot map in.txt');
-    expect(lines[1]).toMatch(/^ {4}at .*\(badmap\.js:2:\d+\)$/); // relative to the worker's folder
+    expect(exitCode).toBe(1);
+    expect(lines).toEqual([
+      'mrworker: app ./badmap.js: map threw on input file in.txt: TypeError: cannot map in.txt',
+      expect.stringMatching(/^ {4}at .*\(badmap\.js:2:\d+\)$/), // relative to the worker's folder
+    ]);
     expect(traceEnds()).toEqual([expect.objectContaining({ phase: 'map', input: 'in.txt', outcome: 'error' })]);
   });
 
   test('an app whose reduce throws: the line names the key; a thrown non-Error says so', async () => {
-    const result = await runJobWith(
+    const { exitCode, lines } = await runJobWith(
       'badreduce.js',
-      [
-        "exports.map = (filename, contents) => contents.split(/\\s+/).filter(Boolean).map((key) => ({ key, value: '1' }));",
-        'exports.reduce = (key, values) => {',
-        "  if (key === 'words') throw 'no words today';",
-        '  return String(values.length);',
-        '};',
-      ].join('\n'),
+      `exports.map = (filename, contents) => contents.split(/\\s+/).filter(Boolean).map((key) => ({ key, value: '1' }));
+       exports.reduce = (key, values) => {
+         if (key === 'words') throw 'no words today';
+         return String(values.length);
+       };`,
     );
-    expect(result.exitCode).toBe(1);
-    const lines = result.stderr.split('\n').filter((line) => line !== '');
+    expect(exitCode).toBe(1);
     expect(lines).toEqual(['mrworker: app ./badreduce.js: reduce threw on key "words": no words today (not an Error)']);
     expect(traceEnds().at(-1)).toEqual(expect.objectContaining({ phase: 'reduce', input: 'words', outcome: 'error' }));
   });
