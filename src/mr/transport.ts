@@ -89,17 +89,16 @@ interface MessageShape {
  */
 function checkFields(value: unknown, type: protoLoader.MessageTypeDefinition<object, object>, who: string): void {
   const shape = type.type as MessageShape;
+  const message = `message ${shape.name} of ${PROTO_NAME}`;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    const not = `${String(value)} is not an object`;
-    throw new ContractError(`${who}: ${not}, so not a message ${shape.name} of ${PROTO_NAME}`);
+    throw new ContractError(`${who}: ${String(value)} is not an object, so not a ${message}`);
   }
   for (const [key, inner] of Object.entries(value)) {
     const field = shape.field.find((f) => f.name === key);
     if (!field) {
       if (shape.oneofDecl.some((o) => o.name === key)) continue; // a oneof's name, as messages arrive (oneofs: true)
       const fields = shape.field.map((f) => f.name).join(', ') || 'none';
-      const where = `message ${shape.name} of ${PROTO_NAME}`;
-      throw new ContractError(`${who}: field ${key} is not in ${where} (its fields: ${fields})`);
+      throw new ContractError(`${who}: field ${key} is not in ${message} (its fields: ${fields})`);
     }
     // A field holding messages declared in mr.proto: check those too (map fields are not checked).
     const nested = field.type === 'TYPE_MESSAGE' ? contract()[`${PACKAGE}.${field.typeName}`] : undefined;
@@ -292,11 +291,11 @@ export class Connection {
   }
 
   /**
-   * Calls an rpc of mr.proto. When no reply comes (the coordinator has gone,
-   * or took longer than timeoutMs), the result is { ok: false }. A mistake,
-   * which would fail the same way every time, throws instead: an rpc or a
-   * field mr.proto lacks (ContractError), or a token the coordinator refuses
-   * (EndpointError).
+   * Calls an rpc of mr.proto. When the call fails (the coordinator has gone,
+   * took longer than timeoutMs, or its handler threw), the result is
+   * { ok: false }. A mistake, which would fail the same way every time,
+   * throws instead: an rpc or a field mr.proto lacks (ContractError), or a
+   * token the coordinator refuses (EndpointError).
    */
   call<Reply>(method: string, args: object, timeoutMs = 30_000): Promise<CallResult<Reply>> {
     const rpc = rpcOf(method, `call('${method}')`);
