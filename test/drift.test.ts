@@ -16,7 +16,7 @@ const SOLUTION = path.join(KIT, 'labs', 'mr', 'solution');
 const REQUIRED_EXPORTS: Record<string, string[]> = {
   coordinator: ['Coordinator', 'makeCoordinator'],
   worker: ['worker', 'ihash', 'call', 'callExample', 'KeyValue', 'MapFunction', 'ReduceFunction'],
-  rpc: ['ExampleArgs', 'ExampleReply'],
+  rpc: ['ExampleArgs', 'ExampleReply', 'Rpcs', 'Handlers'],
 };
 
 /** The contract of one implementation: item name -> its text (signature, members, body). */
@@ -91,6 +91,10 @@ function readContract(dir: string): Contract {
     const symbol = modules[mod].exports.get(name);
     contract.set(`type ${name}`, symbol ? typeText(checker, symbol) : 'missing');
   }
+
+  // Handlers is derived from the Rpcs table, which each side fills with its own rpcs: compare how.
+  const handlers = modules.rpc.exports.get('Handlers')?.declarations?.[0];
+  contract.set('type Handlers', handlers && ts.isTypeAliasDeclaration(handlers) ? handlers.type.getText() : 'missing');
 
   const ihash = fn('worker', 'ihash');
   contract.set('ihash body', ihash?.body ? ihash.body.getText() : 'missing');
@@ -241,10 +245,12 @@ describe('the drift guard', () => {
     ['worker.ts', 'reducef: ReduceFunction): Promise<void>', 'reducef: ReduceFunction, id: number): Promise<void>', 'worker()'],
     ['worker.ts', 'export function ihash(', 'function ihash(', 'worker.ts exports ihash'],
     ['worker.ts', 'hash = Math.imul(hash, 0x01000193);', 'hash = Math.imul(hash, 0x01000199);', 'ihash body'],
-    ['worker.ts', 'args: object): Promise<Reply | undefined>', 'args: object): Promise<Reply | null>', 'call()'],
+    ['worker.ts', "): Promise<Rpcs[Name]['reply'] | undefined> {", "): Promise<Rpcs[Name]['reply'] | null> {", 'call()'],
     ['worker.ts', 'value: string;', 'value: number;', 'type KeyValue'],
     ['worker.ts', 'contents: string) => KeyValue[]', 'contents: string) => KeyValue', 'type MapFunction'],
     ['rpc.ts', 'x: number;', 'x: string;', 'type ExampleArgs'],
+    ['rpc.ts', 'export interface Rpcs {', 'interface Rpcs {', 'rpc.ts exports Rpcs'],
+    ['rpc.ts', "=> Rpcs[Name]['reply'] | Promise<", "=> Promise<", 'type Handlers'],
     ['mr.proto', 'rpc Example (ExampleArgs) returns (ExampleReply);', 'rpc Example (ExampleArgs) returns (TaskReply);', 'proto rpc Example'],
     ['mr.proto', /message ExampleReply \{\s*int32 y = 1;/, 'message ExampleReply {\n  int64 y = 1;', 'proto message ExampleReply'],
     ['transport.ts', 'const TOKEN_HEADER', '// changed\nconst TOKEN_HEADER', 'transport.ts'],

@@ -140,3 +140,48 @@ describe('bad input: one line on stderr, exit 1, no mr-out-0', () => {
     await expectFailure(['./broken.js', 'a.txt'], /cannot load app/);
   });
 });
+
+describe('an app that throws: the call and the frame in the app, exit 1, the last good mr-out-0 kept', () => {
+  const APP = [
+    "exports.map = (filename, contents) => contents.split(/\\s+/).filter(Boolean).map((key) => ({ key, value: '1' }));",
+    'exports.reduce = (key, values) => {',
+    "  if (key === 'boom') throw new Error('reduce gave up');",
+    '  return String(values.length);',
+    '};',
+  ].join('\n');
+
+  async function expectAppFailure(args: string[], line: string, frame: RegExp): Promise<void> {
+    const result = await runSequential(args);
+    expect(result.timedOut).toBe(false);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr.split('\n').filter((l) => l !== '')).toEqual([line, expect.stringMatching(frame)]);
+  }
+
+  test('reduce throws half-way: mr-out-0 of the previous run is untouched, no temporary file is left', async () => {
+    write('a.txt', 'apple boom zebra\n');
+    expect((await runSequential(['wc', 'a.txt'])).exitCode).toBe(0);
+    const good = output();
+    expect(good).toBe('apple 1\nboom 1\nzebra 1\n');
+
+    write('bad.js', APP);
+    await expectAppFailure(
+      ['./bad.js', 'a.txt'],
+      'mrsequential: app ./bad.js: reduce threw on key "boom": Error: reduce gave up',
+      /^ {4}at .*\(bad\.js:3:\d+\)$/,
+    );
+    expect(output()).toBe(good);
+    expect(fs.readdirSync(tmp.path).sort()).toEqual(['a.txt', 'bad.js', 'mr-out-0']);
+  });
+
+  test('map throws: the line names the input file; no mr-out-0 is made', async () => {
+    write('a.txt', 'apple\n');
+    write('b.txt', 'zebra\n');
+    write('badmap.js', "exports.map = (f) => { if (f === 'b.txt') null.x; return []; };\nexports.reduce = () => '';\n");
+    await expectAppFailure(
+      ['./badmap.js', 'a.txt', 'b.txt'],
+      "mrsequential: app ./badmap.js: map threw on input file b.txt: TypeError: Cannot read properties of null (reading 'x')",
+      /^ {4}at .*\(badmap\.js:1:\d+\)$/,
+    );
+    expect(fs.readdirSync(tmp.path).sort()).toEqual(['a.txt', 'b.txt', 'badmap.js']);
+  });
+});

@@ -11,7 +11,8 @@
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
-import { dist, ROOT, runNode } from './helpers/proc';
+import { dist, ROOT, runNode, withLimit } from './helpers/proc';
+import { stageSolution } from './helpers/stage';
 import { makeTempDir, removeTempDir } from './helpers/tmpdir';
 import {
   deleteNetnsPair,
@@ -127,7 +128,8 @@ describeNetns('workers in another network namespace, over TCP with a token', () 
     );
     for (const intruder of intruders) {
       const result = await withLimit(intruder, 20_000, 'a worker with a wrong token did not exit');
-      expect(result.stderr).toMatch(/wrong or missing MR_TOKEN/);
+      expect(result.exitCode).toBe(1);
+      expect(result.stderr).toMatch(/^mrworker: the coordinator at \S+ refused the call: wrong or missing MR_TOKEN \(set MR_TOKEN/m);
     }
     for (let i = 0; i < intruders.length; i++) {
       const trace = path.join(seqDir, `intruder-${i}.trace`);
@@ -161,18 +163,6 @@ describeNetns('workers in another network namespace, over TCP with a token', () 
     expect(sortLines(lines)).toEqual(sortLines(expected.split('\n').filter((line) => line !== '')));
   }, 45_000);
 });
-
-/** Copies dist/src with the compiled reference solution in place of src/mr, as the grader stages a build. */
-function stageSolution(stage: string): void {
-  const solution = path.join(ROOT, 'dist', 'labs', 'mr', 'solution');
-  dist('src/main/mrcoordinator.js'); // fails with "run npm run build first" when missing
-  dist('labs/mr/solution/coordinator.js');
-  fs.rmSync(stage, { recursive: true, force: true });
-  fs.cpSync(path.join(ROOT, 'dist', 'src'), path.join(stage, 'src'), { recursive: true });
-  for (const name of fs.readdirSync(solution)) {
-    fs.copyFileSync(path.join(solution, name), path.join(stage, 'src', 'mr', name));
-  }
-}
 
 // Run with node -e in the worker namespace: connect to host:port, retrying
 // until it works or the limit passes; prints "connected" or exits 1.
@@ -217,18 +207,6 @@ async function waitFor<T>(get: () => T | undefined, alive: () => boolean, limitM
 }
 
 /** Waits for a process to end, failing (not hanging) after limitMs; afterAll kills what is left. */
-async function withLimit<T>(child: Promise<T>, limitMs: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${message} within ${limitMs} ms`)), limitMs);
-  });
-  try {
-    return await Promise.race([child, limit]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 function sortLines(lines: string[]): string[] {
   return [...lines].sort((x, y) => Buffer.compare(Buffer.from(x, 'utf8'), Buffer.from(y, 'utf8')));
 }

@@ -48,13 +48,16 @@ export function checkInputFiles(files: string[]): void {
 /**
  * Runs a driver's main. Bad input (a UsageError, or a system error such as
  * EACCES) prints one line and exits 1; anything else is a bug, so its stack
- * trace is shown as well.
+ * trace is shown as well. The same goes for an error thrown outside main,
+ * in a callback (the transport fails a coordinator that way).
  */
 export function runMain(name: string, main: () => Promise<void>): void {
-  main().catch((err: unknown) => {
+  const fail = (err: unknown) => {
     const isExpected = err instanceof UsageError || (err instanceof Error && 'code' in err);
     const text = err instanceof Error ? (isExpected ? err.message : err.stack ?? err.message) : String(err);
     console.error(`${name}: ${text}`);
     process.exit(1);
-  });
+  };
+  process.on('uncaughtException', fail);
+  main().catch(fail);
 }

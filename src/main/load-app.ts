@@ -1,4 +1,5 @@
-// Loads a MapReduce application: a module that exports map() and reduce().
+// Loads a MapReduce application, a module that exports map() and reduce(),
+// and wraps its calls: for the trace, and to report one that throws.
 
 import * as fs from 'fs';
 import * as path from 'path';
@@ -57,4 +58,47 @@ function knownApps(ext: string): string[] {
     .readdirSync(APPS_DIR)
     .filter((f) => f.endsWith(ext) && !f.endsWith('.d.ts') && !f.startsWith('_'))
     .map((f) => path.basename(f, ext));
+}
+
+export type Phase = 'map' | 'reduce';
+
+/** The app with each call passed through `around`, with its phase and input (the file, or the key). */
+export function wrapApp(app: App, around: <R>(phase: Phase, input: string, run: () => R) => R): App {
+  return {
+    map: (filename, contents) => around('map', filename, () => app.map(filename, contents)),
+    reduce: (key, values) => around('reduce', key, () => app.reduce(key, values)),
+  };
+}
+
+/**
+ * The app with a map or reduce that throws turned into a diagnosis for
+ * `fail`: one line naming the app, the function, its input and the error,
+ * then the first stack frame in the app's own code. Without it, the
+ * student would see a stack trace through the drivers, or nothing at all.
+ */
+export function guardApp(spec: string, app: App, fail: (diagnosis: string) => never): App {
+  return wrapApp(app, (phase, input, run) => {
+    try {
+      return run();
+    } catch (err) {
+      const on = phase === 'map' ? `input file ${input}` : `key ${JSON.stringify(input)}`;
+      const error = err instanceof Error ? `${err.name}: ${err.message}` : `${String(err)} (not an Error)`;
+      const frame = err instanceof Error ? firstOwnFrame(err.stack ?? '') : undefined;
+      return fail(`app ${spec}: ${phase} threw on ${on}: ${error.split('\n')[0]}${frame ? `\n    ${frame}` : ''}`);
+    }
+  });
+}
+
+/** The first "at ..." line of a stack outside Node, node_modules and these drivers; paths relative to the cwd. */
+function firstOwnFrame(stack: string): string | undefined {
+  const own = stack
+    .split('\n')
+    .map((line) => line.trim())
+    .find(
+      (line) =>
+        line.startsWith('at ') &&
+        !/\(?node:|<anonymous>|\/node_modules\//.test(line) &&
+        !line.includes(__dirname + path.sep),
+    );
+  return own?.split(process.cwd() + path.sep).join('');
 }

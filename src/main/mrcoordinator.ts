@@ -22,12 +22,12 @@ runMain('mrcoordinator', async () => {
   checkInputFiles(files);
 
   const where = resolveEndpoint(endpoint);
-  if (!isUnixSocket(where) && !process.env.MR_TOKEN) {
-    // Over TCP anyone on the network could ask for tasks: demand a secret.
-    process.env.MR_TOKEN = randomBytes(16).toString('hex');
-    console.error(`mrcoordinator: serving ${where}; start workers with MR_TOKEN=${process.env.MR_TOKEN}`);
-  }
+  // Over TCP anyone on the network could ask for tasks: demand a secret.
+  const madeToken = !isUnixSocket(where) && !process.env.MR_TOKEN;
+  if (madeToken) process.env.MR_TOKEN = randomBytes(16).toString('hex');
   const coordinator = await makeCoordinator(where, files, N_REDUCE);
+  // Only now: a coordinator that cannot serve should print its error alone.
+  if (madeToken) console.error(`mrcoordinator: serving ${where}; start workers with MR_TOKEN=${process.env.MR_TOKEN}`);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
       coordinator.stop(); // leave no socket file behind

@@ -8,15 +8,19 @@
 
 import * as fs from 'fs';
 import { checkInputFiles, runMain, UsageError } from './cli';
-import { loadApp } from './load-app';
+import { guardApp, loadApp } from './load-app';
 import { compareCodePoints } from '../mrapps/lib/order';
 
 const USAGE = 'usage: mrsequential APP inputfiles...';
+const OUTPUT = 'mr-out-0';
+const TEMP = `.tmp-${OUTPUT}-${process.pid}`; // same folder, so the rename cannot cross file systems
 
 runMain('mrsequential', async () => {
   const [appSpec, ...files] = process.argv.slice(2);
   if (!appSpec || files.length === 0) throw new UsageError(USAGE);
-  const app = loadApp(appSpec);
+  const app = guardApp(appSpec, loadApp(appSpec), (diagnosis) => {
+    throw new UsageError(diagnosis);
+  });
   checkInputFiles(files);
 
   // Map every input, in the order given, grouping values by key as they come.
@@ -30,18 +34,27 @@ runMain('mrsequential', async () => {
     }
   }
 
-  // Reduce each distinct key, in code-point order (Go's byte order of UTF-8).
-  const out = fs.openSync('mr-out-0', 'w');
-  const keys = [...groups.keys()].sort(compareCodePoints);
-  let buffer = '';
-  for (const key of keys) {
-    const output = app.reduce(key, groups.get(key)!);
-    buffer += `${key} ${output}\n`; // this is the correct format for each line of reduce output
-    if (buffer.length > 1 << 16) {
-      fs.writeSync(out, buffer);
-      buffer = '';
+  // Reduce each distinct key, in code-point order (Go's byte order of UTF-8),
+  // into a temporary file renamed over mr-out-0 once complete: a reduce that
+  // throws then leaves the previous mr-out-0 as it was, and no partial one.
+  const out = fs.openSync(TEMP, 'w');
+  try {
+    const keys = [...groups.keys()].sort(compareCodePoints);
+    let buffer = '';
+    for (const key of keys) {
+      const output = app.reduce(key, groups.get(key)!);
+      buffer += `${key} ${output}\n`; // this is the correct format for each line of reduce output
+      if (buffer.length > 1 << 16) {
+        fs.writeSync(out, buffer);
+        buffer = '';
+      }
     }
+    fs.writeSync(out, buffer);
+  } catch (err) {
+    fs.closeSync(out);
+    fs.rmSync(TEMP);
+    throw err;
   }
-  fs.writeSync(out, buffer);
   fs.closeSync(out);
+  fs.renameSync(TEMP, OUTPUT);
 });

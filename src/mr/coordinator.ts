@@ -3,7 +3,7 @@
 // and polls done() until it returns true.
 
 import type { Server } from '@grpc/grpc-js';
-import type { ExampleArgs, ExampleReply } from './rpc';
+import type { ExampleArgs, ExampleReply, Handlers } from './rpc';
 import { serve, stopServing } from './transport';
 
 export class Coordinator {
@@ -26,12 +26,13 @@ export class Coordinator {
     return false;
   }
 
-  /** Starts serving RPCs on the endpoint: one handler per rpc of mr.proto. */
+  /** Starts serving RPCs on the endpoint: one handler per rpc of mr.proto (see Rpcs in rpc.ts). */
   async startServer(): Promise<void> {
-    this.server = await serve(this.endpoint, {
+    const handlers: Handlers = {
       Example: (args: ExampleArgs) => this.example(args),
       // TODO: register your handlers here.
-    });
+    };
+    this.server = await serve(this.endpoint, handlers);
   }
 
   /** Stops serving; main/mrcoordinator.ts calls this just before it exits. */

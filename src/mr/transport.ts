@@ -3,7 +3,9 @@
 // handler is served and how a call comes back (or doesn't).
 //
 // The contract is mr.proto, next to this file: every RPC you add there
-// becomes a method name you can serve() and call().
+// becomes a method name you can serve() and call(). Each message is checked
+// against it before it is sent, because protobuf would drop a field that
+// mr.proto lacks without a word.
 
 import * as fs from 'fs';
 import * as net from 'net';
@@ -19,6 +21,8 @@ export type Handler = (args: any) => unknown;
 export type CallResult<Reply> = { ok: true; reply: Reply } | { ok: false; error: string };
 
 const PROTO_FILE = path.join(__dirname, 'mr.proto');
+const PROTO_NAME = path.basename(PROTO_FILE);
+const PACKAGE = 'mr';
 const TOKEN_HEADER = 'mr-token';
 
 // keepCase: fields keep their .proto names. defaults: a zero or empty field
@@ -32,16 +36,76 @@ const LOADER_OPTIONS: protoLoader.Options = {
   oneofs: true,
 };
 
+// gRPC's own error log ("E No address added ...") repeats what our errors
+// say, as a second line. Setting GRPC_VERBOSITY (DEBUG, INFO) brings it back.
+if (!process.env.GRPC_VERBOSITY && !process.env.GRPC_NODE_VERBOSITY) grpc.setLogVerbosity(grpc.logVerbosity.NONE);
+
+let cachedDefinition: protoLoader.PackageDefinition | undefined;
+
+/** mr.proto as proto-loader reads it: the service and every message, by full name ("mr.ExampleArgs"). */
+function contract(): protoLoader.PackageDefinition {
+  cachedDefinition ??= protoLoader.loadSync(PROTO_FILE, LOADER_OPTIONS);
+  return cachedDefinition;
+}
+
 let cachedService: grpc.ServiceClientConstructor | undefined;
 
 /** The Coordinator service described by mr.proto. */
 function coordinatorService(): grpc.ServiceClientConstructor {
   if (!cachedService) {
-    const definition = protoLoader.loadSync(PROTO_FILE, LOADER_OPTIONS);
-    const pkg = grpc.loadPackageDefinition(definition).mr as grpc.GrpcObject;
+    const pkg = grpc.loadPackageDefinition(contract())[PACKAGE] as grpc.GrpcObject;
     cachedService = pkg.Coordinator as grpc.ServiceClientConstructor;
   }
   return cachedService;
+}
+
+/** A mistake in using mr.proto (an rpc or a field it lacks): a bug to fix, not a failure to retry. */
+export class ContractError extends Error {
+  readonly code = 'ECONTRACT';
+}
+
+/** The rpc `method` of mr.proto; else a ContractError, saying `who` asked, listing the rpcs there are. */
+function rpcOf(method: string, who: string): protoLoader.MethodDefinition<object, object> {
+  const service = contract()[`${PACKAGE}.Coordinator`] as protoLoader.ServiceDefinition;
+  if (!Object.hasOwn(service, method)) {
+    const rpcs = Object.keys(service).join(', ');
+    throw new ContractError(`${who}: no rpc ${method} in ${PROTO_NAME} (its rpcs: ${rpcs})`);
+  }
+  return service[method];
+}
+
+// The shape of a message in proto-loader's type information: a
+// DescriptorProto, as a plain object, with only the parts read here.
+interface MessageShape {
+  name: string;
+  field: { name: string; type: string; typeName: string; label: string }[];
+  oneofDecl: { name: string }[];
+}
+
+/**
+ * protobufjs encodes the fields a message declares and silently drops any
+ * other, so a misspelled field (nReduce for n_reduce) would reach the other
+ * side as 0. Refuse such a message before it is sent; `who` is sending it.
+ */
+function checkFields(value: unknown, type: protoLoader.MessageTypeDefinition<object, object>, who: string): void {
+  const shape = type.type as MessageShape;
+  const message = `message ${shape.name} of ${PROTO_NAME}`;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ContractError(`${who}: ${String(value)} is not an object, so not a ${message}`);
+  }
+  for (const [key, inner] of Object.entries(value)) {
+    const field = shape.field.find((f) => f.name === key);
+    if (!field) {
+      if (shape.oneofDecl.some((o) => o.name === key)) continue; // a oneof's name, as messages arrive (oneofs: true)
+      const fields = shape.field.map((f) => f.name).join(', ') || 'none';
+      throw new ContractError(`${who}: field ${key} is not in ${message} (its fields: ${fields})`);
+    }
+    // A field holding messages declared in mr.proto: check those too (map fields are not checked).
+    const nested = field.type === 'TYPE_MESSAGE' ? contract()[`${PACKAGE}.${field.typeName}`] : undefined;
+    if (!nested || inner === null || inner === undefined) continue;
+    const items = field.label === 'LABEL_REPEATED' && Array.isArray(inner) ? inner : [inner];
+    for (const item of items) checkFields(item, nested as typeof type, `${who}, in ${key}`);
+  }
 }
 
 // ---------------------------------------------------------------- endpoints
@@ -51,18 +115,25 @@ export class EndpointError extends Error {
   readonly code = 'EENDPOINT';
 }
 
-
 /**
  * Where the coordinator listens. In order: the explicit value (a driver's
  * --endpoint), then $MR_ENDPOINT, then a unix socket in a private per-user
  * directory. A value with a "/" is a unix socket path; "host:port" (or
  * ":port", meaning loopback) is TCP, for workers on other machines.
+ * Throws an EndpointError for a value that can never work.
  */
 export function resolveEndpoint(explicit?: string): string {
   const chosen = explicit || process.env.MR_ENDPOINT;
-  if (chosen) return chosen;
+  if (chosen) {
+    grpcAddress(chosen, true); // checks it, so a driver fails before it does anything else
+    return chosen;
+  }
   const uid = typeof process.getuid === 'function' ? process.getuid() : 0;
-  return path.join(privateDir(path.join(os.tmpdir(), `mr-lab-${uid}`)), 'coordinator.sock');
+  const dir = path.join(os.tmpdir(), `mr-lab-${uid}`);
+  const endpoint = path.join(dir, 'coordinator.sock');
+  socketPath(endpoint); // too long? say so before making the folder
+  privateDir(dir);
+  return endpoint;
 }
 
 /** Makes (or checks) a directory only its owner can enter. */
@@ -81,15 +152,31 @@ export function isUnixSocket(endpoint: string): boolean {
   return endpoint.includes('/') || endpoint.startsWith('unix:');
 }
 
+// A socket's path must fit in sun_path: 108 bytes on Linux, 104 on macOS and
+// the BSDs, counting the NUL at its end. A longer one is cut short when the
+// socket is made, and lands somewhere else.
+const MAX_SOCKET_PATH = process.platform === 'linux' ? 107 : 103;
+
 function socketPath(endpoint: string): string {
-  return path.resolve(endpoint.replace(/^unix:(\/\/)?/, ''));
+  const file = path.resolve(endpoint.replace(/^unix:(\/\/)?/, ''));
+  const bytes = Buffer.byteLength(file);
+  if (bytes > MAX_SOCKET_PATH) {
+    throw new EndpointError(
+      `socket path ${file} is ${bytes} bytes, longer than the ${MAX_SOCKET_PATH} a unix socket path may have: ` +
+        'set MR_ENDPOINT (or --endpoint) to a shorter path, or use a shorter TMPDIR',
+    );
+  }
+  return file;
 }
 
 /** The address gRPC understands, for a client (connect) or a server (bind). */
 function grpcAddress(endpoint: string, forBind: boolean): string {
   if (isUnixSocket(endpoint)) return `unix:${socketPath(endpoint)}`;
   const match = /^(.*):(\d+)$/.exec(endpoint) ?? /^()(\d+)$/.exec(endpoint);
-  if (!match) throw new EndpointError(`bad endpoint "${endpoint}": expected a socket path or host:port`);
+  if (!match) {
+    const expected = `a socket path (with a "/", as ./${endpoint}) or host:port`;
+    throw new EndpointError(`bad endpoint "${endpoint}": expected ${expected}`);
+  }
   const host = match[1] || '127.0.0.1';
   return forBind || match[1] ? `${host}:${match[2]}` : `127.0.0.1:${match[2]}`;
 }
@@ -108,10 +195,7 @@ function runToken(): string {
  * an await may have changed after it.
  */
 export async function serve(endpoint: string, handlers: Record<string, Handler>): Promise<grpc.Server> {
-  const service = coordinatorService().service;
-  for (const name of Object.keys(handlers)) {
-    if (!(name in service)) throw new EndpointError(`handler ${name} has no rpc ${name} in mr.proto`);
-  }
+  const rpcs = new Map(Object.keys(handlers).map((name) => [name, rpcOf(name, `handler ${name}`)]));
   if (isUnixSocket(endpoint)) await removeStaleSocket(socketPath(endpoint));
 
   const token = runToken();
@@ -125,14 +209,29 @@ export async function serve(endpoint: string, handlers: Record<string, Handler>)
       Promise.resolve()
         .then(() => handler(call.request))
         .then(
-          (reply) => callback(null, reply ?? {}),
+          (reply) => {
+            try {
+              checkFields(reply ?? {}, rpcs.get(name)!.responseType, `handler ${name}`);
+            } catch (err) {
+              // A reply mr.proto cannot carry is a bug in the coordinator: tell
+              // the worker, then stop serving and fail the process with the
+              // reason (thrown outside any promise, so that it ends the process).
+              callback({ code: grpc.status.INTERNAL, details: (err as Error).message });
+              setImmediate(() => {
+                stopServing(server, endpoint);
+                throw err;
+              });
+              return;
+            }
+            callback(null, reply ?? {});
+          },
           (err) => callback({ code: grpc.status.INTERNAL, details: String(err?.stack ?? err) }),
         );
     };
   }
 
   const server = new grpc.Server();
-  server.addService(service, implementation);
+  server.addService(coordinatorService().service, implementation);
   await new Promise<void>((resolve, reject) => {
     server.bindAsync(grpcAddress(endpoint, true), grpc.ServerCredentials.createInsecure(), (err) =>
       err ? reject(new EndpointError(`cannot serve on ${endpoint}: ${err.message}`)) : resolve(),
@@ -150,11 +249,21 @@ export function stopServing(server: grpc.Server, endpoint: string): void {
 /**
  * A killed coordinator leaves its socket file behind, and binding again
  * would fail. Remove it, unless a live coordinator still answers there.
+ * Anything else at the path (a mistyped --endpoint naming an input file,
+ * say) is the user's, and is never removed.
  */
 async function removeStaleSocket(file: string): Promise<void> {
-  if (!fs.existsSync(file)) {
+  let stat: fs.Stats;
+  try {
+    stat = fs.lstatSync(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     fs.mkdirSync(path.dirname(file), { recursive: true });
     return;
+  }
+  if (!stat.isSocket()) {
+    const kind = stat.isDirectory() ? 'a directory' : stat.isFile() ? 'a file' : 'something else';
+    throw new EndpointError(`endpoint ${file} is ${kind}, not a socket: not removing it (choose another endpoint)`);
   }
   const alive = await new Promise<boolean>((resolve) => {
     const probe = net.connect(file);
@@ -181,17 +290,27 @@ export class Connection {
     if (runToken()) this.metadata.set(TOKEN_HEADER, runToken());
   }
 
-  /** Calls an rpc of mr.proto. Never throws: a failure comes back as { ok: false }. */
+  /**
+   * Calls an rpc of mr.proto. When the call fails (the coordinator has gone,
+   * took longer than timeoutMs, or its handler threw), the result is
+   * { ok: false }. A mistake, which would fail the same way every time,
+   * throws instead: an rpc or a field mr.proto lacks (ContractError), or a
+   * token the coordinator refuses (EndpointError).
+   */
   call<Reply>(method: string, args: object, timeoutMs = 30_000): Promise<CallResult<Reply>> {
-    const fn = (this.client as any)[method];
-    if (typeof fn !== 'function') {
-      return Promise.resolve({ ok: false, error: `no rpc ${method} in mr.proto` });
-    }
+    const rpc = rpcOf(method, `call('${method}')`);
+    checkFields(args, rpc.requestType, `call('${method}')`);
+    const fn = (this.client as any)[method]; // the client has a method per rpc
     const deadline = new Date(Date.now() + timeoutMs);
-    return new Promise((resolve) => {
-      fn.call(this.client, args, this.metadata, { deadline }, (err: grpc.ServiceError | null, reply: Reply) =>
-        resolve(err ? { ok: false, error: err.details || err.message } : { ok: true, reply }),
-      );
+    return new Promise((resolve, reject) => {
+      fn.call(this.client, args, this.metadata, { deadline }, (err: grpc.ServiceError | null, reply: Reply) => {
+        if (err?.code === grpc.status.UNAUTHENTICATED) {
+          const why = `the coordinator at ${this.endpoint} refused the call: ${err.details}`;
+          reject(new EndpointError(`${why} (set MR_TOKEN to the token it printed)`));
+        } else {
+          resolve(err ? { ok: false, error: err.details || err.message } : { ok: true, reply });
+        }
+      });
     });
   }
 

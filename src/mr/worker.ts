@@ -2,7 +2,7 @@
 // on them, reports back, and exits when the job is done or the coordinator
 // has gone. main/mrworker.ts loads the app and calls worker().
 
-import type { ExampleArgs, ExampleReply } from './rpc';
+import type { ExampleArgs, Rpcs } from './rpc';
 import { Connection } from './transport';
 
 /** One key/value pair, as map functions emit them. */
@@ -45,7 +45,7 @@ export async function worker(endpoint: string, mapf: MapFunction, reducef: Reduc
 /** An example of how to make an RPC call to the coordinator. */
 export async function callExample(): Promise<void> {
   const args: ExampleArgs = { x: 99 };
-  const reply = await call<ExampleReply>('Example', args);
+  const reply = await call('Example', args);
   if (reply) {
     console.log(`reply.y ${reply.y}`); // reply.y should be 100
   } else {
@@ -54,12 +54,18 @@ export async function callExample(): Promise<void> {
 }
 
 /**
- * Sends an RPC to the coordinator and waits for the reply. Returns
- * undefined if the coordinator did not answer: it has probably exited.
+ * Sends an RPC to the coordinator and waits for the reply. The method is a
+ * name in the Rpcs table of rpc.ts, which gives the types of args and reply.
+ * Returns undefined if the coordinator did not answer: it has probably
+ * exited. A mistake throws (an rpc or a field mr.proto lacks, a refused
+ * MR_TOKEN), and ends the worker with a message saying what it was.
  */
-export async function call<Reply>(method: string, args: object): Promise<Reply | undefined> {
+export async function call<Name extends keyof Rpcs>(
+  method: Name,
+  args: Rpcs[Name]['args'],
+): Promise<Rpcs[Name]['reply'] | undefined> {
   if (!coordinator) throw new Error('call() before worker() connected to the coordinator');
-  const result = await coordinator.call<Reply>(method, args);
+  const result = await coordinator.call<Rpcs[Name]['reply']>(method, args);
   if (!result.ok) {
     console.error(`${process.pid}: call ${method} failed: ${result.error}`);
     return undefined;

@@ -106,6 +106,19 @@ export function running(child: execa.ExecaChildProcess): boolean {
   return child.exitCode === null && child.signalCode === null;
 }
 
+/** Waits for a promise (a started process, say), failing with `message` after limitMs. */
+export async function withLimit<T>(promise: Promise<T>, limitMs: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${message} within ${limitMs} ms`)), limitMs);
+  });
+  try {
+    return await Promise.race([promise, limit]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** The one line a driver prints for bad input, or a failure listing every line. */
 export function oneLine(stderr: string): string {
   const lines = stderr.split('\n').filter((line) => line.trim() !== '');

@@ -8,7 +8,16 @@
 // worker from a slow one, and does not need to.
 
 import type { Server } from '@grpc/grpc-js';
-import type { ExampleArgs, ExampleReply, ReportReply, TaskKind, TaskReply, TaskReport, TaskRequest } from './rpc';
+import type {
+  ExampleArgs,
+  ExampleReply,
+  Handlers,
+  ReportReply,
+  TaskKind,
+  TaskReply,
+  TaskReport,
+  TaskRequest,
+} from './rpc';
 import { serve, stopServing } from './transport';
 
 /** How long a task may run before it is handed to another worker. */
@@ -83,13 +92,14 @@ export class Coordinator {
     return this.reduceTasks.every((t) => t.state === 'done');
   }
 
-  /** Starts serving RPCs on the endpoint: one handler per rpc of mr.proto. */
+  /** Starts serving RPCs on the endpoint: one handler per rpc of mr.proto (see Rpcs in rpc.ts). */
   async startServer(): Promise<void> {
-    this.server = await serve(this.endpoint, {
+    const handlers: Handlers = {
       Example: (args: ExampleArgs) => this.example(args),
       RequestTask: (args: TaskRequest) => this.requestTask(args),
       ReportTask: (args: TaskReport) => this.reportTask(args),
-    });
+    };
+    this.server = await serve(this.endpoint, handlers);
   }
 
   /** Stops serving; main/mrcoordinator.ts calls this just before it exits. */

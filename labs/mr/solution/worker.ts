@@ -12,7 +12,7 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
-import type { ExampleArgs, ExampleReply, ReportReply, TaskReply, TaskReport, TaskRequest } from './rpc';
+import type { ExampleArgs, Rpcs, TaskReply, TaskReport } from './rpc';
 import { Connection } from './transport';
 
 /** One key/value pair, as map functions emit them. */
@@ -44,7 +44,7 @@ export async function worker(endpoint: string, mapf: MapFunction, reducef: Reduc
   coordinator = new Connection(endpoint);
   try {
     for (;;) {
-      const task = await call<TaskReply>('RequestTask', { worker: process.pid } satisfies TaskRequest);
+      const task = await call('RequestTask', { worker: process.pid });
       if (!task || task.kind === 'exit') return; // job done, or coordinator gone: either way, stop
       if (task.kind === 'wait') continue; // the coordinator already waited for us (long poll)
 
@@ -52,7 +52,7 @@ export async function worker(endpoint: string, mapf: MapFunction, reducef: Reduc
       else runReduce(task, reducef);
 
       const report: TaskReport = { worker: process.pid, kind: task.kind, task: task.task };
-      if (!(await call<ReportReply>('ReportTask', report))) return;
+      if (!(await call('ReportTask', report))) return;
     }
   } finally {
     coordinator.close(); // an open connection would keep the process alive
@@ -120,7 +120,7 @@ function compareCodePoints(a: string, b: string): number {
 /** An example of how to make an RPC call to the coordinator. */
 export async function callExample(): Promise<void> {
   const args: ExampleArgs = { x: 99 };
-  const reply = await call<ExampleReply>('Example', args);
+  const reply = await call('Example', args);
   if (reply) {
     console.log(`reply.y ${reply.y}`); // reply.y should be 100
   } else {
@@ -129,12 +129,18 @@ export async function callExample(): Promise<void> {
 }
 
 /**
- * Sends an RPC to the coordinator and waits for the reply. Returns
- * undefined if the coordinator did not answer: it has probably exited.
+ * Sends an RPC to the coordinator and waits for the reply. The method is a
+ * name in the Rpcs table of rpc.ts, which gives the types of args and reply.
+ * Returns undefined if the coordinator did not answer: it has probably
+ * exited. A mistake throws (an rpc or a field mr.proto lacks, a refused
+ * MR_TOKEN), and ends the worker with a message saying what it was.
  */
-export async function call<Reply>(method: string, args: object): Promise<Reply | undefined> {
+export async function call<Name extends keyof Rpcs>(
+  method: Name,
+  args: Rpcs[Name]['args'],
+): Promise<Rpcs[Name]['reply'] | undefined> {
   if (!coordinator) throw new Error('call() before worker() connected to the coordinator');
-  const result = await coordinator.call<Reply>(method, args);
+  const result = await coordinator.call<Rpcs[Name]['reply']>(method, args);
   if (!result.ok) {
     console.error(`${process.pid}: call ${method} failed: ${result.error}`);
     return undefined;
