@@ -201,7 +201,7 @@ export const EXTENDED_TESTS: Record<ExtendedId, TestBody> = {
       const first = differ[0];
       fail(
         `the same job gave different output with 1 and with 6 workers, in ${differ.join(', ')}`,
-        ...describeDifference(one.get(first)!, six.get(first)!, 'with 1 worker,').map((n) => `${first}: ${n}`),
+        ...describeDifference(one.get(first)!, six.get(first)!, 'with 1 worker').map((n) => `${first}: ${n}`),
       );
     }
   },

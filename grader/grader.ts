@@ -82,6 +82,7 @@ export class Grader {
       this.wall.dropUserWall(why);
     }
     if (!this.wall.hasUserWall) console.log(`test-mr: ${this.wall.describe()}; grade untrusted code as root or in a container`);
+    else if (!this.wall.hasCgroups) console.log(`test-mr: ${this.wall.describe()}`);
     this.build = await buildImpl(
       this.kit,
       this.opts.impl,
@@ -272,6 +273,9 @@ export class Grader {
         );
       }
       console.log(`${prefix}    artifacts: ${dir}`);
+    } else if (result.dir) {
+      // --keep or --trace: say where the kept folder and its timeline are.
+      console.log(`${prefix}    kept: ${dir} (timeline: ${path.join(dir, 'timeline.html')})`);
     }
     return result;
   }

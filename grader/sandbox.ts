@@ -92,6 +92,11 @@ export class Wall {
     return this.walled && closedAncestor(path.join(os.tmpdir(), 'x')) ? '/tmp' : os.tmpdir();
   }
 
+  /** True when each test's processes have a cgroup of their own. */
+  get hasCgroups(): boolean {
+    return !!(this.cgroups.v2 || this.cgroups.v1Memory || this.cgroups.v1Pids);
+  }
+
   /** True when student processes run under sandbox user ids. */
   get hasUserWall(): boolean {
     return this.walled;

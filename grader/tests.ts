@@ -121,7 +121,7 @@ export const TESTS: Record<CourseId, TestBody> = {
     if (!sameLines(initial, final)) {
       fail(
         `output changed after the first process exited (${first.role}, pid ${first.pid}, ${first.describeExit()})`,
-        ...describeDifference(final, initial, 'in the final output,').map((n) => `at that exit: ${n}`),
+        ...describeDifference(final, initial, 'in the final output').map((n) => `at that exit: ${n}`),
       );
     }
     checkSameAsSequential(job, 'early_exit');

@@ -216,6 +216,7 @@ describe('a real timeline', () => {
     expect(bases).toHaveLength(1); // --trace keeps the passed test's folder
     const dir = path.join(tmp, bases[0], '1-wc');
     const page = path.join(dir, 'timeline.html');
+    expect(run.stdout).toContain(`kept: ${dir} (timeline: ${page})`); // a passed test's kept folder is named
     expect(fs.statSync(page).size).toBeLessThan(1_000_000);
     const workerLogs = fs.readdirSync(dir).filter((n) => /^worker-\d+\.log$/.test(n));
     expect(workerLogs).toHaveLength(3);
