@@ -115,11 +115,25 @@ function openToGroup(dir: string, gid: number | undefined): void {
   }
 }
 
+/** The implementation's folder as the student knows it: relative to where the grader runs, when below it. */
+export function implLabel(impl: string): string {
+  const shown = path.relative(process.cwd(), impl) || '.';
+  return shown.startsWith('..') ? impl : shown;
+}
+
 /** The compiler names staged files src/mr/x.ts; name them as the student knows them. */
 function relabel(text: string, impl: string): string {
-  let shown = path.relative(process.cwd(), impl) || '.';
-  if (shown.startsWith('..')) shown = impl;
-  return text.replace(/^src\/mr\//gm, `${shown}/`);
+  return text.replace(/^src\/mr\//gm, `${implLabel(impl)}/`);
+}
+
+/**
+ * Paths of the build in what a student's process printed (source-mapped
+ * stack frames name <build>/src/mr/worker.ts), as the student knows them.
+ */
+export function studentPaths(build: Build, impl: string): (text: string) => string {
+  const label = `${implLabel(impl)}/`;
+  const staged = [path.join(build.dir, 'src', 'mr') + path.sep, path.join(build.out, 'src', 'mr') + path.sep];
+  return (text) => staged.reduce((t, from) => t.split(from).join(label), text);
 }
 
 /** Copies a folder's files (recursively, skipping dot files and node_modules). */

@@ -176,6 +176,7 @@ export class Grader {
       scale: this.opts.timeoutScale,
       tempDirs: this.tempDirs,
       wall: this.wall,
+      impl: this.opts.impl,
     };
   }
 

@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { Build, driver } from './build';
+import { Build, driver, studentPaths } from './build';
 import { fmtSeconds, Proc, Registry, sleep } from './processes';
 import { Cell, Wall } from './sandbox';
 
@@ -36,6 +36,7 @@ export interface RunContext {
   tempDirs: Set<string>; // removed by the grader whatever happens
   wall: Wall;
   lane: number; // which of the --parallel lanes runs this test (each has its own sandbox user id)
+  impl: string; // the implementation's folder, to name its files in diagnoses
 }
 
 const LISTEN_LIMIT_MS = 15_000; // a coordinator must accept connections this soon
@@ -54,6 +55,8 @@ export class Job {
   /** The budget the job's processes broke, if they did: the test fails with it. */
   overBudget?: string;
   private readonly monitor: NodeJS.Timeout;
+  /** The build's paths in a process's output, as the student knows them. */
+  private readonly relabel: (text: string) => string;
   private readonly loops: Promise<void>[] = [];
   private stopped = false;
   private started = 0;
@@ -78,6 +81,7 @@ export class Job {
     this.tmp = path.join(this.sockDir, 'tmp');
     fs.mkdirSync(this.tmp);
     this.cell = ctx.wall.cell(ctx.lane);
+    this.relabel = studentPaths(ctx.build, ctx.impl);
     for (const d of [dir, this.sockDir, this.tmp]) this.cell.own(d);
     this.monitor = setInterval(() => {
       const reason = this.cell.overBudget([this.dir, this.sockDir]);
@@ -118,7 +122,7 @@ export class Job {
     const proc = this.ctx.registry.spawn({
       role,
       command: process.execPath,
-      args: [script, ...args],
+      args: ['--enable-source-maps', script, ...args], // stack traces name the student's .ts lines
       cwd: this.dir,
       env: this.cell.env(env, this.tmp),
       limitMs: this.limitMs,
@@ -126,6 +130,7 @@ export class Job {
       logName,
       echo: !this.ctx.quiet,
       cell: this.cell,
+      relabel: this.relabel,
       onFlood: (_proc, reason) => this.breakBudget(reason),
     });
     this.procs.push(proc);

@@ -49,6 +49,8 @@ export interface SpawnOptions {
   echo: boolean; // also copy the output to the grader's stdout/stderr
   capture?: boolean; // keep the output in memory (see Proc.output), up to LOG_HEAD bytes
   cell?: Cell; // a student's process: started inside this test's cell
+  /** Turns the build's paths in its output into the student's (for diagnoses). */
+  relabel?: (text: string) => string;
   /** Called once when the process has printed more than its cell's output budget. */
   onFlood?: (proc: Proc, reason: string) => void;
 }
@@ -74,6 +76,7 @@ export class Proc {
     exited: Promise<ExitInfo>,
     readonly logFile: string | undefined,
     readonly limitMs: number,
+    private readonly relabel: (text: string) => string = (t) => t,
   ) {
     this.exited = exited.then((info) => (this.exit = info));
   }
@@ -116,11 +119,26 @@ export class Proc {
     }
   }
 
-  /** The last lines of its log, for a diagnosis. */
+  /**
+   * What a diagnosis shows of its log: where it crashed, the error's line
+   * and the first stack frame in the student's own files; otherwise its
+   * last lines.
+   */
   tail(lines = 3): string[] {
     if (!this.logFile) return [];
-    const text = readCapped(this.logFile, LOG_HEAD + LOG_TAIL + 4096)?.text.trimEnd() ?? '';
-    return text ? text.split('\n').slice(-lines).map((l) => (l.length > 300 ? `${l.slice(0, 297)}...` : l)) : [];
+    const text = this.relabel(readCapped(this.logFile, LOG_HEAD + LOG_TAIL + 4096)?.text.trimEnd() ?? '');
+    if (!text) return [];
+    const short = (l: string): string => (l.length > 300 ? `${l.slice(0, 297)}...` : l);
+    const all = text.split('\n');
+    const firstFrame = all.findIndex((l) => /^\s+at /.test(l));
+    if (firstFrame > 0) {
+      // The error's own line is the last line before the frames that is not a source excerpt.
+      let at = firstFrame - 1;
+      while (at > 0 && !/\w+(Error|Exception)\b|^Error|^\w+:/.test(all[at])) at--;
+      const own = all.slice(firstFrame).find((l) => /^\s+at /.test(l) && /src\/mr\/|\.ts:\d+/.test(l) && !/node_modules|node:internal/.test(l));
+      return [all[at], ...(own ? [own.trim()] : [])].map(short);
+    }
+    return all.slice(-lines).map(short);
   }
 
   /** "exited with status 1", "was killed by SIGKILL", "is still running". */
@@ -167,7 +185,7 @@ export class Registry {
       child.once('exit', done);
       child.once('error', () => done(127, null)); // could not run at all
     });
-    proc = new Proc(opts.role, pid, exited, logFile, opts.limitMs);
+    proc = new Proc(opts.role, pid, exited, logFile, opts.limitMs, opts.relabel);
     this.live.add(proc);
     this.pids.push(pid);
     void proc.exited.then(() => this.live.delete(proc));

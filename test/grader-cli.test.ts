@@ -143,3 +143,20 @@ test('a process past its time limit is killed with its group, and the test fails
     expect(groupAlive(pid)).toBe(false);
   }
 }, 90_000);
+
+test('a crash in the student\'s code is shown by its error line and its own .ts line, not compiled JavaScript', async () => {
+  const impl = path.join(tmp, 'impl');
+  fs.cpSync(SOLUTION, impl, { recursive: true });
+  const file = path.join(impl, 'worker.ts');
+  const text = fs.readFileSync(file, 'utf8');
+  const anchor = '  try {\n    for (;;) {';
+  expect(text.includes(anchor)).toBe(true);
+  const broken = text.replace(anchor, `  const broken: any = undefined;\n  if (process.pid > 0) broken.push(1);\n${anchor}`);
+  fs.writeFileSync(file, broken);
+  const line = broken.split('\n').findIndex((l) => l.includes('broken.push(1)')) + 1;
+  const run = await runGrader(['quiet', '--impl', impl, '--only', 'wc'], tmp, 120_000);
+  expect(verdicts(run.stdout)).toEqual([['wc', 'FAIL']]);
+  expect(run.stdout).toContain("TypeError: Cannot read properties of undefined (reading 'push')");
+  expect(run.stdout).toContain(`at worker (${impl}/worker.ts:${line}:`);
+  expect(run.stdout).not.toMatch(/\.mr-build|worker\.js:/);
+}, 150_000);
