@@ -9,6 +9,7 @@ import { ExtendedId } from './catalog';
 import { fail, indent, Job } from './job';
 import { compareCodePoints, describeDifference, quote, readOutput, sameLines, sortedLines } from './output';
 import { fmtSeconds, Proc, sleep } from './processes';
+import { checkFileSet, checkPartition, outputFiles } from './layout';
 import { checkSameAsSequential, TestBody } from './tests';
 
 /** Per-process limits. */
@@ -73,40 +74,9 @@ export const EXTENDED_TESTS: Record<ExtendedId, TestBody> = {
     for (let i = 0; i < 3; i++) job.startWorker('wc');
     await job.waitCoordinator();
     const atExit = outputFiles(job.dir);
-
-    const want = Array.from({ length: N_REDUCE }, (_, r) => `mr-out-${r}`);
-    const names = [...atExit.keys()];
-    const missing = want.filter((n) => !atExit.has(n));
-    const extra = names.filter((n) => !want.includes(n));
-    if (missing.length || extra.length) {
-      fail(
-        `expected exactly ${N_REDUCE} output files mr-out-0 .. mr-out-${N_REDUCE - 1} (one per reduce task), found ${names.length}`,
-        ...(missing.length ? [`missing: ${missing.join(', ')}`] : []),
-        ...(extra.length ? [`unexpected: ${extra.slice(0, 8).join(', ')}${extra.length > 8 ? ', ...' : ''}`] : []),
-      );
-    }
+    checkFileSet(atExit, N_REDUCE);
     checkSameAsSequential(job, 'wc');
-
-    const misplaced: string[] = [];
-    let count = 0;
-    for (const [name, text] of atExit) {
-      const r = Number(name.slice('mr-out-'.length));
-      for (const line of text.split('\n')) {
-        if (!line) continue;
-        const key = line.split(' ')[0];
-        const want = ihash(key) % N_REDUCE;
-        if (want !== r) {
-          count++;
-          if (misplaced.length < 5) misplaced.push(`${quote(key)} is in ${name}, ihash puts it in mr-out-${want}`);
-        }
-      }
-    }
-    if (count) {
-      fail(
-        `${count} key${count === 1 ? '' : 's'} in the wrong output file: reduce task Y must get exactly the keys with ihash(key) % ${N_REDUCE} == Y`,
-        ...misplaced,
-      );
-    }
+    checkPartition(atExit, N_REDUCE);
 
     await job.settle();
     const own = graderFiles(job);
@@ -235,35 +205,8 @@ export const EXTENDED_TESTS: Record<ExtendedId, TestBody> = {
   },
 };
 
-/**
- * The reduce task of a key: 32-bit FNV-1a over its UTF-8 bytes, kept to 31
- * bits, as the kit's ihash (the grader imports nothing from src/).
- */
-export function ihash(key: string): number {
-  let hash = 0x811c9dc5;
-  for (const byte of Buffer.from(key, 'utf8')) {
-    hash ^= byte;
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return (hash & 0x7fffffff) >>> 0;
-}
-
 function scaled(job: Job, ms: number): number {
   return ms * Math.max(1, job.ctx.scale);
-}
-
-/** The mr-out* files in `dir` (name -> content); files renamed away meanwhile are left out. */
-function outputFiles(dir: string): Map<string, string> {
-  const files = new Map<string, string>();
-  for (const name of fs.readdirSync(dir).sort(compareCodePoints)) {
-    if (!name.startsWith('mr-out')) continue;
-    try {
-      files.set(name, fs.readFileSync(path.join(dir, name), 'utf8'));
-    } catch {
-      // gone, or not a file
-    }
-  }
-  return files;
 }
 
 /** Names in the test's folder that are the grader's own: process logs and trace files. */
