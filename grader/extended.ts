@@ -10,10 +10,12 @@ import { fail, indent, Job } from './job';
 import { compareCodePoints, describeDifference, quote, readOutput, sameLines, sortedLines } from './output';
 import { fmtSeconds, Proc, sleep } from './processes';
 import { checkFileSet, checkPartition, outputFiles } from './layout';
+import { DATA_LIMIT_MS, DATA_TESTS } from './extended-data';
 import { checkSameAsSequential, TestBody } from './tests';
 
 /** Per-process limits. */
 export const EXTENDED_LIMIT_MS: Record<ExtendedId, number> = {
+  ...DATA_LIMIT_MS,
   'worker-exit': 45_000,
   'hung-worker': 45_000, // the job takes the reassignment delay (10 s in the course) plus a few seconds
   'coordinator-loss': 45_000,
@@ -29,6 +31,7 @@ const MAP_START_LIMIT_MS = 20_000; // some worker must have started a map task b
 const POLL_MS = 25;
 
 export const EXTENDED_TESTS: Record<ExtendedId, TestBody> = {
+  ...DATA_TESTS, // extended-data.ts
   // wc, 3 workers: once the coordinator has exited, every worker must exit
   // by itself, with status 0, within 5 s.
   async 'worker-exit'(job) {
