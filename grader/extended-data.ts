@@ -10,7 +10,7 @@ import { driver } from './build';
 import { DataId } from './catalog';
 import { adversarialInputs, fewKeyInputs, HOT_COUNT, HOT_KEY, InputFile, PROTO_KEYS, writeInputs } from './generated-inputs';
 import { Job, TestFailure } from './job';
-import { checkFileSet, checkKeyOrder, checkPartition, keyOf, outputFiles } from './layout';
+import { checkFileSet, checkKeyOrder, checkPartition, ihash, keyOf, outputFiles } from './layout';
 import { readOutput, sortedLines } from './output';
 import { checkSameAsSequential, checkSameOutput, TestBody } from './tests';
 
@@ -52,7 +52,7 @@ export const DATA_TESTS: Record<DataId, TestBody> = {
       checkSameAsSequential(job, 'wc');
     } catch (err) {
       throw withNotes(err, [
-        `(this job's coordinator was given nReduce = ${OTHER_N_REDUCE}: take it from makeCoordinator's argument and pass it to the workers; nothing may assume 10)`,
+        `(this job's coordinator was started with nReduce = ${OTHER_N_REDUCE}, not the course's 10: nothing may assume 10)`,
       ]);
     }
     await job.settle();
@@ -144,8 +144,10 @@ export function dataHints(job: Job): string[] {
         'decode a file as a whole (fs.readFileSync(file, \'utf8\')) or carry partial characters over (string_decoder)',
     );
   }
-  const lost = PROTO_KEYS.filter((k) => !keys.has(k));
-  if ((lines.length && lost.length) || /\.push is not a function/.test(logs)) {
+  // A key is lost, not just unreduced, when its reduce task wrote other keys.
+  const reduced = new Set([...keys].map((k) => ihash(k) % N_REDUCE));
+  const lost = PROTO_KEYS.filter((k) => !keys.has(k) && reduced.has(ihash(k) % N_REDUCE));
+  if (lost.length || /\.push is not a function/.test(logs)) {
     hints.push(
       `hint: keys named like Object.prototype's properties are missing or broke a worker (${(lost.length ? lost : PROTO_KEYS).slice(0, 4).join(', ')}): ` +
         'an object literal {} already has them (or, for __proto__, turns assignment into setting its prototype); group values in a Map',

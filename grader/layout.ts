@@ -134,8 +134,9 @@ export function explainOrder(a: string, b: string): string {
   if (i === x.length || i === y.length) return `${quote(b)} is a prefix of ${quote(a)}, so it comes first`;
   const cx = x[i].codePointAt(0)!;
   const cy = y[i].codePointAt(0)!;
-  const utf16 = a < b ? ', though JavaScript\'s default sort (and <) puts it first: it compares UTF-16 code units, not code points' : '';
-  return `at character ${i + 1} they differ: ${codePoint(cx)} > ${codePoint(cy)}, so ${quote(b)} comes first${utf16}`;
+  const rule = `at character ${i + 1} they differ: ${codePoint(cx)} > ${codePoint(cy)}, so ${quote(b)} must come first`;
+  if (!(a < b)) return rule;
+  return `${rule}; JavaScript's default sort (and <) puts ${quote(a)} first because it compares UTF-16 code units, not code points`;
 }
 
 function codePoint(c: number): string {
