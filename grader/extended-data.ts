@@ -10,8 +10,8 @@ import { driver } from './build';
 import { DataId } from './catalog';
 import { adversarialInputs, fewKeyInputs, HOT_COUNT, HOT_KEY, InputFile, PROTO_KEYS, writeInputs } from './generated-inputs';
 import { Job, TestFailure } from './job';
-import { checkFileSet, checkKeyOrder, checkPartition, ihash, keyOf, outputFiles } from './layout';
-import { readOutput, sortedLines } from './output';
+import { checkFileSet, checkKeyOrder, checkPartition, ihash, keyOf } from './layout';
+import { outputFiles, readOutput, sortedLines } from './output';
 import { checkSameAsSequential, checkSameOutput, TestBody } from './tests';
 
 /** Per-process limits: the adversarial jobs map 4 MB and reduce a 400,000-value key in a second or two. */
@@ -27,6 +27,7 @@ const OTHER_N_REDUCE = 7; // not 10, and prime: no power of two or multiple of 1
 const WORKERS = 3;
 const INPUT_DIR = 'generated-inputs'; // in the test's folder; the job sees its files as generated-inputs/<name>
 const SEQUENTIAL_LIMIT_MS = 120_000;
+const LOG_LINES = 40; // of each process's log, for the hints: a Node stack trace fits
 
 export const DATA_TESTS: Record<DataId, TestBody> = {
   // tokencount, 3 workers, on the adversarial inputs: the output equals mrsequential's.
@@ -128,7 +129,7 @@ function withNotes(err: unknown, notes: string[]): unknown {
 
 /** Which trap of the adversarial inputs the processes' logs and the output point to. */
 export function dataHints(job: Job): string[] {
-  const logs = job.procs.map((p) => readLog(p.logFile)).join('\n');
+  const logs = job.procs.flatMap((p) => p.tail(LOG_LINES)).join('\n');
   const { lines } = readOutput(job.dir);
   const keys = new Set(lines.map(keyOf));
   const hints: string[] = [];
@@ -154,12 +155,4 @@ export function dataHints(job: Job): string[] {
     );
   }
   return hints;
-}
-
-function readLog(file: string | undefined): string {
-  try {
-    return file ? fs.readFileSync(file, 'utf8') : '';
-  } catch {
-    return '';
-  }
 }

@@ -7,9 +7,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ExtendedId } from './catalog';
 import { fail, indent, Job } from './job';
-import { compareCodePoints, describeDifference, quote, readOutput, sameLines, sortedLines } from './output';
+import { compareCodePoints, describeDifference, outputFiles, quote, readOutput, sameLines, sortedLines } from './output';
 import { fmtSeconds, Proc, sleep } from './processes';
-import { checkFileSet, checkPartition, outputFiles } from './layout';
+import { checkFileSet, checkPartition } from './layout';
 import { DATA_LIMIT_MS, DATA_TESTS } from './extended-data';
 import { checkSameAsSequential, TestBody } from './tests';
 

@@ -4,8 +4,6 @@
 // The checks fail with the file and the keys that break the rule; the
 // order check itself is a pure function of the files' contents.
 
-import * as fs from 'fs';
-import * as path from 'path';
 import { fail } from './job';
 import { compareCodePoints, quote } from './output';
 
@@ -25,20 +23,6 @@ export function ihash(key: string): number {
 /** The key of an output line: its text before the first space. */
 export function keyOf(line: string): string {
   return line.split(' ')[0];
-}
-
-/** The mr-out* files in `dir` (name -> content); files renamed away meanwhile are left out. */
-export function outputFiles(dir: string): Map<string, string> {
-  const files = new Map<string, string>();
-  for (const name of fs.readdirSync(dir).sort(compareCodePoints)) {
-    if (!name.startsWith('mr-out')) continue;
-    try {
-      files.set(name, fs.readFileSync(path.join(dir, name), 'utf8'));
-    } catch {
-      // gone, or not a file
-    }
-  }
-  return files;
 }
 
 /** Exactly mr-out-0 .. mr-out-(nReduce-1): one file per reduce task, also for a task with no keys. */

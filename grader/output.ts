@@ -34,6 +34,20 @@ export interface JobOutput {
   lines: string[]; // their non-blank lines, sorted
 }
 
+/** The mr-out* files in `dir` (name -> content); files renamed away meanwhile are left out. */
+export function outputFiles(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const name of fs.readdirSync(dir).sort(compareCodePoints)) {
+    if (!name.startsWith('mr-out')) continue;
+    try {
+      files.set(name, fs.readFileSync(path.join(dir, name), 'utf8'));
+    } catch {
+      // gone, or not a file
+    }
+  }
+  return files;
+}
+
 /** Reads the job's output in a test directory. */
 export function readOutput(dir: string): JobOutput {
   const files = fs
