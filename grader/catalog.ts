@@ -22,6 +22,11 @@ export const EXTENDED_IDS = [
   'atomic-output',
   'determinism',
   'reduce-count',
+  // the data tests (extended-data.ts): unusual inputs and another nReduce
+  'adversarial-input',
+  'n-reduce',
+  'few-keys',
+  'key-order',
 ] as const;
 
 /** Every test, in the order they run: the course's, then the extended tier. */
@@ -29,6 +34,7 @@ export const TEST_IDS = [...COURSE_IDS, ...EXTENDED_IDS] as const;
 
 export type CourseId = (typeof COURSE_IDS)[number];
 export type ExtendedId = (typeof EXTENDED_IDS)[number];
+export type DataId = Extract<ExtendedId, 'adversarial-input' | 'n-reduce' | 'few-keys' | 'key-order'>;
 export type TestId = (typeof TEST_IDS)[number];
 
 export function isExtended(id: TestId): id is ExtendedId {
@@ -51,6 +57,10 @@ export const DISPLAY_NAMES: Record<TestId, string> = {
   'atomic-output': 'atomic output',
   determinism: 'determinism',
   'reduce-count': 'reduce count',
+  'adversarial-input': 'adversarial input',
+  'n-reduce': 'nReduce 7',
+  'few-keys': 'few keys',
+  'key-order': 'key order',
 };
 
 /** The app whose mrsequential output is the expected answer, if any. */
@@ -63,4 +73,6 @@ export const EXPECTED_APP: Partial<Record<TestId, string>> = {
   layout: 'wc',
   'atomic-output': 'early_exit',
   determinism: 'wc',
+  'n-reduce': 'wc',
+  // adversarial-input, few-keys and key-order make their own inputs, and their expected output
 };

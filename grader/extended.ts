@@ -10,10 +10,13 @@ import { fail, indent, Job } from './job';
 import { readCapped } from './files';
 import { compareCodePoints, describeDifference, outputFiles, quote, readOutput, sameLines, sortedLines } from './output';
 import { fmtSeconds, Proc, sleep } from './processes';
+import { checkFileSet, checkPartition } from './layout';
+import { DATA_LIMIT_MS, DATA_TESTS } from './extended-data';
 import { checkSameAsSequential, TestBody } from './tests';
 
 /** Per-process limits. */
 export const EXTENDED_LIMIT_MS: Record<ExtendedId, number> = {
+  ...DATA_LIMIT_MS,
   'worker-exit': 45_000,
   'hung-worker': 45_000, // the job takes the reassignment delay (10 s in the course) plus a few seconds
   'coordinator-loss': 45_000,
@@ -29,6 +32,7 @@ const MAP_START_LIMIT_MS = 20_000; // some worker must have started a map task b
 const POLL_MS = 25;
 
 export const EXTENDED_TESTS: Record<ExtendedId, TestBody> = {
+  ...DATA_TESTS, // extended-data.ts
   // wc, 3 workers: once the coordinator has exited, every worker must exit
   // by itself, with status 0, within 5 s.
   async 'worker-exit'(job) {
@@ -74,40 +78,9 @@ export const EXTENDED_TESTS: Record<ExtendedId, TestBody> = {
     for (let i = 0; i < 3; i++) job.startWorker('wc');
     await job.waitCoordinator();
     const atExit = outputFiles(job.dir);
-
-    const want = Array.from({ length: N_REDUCE }, (_, r) => `mr-out-${r}`);
-    const names = [...atExit.keys()];
-    const missing = want.filter((n) => !atExit.has(n));
-    const extra = names.filter((n) => !want.includes(n));
-    if (missing.length || extra.length) {
-      fail(
-        `expected exactly ${N_REDUCE} output files mr-out-0 .. mr-out-${N_REDUCE - 1} (one per reduce task), found ${names.length}`,
-        ...(missing.length ? [`missing: ${missing.join(', ')}`] : []),
-        ...(extra.length ? [`unexpected: ${extra.slice(0, 8).join(', ')}${extra.length > 8 ? ', ...' : ''}`] : []),
-      );
-    }
+    checkFileSet(atExit, N_REDUCE);
     checkSameAsSequential(job, 'wc');
-
-    const misplaced: string[] = [];
-    let count = 0;
-    for (const [name, text] of atExit) {
-      const r = Number(name.slice('mr-out-'.length));
-      for (const line of text.split('\n')) {
-        if (!line) continue;
-        const key = line.split(' ')[0];
-        const want = ihash(key) % N_REDUCE;
-        if (want !== r) {
-          count++;
-          if (misplaced.length < 5) misplaced.push(`${quote(key)} is in ${name}, ihash puts it in mr-out-${want}`);
-        }
-      }
-    }
-    if (count) {
-      fail(
-        `${count} key${count === 1 ? '' : 's'} in the wrong output file: reduce task Y must get exactly the keys with ihash(key) % ${N_REDUCE} == Y`,
-        ...misplaced,
-      );
-    }
+    checkPartition(atExit, N_REDUCE);
 
     await job.settle();
     const own = graderFiles(job);
@@ -235,19 +208,6 @@ export const EXTENDED_TESTS: Record<ExtendedId, TestBody> = {
     if (!sameLines(lines, want)) fail('expected the lines "a 1" .. "j 1"', ...describeDifference(want, lines));
   },
 };
-
-/**
- * The reduce task of a key: 32-bit FNV-1a over its UTF-8 bytes, kept to 31
- * bits, as the kit's ihash (the grader imports nothing from src/).
- */
-export function ihash(key: string): number {
-  let hash = 0x811c9dc5;
-  for (const byte of Buffer.from(key, 'utf8')) {
-    hash ^= byte;
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return (hash & 0x7fffffff) >>> 0;
-}
 
 function scaled(job: Job, ms: number): number {
   return ms * Math.max(1, job.ctx.scale);

@@ -137,12 +137,18 @@ export class Job {
     return proc;
   }
 
-  startCoordinator(): Proc {
+  /**
+   * Starts the coordinator over the run's inputs with the course's nReduce (10).
+   * The extended tier's data tests give it other inputs (paths relative to the
+   * test's folder) or another nReduce (mrcoordinator's --n-reduce).
+   */
+  startCoordinator(job: { inputs?: string[]; nReduce?: number } = {}): Proc {
     const env = baseEnv();
     this.coordinator = this.start('coordinator', 'coordinator', driver(this.ctx.build, 'mrcoordinator'), [
       '--endpoint',
       this.endpoint,
-      ...this.ctx.inputs,
+      ...(job.nReduce === undefined ? [] : ['--n-reduce', String(job.nReduce)]),
+      ...(job.inputs ?? this.ctx.inputs),
     ], env);
     return this.coordinator;
   }

@@ -1,10 +1,12 @@
 // The apps of the grader's extended tier, called directly: slowwc (wc with
-// a 1 s map, to catch a worker in the middle of a map task) and rjobcount
-// (counts reduce calls with marker files in the current directory).
+// a 1 s map, to catch a worker in the middle of a map task), rjobcount
+// (counts reduce calls with marker files in the current directory) and
+// tokencount (counts whitespace-separated tokens, for the data tests).
 
 import * as fs from 'fs';
 import * as rjobcount from '../src/mrapps/rjobcount';
 import * as slowwc from '../src/mrapps/slowwc';
+import * as tokencount from '../src/mrapps/tokencount';
 import * as wc from '../src/mrapps/wc';
 import { useTempDir } from './helpers/tmpdir';
 
@@ -51,5 +53,21 @@ describe('rjobcount (marker files in the current directory)', () => {
     expect(markers).toHaveLength(2);
     for (const name of markers) expect(name).toMatch(new RegExp(`^mr-worker-rjobcount-${process.pid}-\\d+$`));
     expect(markers.map((name) => fs.readFileSync(name, 'utf8')).sort()).toEqual(['c', 'd']);
+  });
+});
+
+describe('tokencount', () => {
+  test('every whitespace-separated token is a key as written; Unicode spaces separate too', () => {
+    const text = '__proto__ constructor\t"quoted" back\\slash\n\n  a,b\u3000\u{1D400}x\u00a0toString ';
+    expect(tokencount.map('f.txt', text)).toEqual(
+      ['__proto__', 'constructor', '"quoted"', 'back\\slash', 'a,b', '\u{1D400}x', 'toString'].map((key) => ({ key, value: '1' })),
+    );
+    expect(tokencount.map('f.txt', '')).toEqual([]);
+    expect(tokencount.map('f.txt', ' \n\t')).toEqual([]);
+  });
+
+  test('reduce counts the values', () => {
+    expect(tokencount.reduce('__proto__', ['1', '1'])).toBe('2');
+    expect(tokencount.reduce('x', new Array(400_000).fill('1'))).toBe('400000');
   });
 });

@@ -44,10 +44,20 @@ describe('bad arguments: one line, exit 1', () => {
   });
 
   test('mrcoordinator: usage, missing input, directory input', async () => {
-    await expectFailure(coordinator(), [], /^mrcoordinator: usage: mrcoordinator \[--endpoint E\] inputfiles\.\.\.$/);
+    await expectFailure(coordinator(), [], /^mrcoordinator: usage: mrcoordinator \[--endpoint E\] \[--n-reduce N\] inputfiles\.\.\.$/);
     await expectFailure(coordinator(), ['--endpoint', path.join(tmp.path, 'c.sock')], /^mrcoordinator: usage: /);
     await expectFailure(coordinator(), ['missing.txt'], /^mrcoordinator: cannot read input file missing\.txt/);
     await expectFailure(coordinator(), [tmp.path], /is a directory/);
+    expect(fs.existsSync(path.join(tmp.path, 'env.sock'))).toBe(false);
+  });
+
+  test('mrcoordinator: --n-reduce must be a whole number from 1 to 1000', async () => {
+    const bad = /^mrcoordinator: --n-reduce must be a whole number from 1 to 1000, not "/;
+    for (const value of ['0', '7.5', 'ten', '1001', '007']) {
+      await expectFailure(coordinator(), ['--n-reduce', value, input()], bad);
+    }
+    await expectFailure(coordinator(), [input(), '--n-reduce'], /--n-reduce needs a value \(the number of reduce tasks\)/);
+    await expectFailure(coordinator(), ['--n-reduce=', input()], bad);
     expect(fs.existsSync(path.join(tmp.path, 'env.sock'))).toBe(false);
   });
 });

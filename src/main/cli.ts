@@ -6,25 +6,46 @@ import * as fs from 'fs';
 /** An error whose message is meant for the user as it stands: no stack trace. */
 export class UsageError extends Error {}
 
-/** Takes "--endpoint E" (or "--endpoint=E") out of argv; returns it and the rest. */
-export function takeEndpoint(argv: string[]): { endpoint?: string; rest: string[] } {
+/**
+ * Takes the options named in `wanted` ("--name V" or "--name=V"; the key is
+ * the name, the value describes V for the error) out of argv; returns their
+ * values and the rest. Everything after "--" is rest, even if it looks like
+ * an option. One pass over argv, so that "--" is honoured for every option.
+ */
+export function takeOptions<N extends string>(
+  argv: string[],
+  wanted: Record<N, string>,
+): { values: Partial<Record<N, string>>; rest: string[] } {
+  const values: Partial<Record<N, string>> = {};
   const rest: string[] = [];
-  let endpoint: string | undefined;
+  const names = Object.keys(wanted) as N[];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (arg === '--endpoint') {
-      endpoint = argv[++i];
-      if (!endpoint) throw new UsageError('--endpoint needs a value (a socket path or host:port)');
-    } else if (arg.startsWith('--endpoint=')) {
-      endpoint = arg.slice('--endpoint='.length);
-    } else if (arg === '--') {
+    if (arg === '--') {
       rest.push(...argv.slice(i + 1));
       break;
-    } else {
+    }
+    const name = names.find((n) => arg === `--${n}` || arg.startsWith(`--${n}=`));
+    if (name === undefined) {
       rest.push(arg);
+    } else if (arg === `--${name}`) {
+      const value = argv[++i];
+      if (!value) throw new UsageError(`--${name} needs a value (${wanted[name]})`);
+      values[name] = value;
+    } else {
+      values[name] = arg.slice(`--${name}=`.length);
     }
   }
-  return { endpoint, rest };
+  return { values, rest };
+}
+
+/** The option every driver takes, for takeOptions. */
+export const ENDPOINT_OPTION = { endpoint: 'a socket path or host:port' } as const;
+
+/** Takes "--endpoint E" (or "--endpoint=E") out of argv; returns it and the rest. */
+export function takeEndpoint(argv: string[]): { endpoint?: string; rest: string[] } {
+  const { values, rest } = takeOptions(argv, ENDPOINT_OPTION);
+  return { endpoint: values.endpoint, rest };
 }
 
 /** Fails unless every path names a readable regular file. */

@@ -222,4 +222,128 @@ export const DEFECTS: Defect[] = [
     mustFail: ['layout'],
     mustPass: ['wc'],
   },
+  // The data defects: each is caught only on the extended tier's generated
+  // inputs (or with its other nReduce); the course's wc passes them all.
+  {
+    name: 'plain-object-grouping',
+    description:
+      'Groups a reduce task\'s values in a plain object guarded by Object.hasOwn: for the key __proto__ the assignment sets the object\'s prototype instead, and the key vanishes from the output.',
+    edits: [
+      {
+        file: 'worker.ts',
+        find: '  const groups = new Map<string, string[]>();\n',
+        replace: '  const groups: Record<string, string[]> = {};\n',
+      },
+      {
+        file: 'worker.ts',
+        find: `      const seen = groups.get(key);
+      if (seen) for (const value of values) seen.push(value); // no spread: a key may have millions
+      else groups.set(key, values);`,
+        replace: `      if (Object.hasOwn(groups, key)) for (const value of values) groups[key].push(value);
+      else groups[key] = values;`,
+      },
+      {
+        file: 'worker.ts',
+        find: `  for (const key of [...groups.keys()].sort(compareCodePoints)) {
+    lines.push(\`\${key} \${reducef(key, groups.get(key)!)}\\n\`);`,
+        replace: `  for (const key of Object.keys(groups).sort(compareCodePoints)) {
+    lines.push(\`\${key} \${reducef(key, groups[key])}\\n\`);`,
+      },
+    ],
+    run: ['wc', 'adversarial-input'],
+    mustFail: ['adversarial-input'],
+    mustPass: ['wc'],
+  },
+  {
+    name: 'spread-push',
+    description:
+      'Merges a key\'s values from several map tasks with push(...values): a key with 400,000 values in one file exceeds the call stack, and every worker that tries that reduce task dies.',
+    edits: [
+      {
+        file: 'worker.ts',
+        find: 'if (seen) for (const value of values) seen.push(value); // no spread: a key may have millions',
+        replace: 'if (seen) seen.push(...values);',
+      },
+    ],
+    run: ['wc', 'adversarial-input'],
+    mustFail: ['adversarial-input'],
+    mustPass: ['wc'],
+  },
+  {
+    name: 'chunked-decoding',
+    description:
+      'Reads an input file in 64 KiB chunks and decodes each chunk on its own: a multi-byte character cut by a chunk boundary becomes two U+FFFD.',
+    edits: [
+      {
+        file: 'worker.ts',
+        find: "  const contents = fs.readFileSync(task.file, 'utf8');\n",
+        replace: `  const fd = fs.openSync(task.file, 'r');
+  const chunk = Buffer.alloc(1 << 16);
+  let contents = '';
+  for (let n: number; (n = fs.readSync(fd, chunk, 0, chunk.length, null)) > 0; ) contents += chunk.toString('utf8', 0, n);
+  fs.closeSync(fd);
+`,
+      },
+    ],
+    run: ['adversarial-input'],
+    mustFail: ['adversarial-input'],
+  },
+  {
+    name: 'worker-assumes-10-reduce-tasks',
+    description: 'The worker splits map output into 10 buckets, whatever nReduce the coordinator was given.',
+    edits: [
+      {
+        file: 'worker.ts',
+        find: 'let coordinator: Connection | undefined;\n',
+        replace: 'const N_REDUCE = 10; // as mrcoordinator passes\n\nlet coordinator: Connection | undefined;\n',
+      },
+      { file: 'worker.ts', find: 'Array.from({ length: task.n_reduce }', replace: 'Array.from({ length: N_REDUCE }' },
+      { file: 'worker.ts', find: 'buckets[ihash(key) % task.n_reduce]', replace: 'buckets[ihash(key) % N_REDUCE]' },
+    ],
+    run: ['wc', 'n-reduce'],
+    mustFail: ['n-reduce'],
+    mustPass: ['wc'],
+  },
+  {
+    name: 'coordinator-assumes-10-reduce-tasks',
+    description: 'makeCoordinator makes 10 reduce tasks, whatever nReduce it is given.',
+    edits: [
+      {
+        file: 'coordinator.ts',
+        find: 'const c = new Coordinator(endpoint, files, nReduce);',
+        replace: 'const c = new Coordinator(endpoint, files, 10);',
+      },
+    ],
+    run: ['n-reduce'],
+    mustFail: ['n-reduce'],
+  },
+  {
+    name: 'no-output-for-empty-bucket',
+    description: 'A reduce task that got no keys writes no mr-out file.',
+    edits: [
+      {
+        file: 'worker.ts',
+        find: "  writeAtomically(`mr-out-${task.task}`, lines.join(''));",
+        replace: "  if (lines.length) writeAtomically(`mr-out-${task.task}`, lines.join(''));",
+      },
+    ],
+    run: ['wc', 'few-keys'],
+    mustFail: ['few-keys'],
+    mustPass: ['wc'],
+  },
+  {
+    name: 'utf16-key-sort',
+    description:
+      'Sorts each reduce task\'s keys with the default sort(), which compares UTF-16 code units: letters outside the BMP come before U+E000..U+FFFF, unlike mrsequential\'s code-point order. The merged output is still right.',
+    edits: [
+      {
+        file: 'worker.ts',
+        find: '[...groups.keys()].sort(compareCodePoints)',
+        replace: '[...groups.keys()].sort()',
+      },
+    ],
+    run: ['wc', 'adversarial-input', 'key-order'],
+    mustFail: ['key-order'],
+    mustPass: ['wc', 'adversarial-input'],
+  },
 ];
