@@ -73,6 +73,8 @@ export class Wall {
   private readonly locks: string[] = [];
   private watchdog?: ChildProcess;
   private cells = 0;
+  /** Cells not closed yet (a grader interrupted mid-test closes them on its way out). */
+  private readonly open = new Set<Cell>();
   private closed = false;
 
   constructor(
@@ -151,7 +153,14 @@ export class Wall {
     const uid = this.walled ? this.laneUid(lane) : undefined;
     const cell = new Cell(this, id, uid, this.gid, this.makeCellGroups(id, uid), this.walled ? this.setpriv : undefined, this.prlimit, this.unshareNet);
     this.tell({ cell: id, cgroups: cell.cgroupDirs, marker: cell.marker, ...(uid !== undefined ? { uid } : {}) });
+    this.open.add(cell);
     return cell;
+  }
+
+  /** @internal: a cell has been closed. */
+  forget(cell: Cell): void {
+    this.open.delete(cell);
+    this.tell({ forget: cell.id });
   }
 
   /** @internal: a message to the watchdog. */
@@ -167,6 +176,7 @@ export class Wall {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    for (const cell of [...this.open]) cell.close();
     for (const uid of this.laneUids.values()) {
       reap({ uid });
       removeLeftovers(uid);
@@ -362,7 +372,7 @@ export class Cell {
     this.kill();
     removeCgroups(this.cgroupDirs);
     if (this.uid !== undefined) removeLeftovers(this.uid);
-    this.wall.tell({ forget: this.id });
+    this.wall.forget(this);
   }
 }
 
