@@ -9,7 +9,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Build, buildImpl, driver, makeBuildDir } from './build';
-import { DISPLAY_NAMES, EXPECTED_APP, TestId } from './catalog';
+import { DISPLAY_NAMES, EXPECTED_APP, isExtended, TestId } from './catalog';
+import { invariantBreaks } from './invariants';
 import { Job, RunContext, TestFailure } from './job';
 import { Options } from './options';
 import { OutputTooLarge, readOutput, sortedLines } from './output';
@@ -235,6 +236,16 @@ export class Grader {
       job.breakBudgetIfOver(); // a last measure, for what was done since the monitor's
       await job.stop();
     }
+    // The exact invariants: the extended tier fails on a broken one, the course's tests keep their verdict and note it.
+    if (result.passed && !job.overBudget) {
+      const breaks = invariantBreaks(job);
+      if (breaks.length && isExtended(id)) {
+        result.passed = false;
+        result.notes = breaks;
+      } else {
+        result.notes = breaks.map((b) => `note: ${b}`);
+      }
+    }
     // A broken budget is the cause, whatever the test saw after it ended the job.
     if (job.overBudget) result.passed = false;
     if (job.overBudget) result.notes = [job.overBudget, ...result.notes.map((n) => `(then: ${n})`).slice(0, 1)];
@@ -264,8 +275,8 @@ export class Grader {
     const verdict = result.passed ? chalk.green('PASS') : chalk.red('FAIL');
     startLine();
     console.log(`${prefix}--- ${name} test: ${verdict}`);
+    for (const note of result.notes) console.log(`${prefix}    ${note}`); // a passed course test may carry notes
     if (!result.passed) {
-      for (const note of result.notes) console.log(`${prefix}    ${note}`);
       if (id === 'crash') {
         const impl = path.relative(process.cwd(), this.opts.impl) || '.';
         console.log(

@@ -52,6 +52,8 @@ export class Job {
   /** The students' temporary folder ($TMPDIR, $HOME) of this job: theirs to write, measured, removed. */
   private readonly tmp: string;
   readonly cell: Cell;
+  /** The number of reduce tasks of the job last started (the course's 10 unless a test asks for another). */
+  nReduce = 10;
   /** The budget the job's processes broke, if they did: the test fails with it. */
   overBudget?: string;
   private readonly monitor: NodeJS.Timeout;
@@ -144,6 +146,7 @@ export class Job {
    */
   startCoordinator(job: { inputs?: string[]; nReduce?: number } = {}): Proc {
     const env = baseEnv();
+    this.nReduce = job.nReduce ?? 10;
     this.coordinator = this.start('coordinator', 'coordinator', driver(this.ctx.build, 'mrcoordinator'), [
       '--endpoint',
       this.endpoint,

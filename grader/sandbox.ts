@@ -302,11 +302,12 @@ export class Cell {
     };
   }
 
-  /** The environment of a student process: with root, only what a job needs; always the cell's marker. */
+  /** The environment of a student process: with root, only what a job needs (the kit's MR_* included); always the cell's marker. */
   env(base: NodeJS.ProcessEnv, tmp: string): NodeJS.ProcessEnv {
     const env: NodeJS.ProcessEnv = {};
     if (this.uid !== undefined) {
-      for (const name of ['PATH', 'LANG', 'LC_ALL', 'TZ', 'TERM', 'DEBUG', 'VERBOSE']) if (base[name] !== undefined) env[name] = base[name];
+      const keep = (name: string): boolean => ['PATH', 'LANG', 'LC_ALL', 'TZ', 'TERM', 'DEBUG', 'VERBOSE'].includes(name) || name.startsWith('MR_');
+      for (const [name, value] of Object.entries(base)) if (keep(name) && value !== undefined) env[name] = value;
     } else {
       Object.assign(env, base);
     }

@@ -108,16 +108,21 @@ function compareCodePoints(a: string, b: string): number {
 
 /** Reads a $MR_TRACE file; a torn last line (a crash while writing) or a missing file gives what there is. */
 export function readTrace(file: string): TraceEvent[] {
+  const isCall = (e: Record<string, unknown>): boolean =>
+    (e.event === 'start' || e.event === 'end') && (e.phase === 'map' || e.phase === 'reduce') &&
+    typeof e.time === 'number' && typeof e.input === 'string';
+  return traceLines(file).filter(isCall) as unknown as TraceEvent[];
+}
+
+/** Every well-formed JSON line of a $MR_TRACE file, whatever its event. */
+export function traceLines(file: string): Array<Record<string, unknown>> {
   const text = readCapped(file, TRACE_CAP)?.text ?? ''; // the worker's side wrote it: no link, no flood
-  const events: TraceEvent[] = [];
+  const events: Array<Record<string, unknown>> = [];
   for (const line of text.split('\n')) {
     if (!line) continue;
     try {
-      const e = JSON.parse(line) as TraceEvent;
-      if ((e.event === 'start' || e.event === 'end') && (e.phase === 'map' || e.phase === 'reduce') &&
-          typeof e.time === 'number' && typeof e.input === 'string') {
-        events.push(e);
-      }
+      const e: unknown = JSON.parse(line);
+      if (typeof e === 'object' && e !== null && !Array.isArray(e)) events.push(e as Record<string, unknown>);
     } catch {
       // torn line
     }

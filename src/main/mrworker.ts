@@ -7,11 +7,11 @@
 // A map or reduce that throws ends the worker with status 1, as a panic
 // ends Go's: one line says which app, call and input, one where it threw.
 
+import { traced } from './trace'; // first: with $MR_TRACE it watches the writes of everything loaded after it
 import { worker } from '../mr/worker';
 import { resolveEndpoint } from '../mr/transport';
 import { runMain, takeEndpoint, UsageError } from './cli';
 import { guardApp, loadApp } from './load-app';
-import { traced } from './trace';
 
 const USAGE = 'usage: mrworker [--endpoint E] APP';
 

@@ -2,8 +2,12 @@
 // and reduce call of this process is recorded there as JSON lines, a "start"
 // line before the call and an "end" line after it. A process that crashes
 // inside a call leaves a start with no end, which is what the timeline shows.
+// It also records each time the process opens one of the job's files for
+// writing under its final name (mr-out-Y, mr-X-Y): the rules say to write a
+// temporary file and rename it, and a poll of the folder cannot see that.
 
-import * as fs from 'fs';
+import fs = require('fs'); // the module object itself, whose functions every importer of fs calls
+import * as path from 'path';
 import { type App, type Phase, wrapApp } from './load-app';
 
 export interface TraceEvent {
@@ -17,12 +21,42 @@ export interface TraceEvent {
   outcome?: 'ok' | 'error';
 }
 
+/** A file of the job opened for writing under its final name. */
+export interface WriteEvent {
+  pid: number;
+  event: 'write';
+  file: string; // its name
+  how: string; // the fs function
+  time: number;
+}
+
+/** The final names of the job's files: only ever made by renaming a complete temporary file. */
+const FINAL_NAME = /^mr-out-\d+$|^mr-\d+-\d+$/;
+
+type Record_ = (e: Omit<TraceEvent, 'pid' | 'time'> | Omit<WriteEvent, 'pid' | 'time'>) => void;
+const recorders = new Map<string, Record_>();
+
+/** Appends events to a trace file, kept open: a reduce task may make thousands of calls. */
+function recorder(file: string): Record_ {
+  let record = recorders.get(file);
+  if (!record) {
+    const fd = fs.openSync(file, 'a');
+    record = (e) => fs.writeSync(fd, JSON.stringify({ pid: process.pid, time: Date.now(), ...e }) + '\n');
+    recorders.set(file, record);
+  }
+  return record;
+}
+
+// Watching writes starts when this module loads: the driver imports it before the student's code.
+if (process.env.MR_TRACE) {
+  const record = recorder(process.env.MR_TRACE);
+  watchWrites((name, how) => record({ event: 'write', file: name, how }));
+}
+
 /** The app itself, or the app wrapped to record its calls when tracing is on. */
 export function traced(app: App, file = process.env.MR_TRACE): App {
   if (!file) return app;
-  const fd = fs.openSync(file, 'a'); // kept open: a reduce task may make thousands of calls
-  const record = (e: Omit<TraceEvent, 'pid' | 'time'>) =>
-    fs.writeSync(fd, JSON.stringify({ pid: process.pid, time: Date.now(), ...e }) + '\n');
+  const record = recorder(file);
   return wrapApp(app, (phase, input, run) => {
     record({ event: 'start', phase, input });
     let outcome: 'ok' | 'error' = 'error';
@@ -34,4 +68,49 @@ export function traced(app: App, file = process.env.MR_TRACE): App {
       record({ event: 'end', phase, input, outcome });
     }
   });
+}
+
+type Watched = (...args: any[]) => unknown;
+
+/**
+ * Wraps the fs functions that open a file for writing so that each call on
+ * one of the job's final names is reported (never changed or refused: the
+ * grader judges). A file descriptor's writes are not watched: opening it is.
+ */
+function watchWrites(report: (name: string, how: string) => void): void {
+  const writing = (flags: unknown): boolean =>
+    typeof flags === 'number' ? (flags & (fs.constants.O_WRONLY | fs.constants.O_RDWR)) !== 0 : /[wa+]/.test(String(flags));
+  const flagOf = (options: unknown, fallback: string): unknown =>
+    typeof options === 'object' && options !== null && 'flags' in options ? (options as { flags: unknown }).flags
+      : typeof options === 'object' && options !== null && 'flag' in options ? (options as { flag: unknown }).flag
+        : fallback;
+  const check = (target: unknown, flags: unknown, how: string): void => {
+    if (typeof target !== 'string' && !Buffer.isBuffer(target) && !(target instanceof URL)) return; // a descriptor
+    const name = path.basename(target instanceof URL ? target.pathname : String(target));
+    if (FINAL_NAME.test(name) && writing(flags)) report(name, how);
+  };
+  const watch = (owner: Record<string, unknown>, name: string, flags: (args: unknown[]) => unknown, target = 0): void => {
+    const original = owner[name] as Watched | undefined;
+    if (typeof original !== 'function') return;
+    owner[name] = function (this: unknown, ...args: unknown[]) {
+      check(args[target], flags(args), name);
+      return original.apply(this, args);
+    };
+  };
+  const io = fs as unknown as Record<string, unknown>;
+  const promises = fs.promises as unknown as Record<string, unknown>;
+  const openFlags = (args: unknown[]) => (typeof args[1] === 'function' || args[1] === undefined ? 'r' : args[1]);
+  for (const owner of [io, promises]) {
+    watch(owner, owner === io ? 'openSync' : 'open', openFlags);
+    watch(owner, 'writeFile', (args) => flagOf(args[2], 'w'));
+    watch(owner, 'appendFile', (args) => flagOf(args[2], 'a'));
+    watch(owner, 'copyFile', () => 'w', 1);
+    watch(owner, 'cp', () => 'w', 1);
+  }
+  watch(io, 'open', openFlags);
+  watch(io, 'writeFileSync', (args) => flagOf(args[2], 'w'));
+  watch(io, 'appendFileSync', (args) => flagOf(args[2], 'a'));
+  watch(io, 'copyFileSync', () => 'w', 1);
+  watch(io, 'cpSync', () => 'w', 1);
+  watch(io, 'createWriteStream', (args) => flagOf(args[1], 'w'));
 }
