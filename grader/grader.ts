@@ -268,6 +268,11 @@ export class Grader {
       }
       this.kept.add(dir);
       result.dir = dir;
+      // The kept folder holds the expected output: later tests' processes (the same sandbox user) must not read it.
+      if (this.wall.hasUserWall) {
+        fs.chownSync(dir, process.getuid!(), process.getgid!());
+        fs.chmodSync(dir, 0o700);
+      }
     } else {
       fs.rmSync(dir, { recursive: true, force: true });
     }
