@@ -11,8 +11,13 @@ import { outputFiles, quote } from './output';
 import { Proc } from './processes';
 import { readTrace, traceLines } from './timeline';
 
-/** A task may go to a second worker 10 s after it went to a first; less a second for the first one's start-up. */
-const REASSIGN_MS = 9_000;
+/**
+ * A task may go to a second worker 10 s after it went to a first. Trace times
+ * are when each worker began the call, not when the coordinator handed it
+ * out: 3 s of slack keep a loaded machine's delays from looking like a bug,
+ * and still catch a coordinator that re-issues at once or after a few seconds.
+ */
+const REASSIGN_MS = 7_000;
 
 interface Call {
   proc: Proc;
