@@ -27,6 +27,11 @@ export const EXTENDED_IDS = [
   'n-reduce',
   'few-keys',
   'key-order',
+  // the forced schedules (schedules.ts): a straggler, a late report, a thundering herd
+  'straggler-map',
+  'straggler-reduce',
+  'late-report',
+  'herd',
 ] as const;
 
 /** Every test, in the order they run: the course's, then the extended tier. */
@@ -35,6 +40,7 @@ export const TEST_IDS = [...COURSE_IDS, ...EXTENDED_IDS] as const;
 export type CourseId = (typeof COURSE_IDS)[number];
 export type ExtendedId = (typeof EXTENDED_IDS)[number];
 export type DataId = Extract<ExtendedId, 'adversarial-input' | 'n-reduce' | 'few-keys' | 'key-order'>;
+export type ScheduleId = Extract<ExtendedId, 'straggler-map' | 'straggler-reduce' | 'late-report' | 'herd'>;
 export type TestId = (typeof TEST_IDS)[number];
 
 export function isExtended(id: TestId): id is ExtendedId {
@@ -61,6 +67,10 @@ export const DISPLAY_NAMES: Record<TestId, string> = {
   'n-reduce': 'nReduce 7',
   'few-keys': 'few keys',
   'key-order': 'key order',
+  'straggler-map': 'straggler in map',
+  'straggler-reduce': 'straggler in reduce',
+  'late-report': 'late report',
+  herd: 'thundering herd',
 };
 
 /** The app whose mrsequential output is the expected answer, if any. */
@@ -74,5 +84,5 @@ export const EXPECTED_APP: Partial<Record<TestId, string>> = {
   'atomic-output': 'early_exit',
   determinism: 'wc',
   'n-reduce': 'wc',
-  // adversarial-input, few-keys and key-order make their own inputs, and their expected output
+  // adversarial-input, few-keys, key-order and the forced schedules make their own inputs, and their expected output
 };

@@ -25,7 +25,7 @@ export const DATA_LIMIT_MS: Record<DataId, number> = {
 const N_REDUCE = 10; // as main/mrcoordinator, by default
 const OTHER_N_REDUCE = 7; // not 10, and prime: no power of two or multiple of 10 hides a hard-coded 10
 const WORKERS = 3;
-const INPUT_DIR = 'generated-inputs'; // in the test's folder; the job sees its files as generated-inputs/<name>
+export const INPUT_DIR = 'generated-inputs'; // in the test's folder; the job sees its files as generated-inputs/<name>
 const SEQUENTIAL_LIMIT_MS = 120_000;
 const LOG_LINES = 40; // of each process's log, for the hints: a Node stack trace fits
 
@@ -95,7 +95,7 @@ async function generatedJob(job: Job, app: string, files: InputFile[]): Promise<
 }
 
 /** Runs the kit's mrsequential in a scratch folder of the test's (inputs relative to the test's folder). */
-async function sequentialOutput(job: Job, app: string, inputs: string[]): Promise<string[]> {
+export async function sequentialOutput(job: Job, app: string, inputs: string[]): Promise<string[]> {
   const dir = path.join(job.dir, 'sequential');
   fs.mkdirSync(dir);
   const proc = job.ctx.registry.spawn({

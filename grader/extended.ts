@@ -13,10 +13,12 @@ import { fmtSeconds, Proc, sleep } from './processes';
 import { checkFileSet, checkPartition } from './layout';
 import { DATA_LIMIT_MS, DATA_TESTS } from './extended-data';
 import { checkSameAsSequential, TestBody } from './tests';
+import { SCHEDULE_LIMIT_MS, SCHEDULE_TESTS } from './schedules';
 
 /** Per-process limits. */
 export const EXTENDED_LIMIT_MS: Record<ExtendedId, number> = {
   ...DATA_LIMIT_MS,
+  ...SCHEDULE_LIMIT_MS,
   'worker-exit': 45_000,
   'hung-worker': 45_000, // the job takes the reassignment delay (10 s in the course) plus a few seconds
   'coordinator-loss': 45_000,
@@ -33,6 +35,7 @@ const POLL_MS = 25;
 
 export const EXTENDED_TESTS: Record<ExtendedId, TestBody> = {
   ...DATA_TESTS, // extended-data.ts
+  ...SCHEDULE_TESTS, // schedules.ts
   // wc, 3 workers: once the coordinator has exited, every worker must exit
   // by itself, with status 0, within 5 s.
   async 'worker-exit'(job) {

@@ -97,6 +97,26 @@ export function fewKeyInputs(): InputFile[] {
   ];
 }
 
+/**
+ * The forced-schedule tests' inputs: `count` small files of plain words
+ * (a few hundred distinct ones, shared between the files), so that each
+ * map and reduce task takes milliseconds and only the schedule matters.
+ */
+export function scheduleInputs(count: number): InputFile[] {
+  const next = sequence(31);
+  const syllables = ['ka', 'lo', 'mi', 're', 'su', 'ta', 'ne', 'vo', 'pi', 'da', 'go', 'le'];
+  const vocabulary = Array.from({ length: 400 }, (_, i) =>
+    Array.from({ length: 2 + (i % 3) }, () => syllables[next(syllables.length)]).join(''),
+  );
+  return Array.from({ length: count }, (_, f) => {
+    const lines: string[] = [];
+    for (let l = 0; l < 100; l++) {
+      lines.push(Array.from({ length: 12 }, () => vocabulary[Math.min(next(400), next(400))]).join(' '));
+    }
+    return { name: `sched-${f + 1}.txt`, data: text(lines.join('\n') + '\n') };
+  });
+}
+
 /** Writes the files into `dir` (made if need be); returns their paths as `prefix/<name>`. */
 export function writeInputs(dir: string, files: InputFile[], prefix: string): string[] {
   fs.mkdirSync(dir, { recursive: true });

@@ -68,6 +68,8 @@ export class Job {
   readonly startedAt = Date.now();
   /** Each worker's $MR_TRACE file (its map and reduce calls, for the timeline). */
   readonly traceFiles = new Map<Proc, string>();
+  /** The folder where a forced schedule arms holds ($MR_GATES): the grader's, readable by the job's processes. */
+  private gates?: string;
   /** Workers started by a restart loop (crash test): which loop, 1-based. */
   readonly restartedBy = new Map<Proc, number>();
 
@@ -102,6 +104,16 @@ export class Job {
     if (this.overBudget) return;
     this.overBudget = reason;
     this.cell.kill();
+  }
+
+  /** The job's $MR_GATES folder (made on first use; see src/main/holds.ts). */
+  gateDir(): string {
+    if (!this.gates) {
+      this.gates = fs.mkdtempSync(path.join(this.ctx.wall.tmpdir(), 'mrg-'));
+      fs.chmodSync(this.gates, 0o755); // only the grader writes here; the workers look
+      this.ctx.tempDirs.add(this.gates);
+    }
+    return this.gates;
   }
 
   artifact(name: string, lines: string[]): void {
@@ -156,9 +168,10 @@ export class Job {
     return this.coordinator;
   }
 
-  startWorker(app: string): Proc {
+  /** Starts a worker of `app`; `extra` adds to its environment (a forced schedule's $MR_HOLD). */
+  startWorker(app: string, extra: Record<string, string> = {}): Proc {
     const n = ++this.started;
-    const env = baseEnv();
+    const env = { ...baseEnv(), ...extra };
     if (this.crashSeeds) env.MR_CRASH_SEED = `${this.ctx.seed}-${n}`;
     const trace = path.join(this.dir, `trace-${n}.jsonl`);
     env.MR_TRACE = trace;
@@ -303,8 +316,11 @@ export class Job {
     for (const p of this.procs) p.kill('end of test'); // a loop may have started one more
     this.cell.close(); // and whatever they forked, detached or not
     await Promise.all(this.procs.map((p) => p.exited));
-    fs.rmSync(this.sockDir, { recursive: true, force: true });
-    this.ctx.tempDirs.delete(this.sockDir);
+    for (const dir of [this.sockDir, this.gates]) {
+      if (!dir) continue;
+      fs.rmSync(dir, { recursive: true, force: true });
+      this.ctx.tempDirs.delete(dir);
+    }
   }
 
   private mustHaveCoordinator(): Proc {
@@ -319,6 +335,8 @@ function baseEnv(): NodeJS.ProcessEnv {
   delete env.MR_ENDPOINT;
   delete env.MR_CRASH_SEED;
   delete env.MR_TRACE;
+  delete env.MR_HOLD;
+  delete env.MR_GATES;
   delete env.NODE_OPTIONS;
   return env;
 }

@@ -23,6 +23,8 @@ export interface SignalRecord {
   signal: NodeJS.Signals;
   at: number; // Date.now()
   why: string; // "time limit", "end of test", ...
+  /** No signal: a forced schedule held the process (SIGSTOP) or released it (SIGCONT). */
+  staged?: boolean;
 }
 
 /** When a chunk of output arrived: `bytes` more bytes of the log file, from stdout or stderr. */

@@ -274,7 +274,7 @@ export function buildTimeline(data: TimelineData): string {
     for (const s of p.signals) {
       const sx = f(x(s.at));
       const colour = s.signal === 'SIGKILL' ? '#000' : s.signal === 'SIGSTOP' ? '#7b1fa2' : '#00838f';
-      svg.push(`<path class="signal" d="M${sx} ${mid - 4} l-5 -8 h10 z" fill="${colour}"><title>${escapeHtml(`the grader sent ${s.signal} (${s.why}) at ${rel(s.at)}`)}</title></path>`);
+      svg.push(`<path class="signal" d="M${sx} ${mid - 4} l-5 -8 h10 z" fill="${colour}"><title>${escapeHtml(`${s.staged ? (s.signal === 'SIGSTOP' ? 'held' : 'released') : `the grader sent ${s.signal}`} (${s.why}) at ${rel(s.at)}`)}</title></path>`);
     }
     if (p.exit) {
       const ex = x(p.exit.at);

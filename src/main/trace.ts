@@ -5,10 +5,15 @@
 // It also records each time the process opens one of the job's files for
 // writing under its final name (mr-out-Y, mr-X-Y): the rules say to write a
 // temporary file and rename it, and a poll of the folder cannot see that.
+// And it records each RPC the worker sends ("call") and its answer ("reply"),
+// and each intermediate file it opens to read: where the grader's forced
+// schedules hold a worker (holds.ts), and how they tell what happened.
 
 import fs = require('fs'); // the module object itself, whose functions every importer of fs calls
 import * as path from 'path';
 import { type App, type Phase, wrapApp } from './load-app';
+import { type HoldEvent, holdsFromEnv } from './holds';
+import { Connection } from '../mr/transport';
 
 export interface TraceEvent {
   pid: number;
@@ -21,19 +26,28 @@ export interface TraceEvent {
   outcome?: 'ok' | 'error';
 }
 
-/** A file of the job opened for writing under its final name. */
+/** A file of the job opened for writing under its final name; or an intermediate file opened to be read. */
 export interface WriteEvent {
   pid: number;
-  event: 'write';
+  event: 'write' | 'read';
   file: string; // its name
-  how: string; // the fs function
+  how?: string; // the fs function (writes)
   time: number;
 }
 
 /** The final names of the job's files: only ever made by renaming a complete temporary file. */
 const FINAL_NAME = /^mr-out-\d+$|^mr-\d+-\d+$/;
 
-type Record_ = (e: Omit<TraceEvent, 'pid' | 'time'> | Omit<WriteEvent, 'pid' | 'time'>) => void;
+/** An RPC the worker sent, or the answer (or failure) that came back. */
+export interface CallEvent {
+  pid: number;
+  event: 'call' | 'reply';
+  method: string;
+  time: number;
+}
+
+type Event = Omit<TraceEvent, 'pid' | 'time'> | Omit<WriteEvent, 'pid' | 'time'> | Omit<CallEvent, 'pid' | 'time'> | HoldEvent;
+type Record_ = (e: Event) => void;
 const recorders = new Map<string, Record_>();
 
 /** Appends events to a trace file, kept open: a reduce task may make thousands of calls. */
@@ -47,10 +61,18 @@ function recorder(file: string): Record_ {
   return record;
 }
 
-// Watching writes starts when this module loads: the driver imports it before the student's code.
+// Watching starts when this module loads: the driver imports it before the student's code.
+const holds = process.env.MR_TRACE ? holdsFromEnv(recorder(process.env.MR_TRACE)) : undefined;
 if (process.env.MR_TRACE) {
   const record = recorder(process.env.MR_TRACE);
-  watchWrites((name, how) => record({ event: 'write', file: name, how }));
+  watchFiles(
+    (name, how) => record({ event: 'write', file: name, how }),
+    (name) => {
+      holds?.beforeRead();
+      record({ event: 'read', file: name });
+    },
+  );
+  watchCalls(record);
 }
 
 /** The app itself, or the app wrapped to record its calls when tracing is on. */
@@ -59,6 +81,7 @@ export function traced(app: App, file = process.env.MR_TRACE): App {
   const record = recorder(file);
   return wrapApp(app, (phase, input, run) => {
     record({ event: 'start', phase, input });
+    holds?.beforeCall(phase, input);
     let outcome: 'ok' | 'error' = 'error';
     try {
       const result = run();
@@ -66,18 +89,39 @@ export function traced(app: App, file = process.env.MR_TRACE): App {
       return result;
     } finally {
       record({ event: 'end', phase, input, outcome });
+      holds?.afterCall(phase, input);
     }
   });
 }
 
 type Watched = (...args: any[]) => unknown;
 
+/** Records every RPC sent through the kit's transport, and its answer; a forced schedule may hold the worker first. */
+function watchCalls(record: Record_): void {
+  const client = Connection.prototype as unknown as { call: (method: string, ...rest: unknown[]) => Promise<unknown> };
+  const call = client.call;
+  client.call = function (this: unknown, method: string, ...rest: unknown[]) {
+    holds?.beforeRpc();
+    record({ event: 'call', method: String(method) });
+    const answer = call.call(this, method, ...rest);
+    answer.then(
+      () => record({ event: 'reply', method: String(method) }),
+      () => undefined, // a mistake: the caller sees it
+    );
+    return answer;
+  };
+}
+
+const INTERMEDIATE = /^mr-\d+-\d+/; // mr-X-Y, and names built on it (mr-X-Y-<pid>)
+
 /**
- * Wraps the fs functions that open a file for writing so that each call on
+ * Wraps the fs functions that open a file so that each open for writing of
  * one of the job's final names is reported (never changed or refused: the
- * grader judges). A file descriptor's writes are not watched: opening it is.
+ * grader judges), and each open of an intermediate file for reading is
+ * announced (a forced schedule may hold the worker there). A file
+ * descriptor's reads and writes are not watched: opening it is.
  */
-function watchWrites(report: (name: string, how: string) => void): void {
+function watchFiles(report: (name: string, how: string) => void, reading: (name: string) => void): void {
   const writing = (flags: unknown): boolean =>
     typeof flags === 'number' ? (flags & (fs.constants.O_WRONLY | fs.constants.O_RDWR)) !== 0 : /[wa+]/.test(String(flags));
   const flagOf = (options: unknown, fallback: string): unknown =>
@@ -88,6 +132,7 @@ function watchWrites(report: (name: string, how: string) => void): void {
     if (typeof target !== 'string' && !Buffer.isBuffer(target) && !(target instanceof URL)) return; // a descriptor
     const name = path.basename(target instanceof URL ? target.pathname : String(target));
     if (FINAL_NAME.test(name) && writing(flags)) report(name, how);
+    else if (INTERMEDIATE.test(name) && !writing(flags)) reading(name);
   };
   const watch = (owner: Record<string, unknown>, name: string, flags: (args: unknown[]) => unknown, target = 0): void => {
     const original = owner[name] as Watched | undefined;
@@ -106,6 +151,7 @@ function watchWrites(report: (name: string, how: string) => void): void {
     watch(owner, 'appendFile', (args) => flagOf(args[2], 'a'));
     watch(owner, 'copyFile', () => 'w', 1);
     watch(owner, 'cp', () => 'w', 1);
+    watch(owner, 'readFile', (args) => flagOf(args[1], 'r'));
   }
   watch(io, 'open', openFlags);
   watch(io, 'writeFileSync', (args) => flagOf(args[2], 'w'));
@@ -113,4 +159,6 @@ function watchWrites(report: (name: string, how: string) => void): void {
   watch(io, 'copyFileSync', () => 'w', 1);
   watch(io, 'cpSync', () => 'w', 1);
   watch(io, 'createWriteStream', (args) => flagOf(args[1], 'w'));
+  watch(io, 'readFileSync', (args) => flagOf(args[1], 'r'));
+  watch(io, 'createReadStream', (args) => flagOf(args[1], 'r'));
 }

@@ -348,4 +348,90 @@ export const DEFECTS: Defect[] = [
     mustFail: ['key-order', 'adversarial-input'],
     mustPass: ['wc'],
   },
+  // The forced schedules (grader/schedules.ts): defects that only a task run twice, a late report,
+  // or a crowd of simultaneous requests shows, and that pass every other test.
+  {
+    name: 'intermediate-per-attempt',
+    description:
+      'Names each intermediate file after the worker that wrote it (mr-X-Y-<pid>) to avoid clashes, and reduce reads every mr-*-Y-* file: a map task that runs twice (a straggler comes back) is counted twice.',
+    edits: [
+      {
+        file: 'worker.ts',
+        find: '    writeAtomically(intermediateFile(task.task, r), lines.join(\'\'));',
+        replace: '    writeAtomically(`${intermediateFile(task.task, r)}-${process.pid}`, lines.join(\'\'));',
+      },
+      {
+        file: 'worker.ts',
+        find: `  for (let m = 0; m < task.n_map; m++) {
+    for (const line of fs.readFileSync(intermediateFile(m, task.task), 'utf8').split('\\n')) {`,
+        replace: `  const mine = new RegExp(\`^mr-\\\\d+-\${task.task}-\\\\d+$\`);
+  for (const file of fs.readdirSync('.').filter((name) => mine.test(name))) {
+    for (const line of fs.readFileSync(file, 'utf8').split('\\n')) {`,
+      },
+    ],
+    run: ['wc', 'straggler-map'],
+    mustFail: ['straggler-map'],
+    mustPass: ['wc'],
+  },
+  {
+    name: 'late-report-counted',
+    description:
+      'Counts finished map tasks with a counter bumped on every report, so a late report of a task that was re-run counts it twice and the reduce phase starts while a map task is unfinished.',
+    edits: [
+      {
+        file: 'coordinator.ts',
+        find: "    const tasks = args.kind === 'map' ? this.mapTasks : this.reduceTasks;",
+        replace: "    if (args.kind === 'map') this.mapsReported++;\n    const tasks = args.kind === 'map' ? this.mapTasks : this.reduceTasks;",
+      },
+      {
+        file: 'coordinator.ts',
+        find: "    const mapsDone = this.mapTasks.every((t) => t.state === 'done');",
+        replace: '    const mapsDone = this.mapsReported >= this.mapTasks.length;',
+      },
+      {
+        file: 'coordinator.ts',
+        find: '  private server?: Server;',
+        replace: '  private server?: Server;\n  private mapsReported = 0;',
+      },
+    ],
+    run: ['wc', 'late-report'],
+    mustFail: ['late-report'],
+    mustPass: ['wc'],
+  },
+  {
+    name: 'reduce-cleans-up-early',
+    description:
+      'A reduce worker deletes the intermediate files of its task once its output is written, before reporting: when the task is re-run (the report came late), they are gone.',
+    edits: [
+      {
+        file: 'worker.ts',
+        find: "  writeAtomically(`mr-out-${task.task}`, lines.join(''));",
+        replace:
+          "  writeAtomically(`mr-out-${task.task}`, lines.join(''));\n  for (let m = 0; m < task.n_map; m++) fs.rmSync(intermediateFile(m, task.task), { force: true });",
+      },
+    ],
+    run: ['wc', 'late-report'],
+    mustFail: ['late-report'],
+    mustPass: ['wc'],
+  },
+  {
+    name: 'await-before-marking',
+    description:
+      'Logs each assignment to a file (with await) between finding an idle task and marking it running: requests that arrive together all get the same task.',
+    edits: [
+      {
+        file: 'coordinator.ts',
+        find: '      if (task) return this.assign(task);',
+        replace:
+          "      if (task) {\n        await fs.promises.appendFile('assignments.log', `${task.kind} ${task.id} -> ${args.worker}\\n`);\n        return this.assign(task);\n      }",
+      },
+      {
+        file: 'coordinator.ts',
+        find: "import type { Server } from '@grpc/grpc-js';",
+        replace: "import * as fs from 'fs';\nimport type { Server } from '@grpc/grpc-js';",
+      },
+    ],
+    run: ['herd'],
+    mustFail: ['herd'],
+  },
 ];

@@ -1,0 +1,487 @@
+// The forced schedules (extended tier): the rare interleavings that break a
+// coordinator or worker which looks right, staged on purpose instead of left
+// to luck. Workers hold at exact points of their work (src/main/holds.ts);
+// the grader follows their traces and releases each hold when the schedule
+// says. Nothing here waits for a fixed time: each step waits for an event in
+// a trace (the 10 s reassignment is the coordinator's, as the rules define).
+// Every test ends the same way: the job finishes, its output equals
+// mrsequential's, and no worker fails.
+
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import { ScheduleId } from './catalog';
+import { INPUT_DIR, sequentialOutput } from './extended-data';
+import { scheduleInputs, writeInputs } from './generated-inputs';
+import { fail, indent, Job, TestFailure } from './job';
+import { ihash } from './layout';
+import { quote } from './output';
+import { fmtSeconds, Proc, sleep } from './processes';
+import { traceLines } from './timeline';
+import { checkSameOutput, TestBody } from './tests';
+
+type Phase = 'map' | 'reduce';
+type Point = Phase | `${Phase}-report` | 'call' | 'read';
+
+export const SCHEDULE_LIMIT_MS: Record<ScheduleId, number> = {
+  'straggler-map': 90_000,
+  'straggler-reduce': 90_000,
+  'late-report': 90_000,
+  herd: 90_000,
+};
+
+/** The longest one step waits for its event: a re-run comes after the coordinator's 10 s, plus a loaded machine's delays. */
+const STEP_LIMIT_MS = 40_000;
+const POLL_MS = 50;
+const HERD = 8;
+const FILES = 8; // map tasks of the jobs with more than one
+
+/** A worker held at a point of its work. */
+interface Hold {
+  proc: Proc;
+  pid: number;
+  n: number;
+  at: Point;
+  phase?: Phase;
+  input?: string;
+  time: number;
+  releasedAt?: number;
+}
+
+/** One line of a worker's trace, with the worker. */
+interface Seen {
+  proc: Proc;
+  e: Record<string, unknown>;
+  index: number; // its place in the worker's trace
+}
+
+/** The grader's side of a forced schedule: starts held workers, follows the holds, arms and releases them. */
+class Stage {
+  /** What the schedule did, in order: added to a failure's diagnosis. */
+  readonly story: string[] = [];
+  /** Checks that name the cause of a failure this schedule provokes, in a line: run first when the test fails, and at its end. */
+  readonly causes: Array<() => string | undefined> = [];
+  /** As causes, but only read when the test has failed otherwise: what they see may be fine in a passing run. */
+  readonly hints: Array<() => string | undefined> = [];
+  readonly holds: Hold[] = [];
+  private readonly seenHolds = new Map<Proc, number>();
+  /** Points whose holds are released as soon as they are seen: the schedule is past them. */
+  private readonly passed = new Set<string>();
+  private readonly ticker: NodeJS.Timeout;
+
+  constructor(readonly job: Job) {
+    this.ticker = setInterval(() => this.scan(), POLL_MS);
+  }
+
+  close(): void {
+    clearInterval(this.ticker);
+  }
+
+  /** A wc worker that holds once at each of `points`. */
+  worker(points: Point[] = []): Proc {
+    return this.job.startWorker('wc', { MR_HOLD: points.join(','), MR_GATES: this.job.gateDir() });
+  }
+
+  /** Every line of every worker's trace (the inputs are small: a few hundred keys). */
+  lines(proc?: Proc): Seen[] {
+    const seen: Seen[] = [];
+    for (const [p, file] of this.job.traceFiles) {
+      if (proc && p !== proc) continue;
+      traceLines(file).forEach((e, index) => seen.push({ proc: p, e, index }));
+    }
+    return seen;
+  }
+
+  /** Notes new holds (drawn on the timeline); releases at once those at a point the schedule is past. */
+  scan(): void {
+    for (const [proc] of this.job.traceFiles) {
+      const held = this.lines(proc).filter((s) => s.e.event === 'held' && typeof s.e.n === 'number');
+      for (const { e } of held.slice(this.seenHolds.get(proc) ?? 0)) {
+        const h: Hold = {
+          proc,
+          pid: Number(e.pid),
+          n: Number(e.n),
+          at: String(e.at) as Point,
+          phase: e.phase as Phase | undefined,
+          input: typeof e.input === 'string' ? e.input : undefined,
+          time: Number(e.time),
+        };
+        this.holds.push(h);
+        if (h.at !== 'call') this.tell(this.where(h), h.time);
+        proc.signals.push({ signal: 'SIGSTOP', at: h.time, why: `forced schedule: ${this.where(h)}`, staged: true });
+        if (this.passed.has(h.at) || this.passed.has(`${h.at}@${h.input}`)) this.release(h, 'the schedule is past this point');
+      }
+      this.seenHolds.set(proc, held.length);
+    }
+  }
+
+  /** Arms `point` on `input` for every worker (the file holds.ts looks for). */
+  arm(point: Point, input: string): void {
+    fs.writeFileSync(this.gate(point, input), '');
+  }
+
+  /** Disarms it, and releases whoever is held there now or is about to be. */
+  disarm(point: Point, input: string, why: string): void {
+    fs.rmSync(this.gate(point, input), { force: true });
+    this.pass(`${point}@${input}`, why);
+  }
+
+  /** The schedule is past `point` (with or without "@input"): release everyone held there, now and later. */
+  pass(point: string, why: string): void {
+    this.passed.add(point);
+    this.scan();
+    for (const h of this.holds) if (h.at === point || `${h.at}@${h.input}` === point) this.release(h, why);
+  }
+
+  release(h: Hold, why: string): void {
+    if (h.releasedAt !== undefined) return;
+    h.releasedAt = Date.now();
+    const file = path.join(this.job.gateDir(), `release-${h.pid}-${h.n}`);
+    fs.writeFileSync(file, '');
+    h.proc.signals.push({ signal: 'SIGCONT', at: h.releasedAt, why: `forced schedule: ${why}`, staged: true });
+  }
+
+  /** Releases every hold of `proc` not yet released. */
+  releaseAll(proc: Proc, why: string): void {
+    for (const h of this.holds) if (h.proc === proc) this.release(h, why);
+  }
+
+  tell(line: string, time = Date.now()): void {
+    this.story.push(`${at(this.job, time)}: ${line}`);
+  }
+
+  /** Held now: a hold not yet released. */
+  isHeld(proc: Proc): boolean {
+    return this.holds.some((h) => h.proc === proc && h.releasedAt === undefined);
+  }
+
+  where(h: Hold): string {
+    const on = h.phase === 'map' ? `the map of ${h.input}` : h.phase === 'reduce' ? `the reduce of key ${quote(h.input)} (reduce task ${ihash(h.input ?? '') % this.job.nReduce})` : '';
+    switch (h.at) {
+      case 'map':
+      case 'reduce':
+        return `${who(h.proc)} held in ${on}`;
+      case 'map-report':
+      case 'reduce-report':
+        return `${who(h.proc)} held after ${on} returned, before its next RPC (the task's report)`;
+      case 'call':
+        return `${who(h.proc)} held before its first RPC`;
+      case 'read':
+        return `${who(h.proc)} held before it first read an intermediate file`;
+    }
+  }
+
+  /**
+   * Waits until `find` returns something, polling the traces. Fails when the
+   * job can no longer make it happen: the coordinator exited, or the step
+   * took longer than STEP_LIMIT_MS (scaled).
+   */
+  async until<T>(what: string, find: () => T | undefined): Promise<T> {
+    const limit = STEP_LIMIT_MS * Math.max(1, this.job.ctx.scale);
+    const deadline = Date.now() + limit;
+    const c = this.job.coordinator!;
+    for (;;) {
+      this.scan();
+      const found = find();
+      if (found !== undefined) return found;
+      if (!c.alive) fail(`the coordinator (pid ${c.pid}) ${c.describeExit()} at ${at(this.job, c.exit!.at)}, while the schedule waited for ${what}`);
+      const free = this.job.workers.filter((w) => !this.isHeld(w));
+      if (free.length && free.every((w) => !w.alive)) {
+        const last = free.reduce((a, b) => (b.exit!.at > a.exit!.at ? b : a));
+        fail(
+          `every worker the schedule does not hold has exited (statuses ${free.map((w) => w.exit!.code ?? w.exit!.signal).join(', ')}), ` +
+            `while it waited for ${what}; ${who(last)}'s last output:`,
+          ...indent(last.tail()),
+        );
+      }
+      if (Date.now() > deadline) fail(`the schedule waited ${fmtSeconds(limit)} for ${what}, in vain`);
+      await sleep(POLL_MS);
+    }
+  }
+
+  /** Waits for `proc`'s hold at `point`. */
+  async held(proc: Proc, point: Point): Promise<Hold> {
+    return this.until(`${who(proc)} to reach its hold (${point})`, () => {
+      const h = this.holds.find((x) => x.proc === proc && x.at === point);
+      if (h) return h;
+      if (!proc.alive) fail(`${who(proc)} ${proc.describeExit()} before the schedule could hold it (${point}); its last output:`, ...indent(proc.tail()));
+      return undefined;
+    });
+  }
+
+  /**
+   * Another worker than `not` ran the call of `phase` on `input` to its end
+   * and then sent an RPC (its report): the task was re-run and finished.
+   */
+  ranElsewhere(phase: Phase, input: string, not: Proc): { proc: Proc; time: number } | undefined {
+    for (const [proc] of this.job.traceFiles) {
+      if (proc === not) continue;
+      const lines = this.lines(proc);
+      const end = lines.findIndex((s) => s.e.event === 'end' && s.e.phase === phase && s.e.input === input && s.e.outcome === 'ok');
+      if (end < 0) continue;
+      const report = lines.slice(end).find((s) => s.e.event === 'call');
+      if (report) return { proc, time: Number(report.e.time) };
+    }
+    return undefined;
+  }
+
+  /** The time of `proc`'s first RPC after `after` (ms since the epoch), if any; with `reply`, of the answer to it. */
+  rpcAfter(proc: Proc, after: number, nth = 1, reply = false): number | undefined {
+    const calls = this.lines(proc).filter((s) => s.e.event === 'call' && Number(s.e.time) >= after);
+    const call = calls[nth - 1];
+    if (!call || !reply) return call && Number(call.e.time);
+    const answer = this.lines(proc).find((s) => s.index > call.index && s.e.event === 'reply');
+    return answer && Number(answer.e.time);
+  }
+
+  /** When the first call of `phase` on `input` ended well, on any worker. */
+  firstEnd(phase: Phase, input: string): number | undefined {
+    const ends = this.lines().filter((s) => s.e.event === 'end' && s.e.phase === phase && s.e.input === input && s.e.outcome === 'ok');
+    return ends.length ? Math.min(...ends.map((s) => Number(s.e.time))) : undefined;
+  }
+
+  /** The first sign of a reduce task on any worker: an intermediate file opened to read, or a reduce call. */
+  firstReduce(): { proc: Proc; time: number; what: string } | undefined {
+    const signs = this.lines().filter((s) => s.e.event === 'read' || (s.e.event === 'start' && s.e.phase === 'reduce'));
+    const first = signs.reduce<Seen | undefined>((a, b) => (!a || Number(b.e.time) < Number(a.e.time) ? b : a), undefined);
+    if (!first) return undefined;
+    const what = first.e.event === 'read' ? `it opened ${String(first.e.file)}` : `a reduce call on key ${quote(String(first.e.input))}`;
+    return { proc: first.proc, time: Number(first.e.time), what };
+  }
+
+  /** Workers (other than `not`) that started a map call on `input`. */
+  startedMap(input: string, not: Proc): Array<{ proc: Proc; time: number }> {
+    const first = new Map<Proc, number>();
+    for (const s of this.lines()) {
+      if (s.proc === not || s.e.event !== 'start' || s.e.phase !== 'map' || s.e.input !== input) continue;
+      if (!first.has(s.proc)) first.set(s.proc, Number(s.e.time));
+    }
+    return [...first].map(([proc, time]) => ({ proc, time })).sort((a, b) => a.time - b.time);
+  }
+
+  private gate(point: Point, input: string): string {
+    return path.join(this.job.gateDir(), `${point}@${crypto.createHash('sha1').update(input).digest('hex')}`);
+  }
+}
+
+export const SCHEDULE_TESTS: Record<ScheduleId, TestBody> = {
+  // wc on 8 small files, 3 workers. Worker 1 is held in its first map call
+  // until another worker has re-run that task and reported it; then it
+  // finishes its copy and reports late. The other two are held before they
+  // first read an intermediate file, until the straggler's late copy is
+  // written: a late copy that adds to a file (rather than replacing it)
+  // doubles the counts that reduce reads.
+  async 'straggler-map'(job) {
+    await staged(job, FILES, async (stage) => {
+      const straggler = stage.worker(['map']);
+      const held = await stage.held(straggler, 'map');
+      const others = [stage.worker(['read']), stage.worker(['read'])];
+      const rerun = await stage.until(`the map task of ${held.input} to be re-run by another worker and reported`, () => {
+        const r = stage.ranElsewhere('map', held.input!, straggler);
+        if (r) return r;
+        const stuck = others.every((w) => !w.alive || stage.holds.some((h) => h.proc === w && h.at === 'read' && !h.releasedAt));
+        if (stuck) fail(`every other worker went on to read intermediate files (reduce) while the map task of ${held.input} was unfinished: no reduce task may start before every map task is done`);
+        return undefined;
+      });
+      stage.tell(`${who(rerun.proc)} re-ran the map of ${held.input} and reported it`);
+      stage.release(held, `its task was re-run by ${who(rerun.proc)}`);
+      stage.tell(`${who(straggler)} released: it finishes its copy of the map of ${held.input} and reports late`);
+      const released = held.releasedAt!;
+      await stage.until(`${who(straggler)} to finish its late map of ${held.input} and send its report`, () =>
+        stage.rpcAfter(straggler, released) ?? (straggler.alive ? undefined : released),
+      );
+      stage.tell(`${who(straggler)} sent its late report; the other workers may read intermediate files now`);
+      stage.pass('read', 'the straggler\'s late copy is written');
+    });
+  },
+
+  // wc on 8 small files, 3 workers. Worker 1 is held in its first reduce
+  // call until another worker has re-run that reduce task to its end (and is
+  // held before reporting it); then worker 1 finishes its copy, writes its
+  // output and reports first, and the re-run's report comes after.
+  async 'straggler-reduce'(job) {
+    await staged(job, FILES, async (stage) => {
+      const straggler = stage.worker(['reduce']);
+      stage.worker();
+      stage.worker();
+      const held = await stage.held(straggler, 'reduce');
+      const task = `reduce task ${ihash(held.input!) % job.nReduce}`;
+      stage.arm('reduce-report', held.input!);
+      const rerun = await stage.until(`${task} to be re-run by another worker`, () =>
+        stage.holds.find((h) => h.at === 'reduce-report' && h.input === held.input && h.proc !== straggler),
+      );
+      stage.tell(`${who(rerun.proc)} re-ran ${task}; it is held before reporting it`);
+      stage.disarm('reduce-report', held.input!, 'armed for the re-run only');
+      stage.release(held, `${task} was re-run by ${who(rerun.proc)}`);
+      stage.tell(`${who(straggler)} released: it finishes its copy of ${task}, writes it, and reports`);
+      const released = held.releasedAt!;
+      await stage.until(`${who(straggler)} to finish its late copy of ${task} and send its report`, () =>
+        stage.rpcAfter(straggler, released) ?? (straggler.alive ? undefined : released),
+      );
+      stage.release(rerun, 'the straggler has written its copy');
+      stage.tell(`${who(rerun.proc)} released: its report of ${task} arrives after the straggler's`);
+    });
+  },
+
+  // wc on 8 small files, 3 workers. Worker 1 is held after its first map
+  // returned (its output written, its report not sent) until the task has
+  // been re-run and reported elsewhere; meanwhile another map task stays
+  // unfinished (worker 2 is held in it, and so is whoever re-runs it). So
+  // worker 1's report arrives late, while a map task is still to be done:
+  // counted as a new completion, it would start the reduce phase too early.
+  // Then worker 3 is held after its first reduce task is written, until
+  // that task has been re-run (its intermediate files must still be there)
+  // and reported; its report arrives late too.
+  async 'late-report'(job) {
+    await staged(job, FILES, async (stage) => {
+      const late = stage.worker(['map-report']);
+      const heldMap = await stage.held(late, 'map-report');
+      const slow = stage.worker(['map']);
+      const heldOther = await stage.held(slow, 'map');
+      stage.arm('map', heldOther.input!); // its re-run is held too: that map task stays unfinished
+      stage.causes.push(() => {
+        const done = stage.firstEnd('map', heldOther.input!);
+        const early = stage.firstReduce();
+        if (!early || (done !== undefined && early.time >= done)) return undefined;
+        return (
+          `a reduce task started on ${who(early.proc)} at ${at(job, early.time)} (${early.what}), while the map task of ${heldOther.input} was unfinished, ` +
+          `after ${who(late)} reported the map of ${heldMap.input} late (it had been re-run and reported already): ` +
+          'a late report of a finished task must not count it as finished again'
+        );
+      });
+      const third = stage.worker(['reduce-report']);
+      const rerun = await stage.until(`the map task of ${heldMap.input} to be re-run by another worker and reported`, () =>
+        stage.ranElsewhere('map', heldMap.input!, late),
+      );
+      stage.tell(`${who(rerun.proc)} re-ran the map of ${heldMap.input} and reported it`);
+      stage.release(heldMap, `its task was re-run by ${who(rerun.proc)}`);
+      stage.tell(`${who(late)} released: its report of the map of ${heldMap.input} arrives late, with the map of ${heldOther.input} unfinished`);
+      const released = heldMap.releasedAt!;
+      await stage.until(`${who(late)} to send its late report and be answered when it asks for more work`, () => {
+        if (!late.alive) return released;
+        if (stage.holds.some((h) => h.proc === late && h.time > released)) return released; // handed the unfinished map: held in it
+        return stage.rpcAfter(late, released, 2, true);
+      });
+      stage.tell(`${who(late)}'s late report was taken and it asked for more work; the map of ${heldOther.input} may finish now`);
+      stage.disarm('map', heldOther.input!, 'its map task may finish now');
+
+      const heldReduce = await stage.held(third, 'reduce-report');
+      const y = ihash(heldReduce.input!) % job.nReduce;
+      const task = `reduce task ${y}`;
+      stage.hints.push(() => {
+        // The files the first attempt read: a re-run needs them all again. (A
+        // coordinator may remove them once the job is done: only a failure asks.)
+        const read = new Set(stage.lines(third).filter((l) => l.e.event === 'read').map((l) => String(l.e.file)));
+        const gone = [...read].filter((name) => !fs.existsSync(path.join(job.dir, name)));
+        if (gone.length === 0) return undefined;
+        return (
+          `${task} was re-run after ${who(third)} had completed it (its report came late), but ${gone.length} of the ${read.size} intermediate files ` +
+          `it had read were gone (${gone.slice(0, 3).join(', ')}${gone.length > 3 ? ', ...' : ''}): ` +
+          'a worker must not delete intermediate files that a re-run of the task may need'
+        );
+      });
+      const redo = await stage.until(`${task} to be re-run by another worker and reported`, () =>
+        stage.ranElsewhere('reduce', heldReduce.input!, third),
+      );
+      stage.tell(`${who(redo.proc)} re-ran ${task}, which ${who(third)} had completed, and reported it`);
+      stage.release(heldReduce, `its task was re-run by ${who(redo.proc)}`);
+      stage.tell(`${who(third)} released: its report of ${task} arrives late`);
+    });
+  },
+
+  // wc on one small file, 9 workers. Worker 1 is held in the only map task;
+  // eight more are held before their first RPC, then released at one
+  // instant, so they ask for work together and keep asking together until
+  // the map task is handed out again (after 10 s). Exactly one of them may
+  // get it.
+  async herd(job) {
+    await staged(job, 1, async (stage) => {
+      const straggler = stage.worker(['map']);
+      const first = await stage.held(straggler, 'map');
+      const herd = Array.from({ length: HERD }, () => stage.worker(['call']));
+      await stage.until(`all ${HERD} workers of the herd to be held before their first RPC`, () => {
+        const gone = herd.find((w) => !w.alive);
+        if (gone) fail(`${who(gone)} ${gone.describeExit()} before its first RPC; its last output:`, ...indent(gone.tail()));
+        return herd.every((w) => stage.holds.some((h) => h.proc === w && h.at === 'call')) || undefined;
+      });
+      stage.pass('call', 'the herd asks for work at one instant');
+      stage.tell(`the ${HERD} workers of the herd released at one instant`);
+      const rerun = await stage.until(`the map task of ${first.input} to be re-run by a worker of the herd and reported`, () =>
+        stage.ranElsewhere('map', first.input!, straggler),
+      );
+      stage.release(first, `its task was re-run by ${who(rerun.proc)}`);
+      stage.tell(`${who(straggler)} released after ${who(rerun.proc)} re-ran its map task`);
+      const takers = stage.startedMap(first.input!, straggler);
+      if (takers.length > 1) {
+        fail(
+          `the map task of ${first.input} went to ${takers.length} workers of the herd at once: ` +
+            takers.map((t) => `${who(t.proc)} at ${at(job, t.time)}`).join(', '),
+          'when several workers ask at the same moment, exactly one may get a task: find an idle task and mark it running ' +
+            'in one step, with no await in between (and do not hand one freed task to every waiting request)',
+        );
+      }
+    });
+  },
+};
+
+/**
+ * Runs a forced schedule on `files` generated inputs: writes them, computes
+ * mrsequential's wc output, starts the coordinator, runs `schedule`, then
+ * waits for the job and checks it. A failure tells what the schedule did.
+ */
+async function staged(job: Job, files: number, schedule: (stage: Stage) => Promise<void>): Promise<void> {
+  const inputs = writeInputs(path.join(job.dir, INPUT_DIR), scheduleInputs(files), INPUT_DIR);
+  const expected = await sequentialOutput(job, 'wc', inputs);
+  job.artifact('mr-correct-wc-generated.txt', expected);
+  const stage = new Stage(job);
+  try {
+    job.startCoordinator({ inputs });
+    await job.waitListening();
+    await schedule(stage);
+    await job.waitCoordinator();
+    for (const h of stage.holds) stage.release(h, 'the job is over'); // none is left held in a passing run
+    checkSameOutput(job, expected, 'wc on the generated inputs');
+    await job.settle();
+    const cause = causeOf(stage.causes);
+    if (cause) fail(cause);
+    const failed = job.workers.find((w) => w.exit && w.exit.code !== 0);
+    if (failed) {
+      fail(
+        `${who(failed)} ${failed.describeExit()}: no worker may fail in this job (nothing crashes in it); its last output:`,
+        ...indent(failed.tail()),
+      );
+    }
+  } catch (err) {
+    if (err instanceof TestFailure) {
+      const cause = causeOf([...stage.causes, ...stage.hints]);
+      const notes = cause && !err.notes.includes(cause) ? [cause, ...err.notes] : err.notes;
+      throw new TestFailure([...notes, 'what the forced schedule did:', ...stage.story.map((l) => `  ${l}`)]);
+    }
+    throw err;
+  } finally {
+    job.artifact('schedule.txt', stage.story); // in the kept folder (--keep, --trace): what the schedule did
+    stage.close();
+    for (const h of stage.holds) stage.release(h, 'the test is over');
+  }
+}
+
+/** The first cause a schedule's checks name, if any (a check that cannot read what it needs names none). */
+function causeOf(checks: Array<() => string | undefined>): string | undefined {
+  for (const check of checks) {
+    try {
+      const cause = check();
+      if (cause) return cause;
+    } catch {
+      // a folder or trace that is not there: no cause to name
+    }
+  }
+  return undefined;
+}
+
+function who(p: Proc): string {
+  return `${p.role} (pid ${p.pid})`;
+}
+
+function at(job: Job, time: number): string {
+  return `${((time - job.startedAt) / 1000).toFixed(1)} s`;
+}
