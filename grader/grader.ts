@@ -11,7 +11,7 @@ import * as path from 'path';
 import { Build, buildImpl, driver, makeBuildDir } from './build';
 import { DISPLAY_NAMES, EXPECTED_APP, isExtended, TestId } from './catalog';
 import { invariantBreaks } from './invariants';
-import { Job, RunContext, TestFailure } from './job';
+import { Job, otherFileSystem, RunContext, TestFailure } from './job';
 import { Options } from './options';
 import { OutputTooLarge, readOutput, sortedLines } from './output';
 import { Registry, startLine } from './processes';
@@ -84,6 +84,9 @@ export class Grader {
     }
     if (!this.wall.hasUserWall) console.log(`test-mr: ${this.wall.describe()}; grade untrusted code as root or in a container`);
     else if (!this.wall.hasCgroups) console.log(`test-mr: ${this.wall.describe()}`);
+    if (this.opts.tests.some(isExtended) && !otherFileSystem(this.base)) {
+      console.log('test-mr: no tmpfs here: the extended tests give your processes a $TMPDIR on the job\'s own file system, not on another one');
+    }
     this.build = await buildImpl(
       this.kit,
       this.opts.impl,
@@ -223,7 +226,7 @@ export class Grader {
     const dir = path.join(this.base!, `${this.many ? `run${run}-` : ''}${n}-${id}`);
     fs.mkdirSync(dir);
     const t0 = Date.now();
-    const job = new Job(ctx, dir, LIMITS[id] * ctx.scale, id === 'crash');
+    const job = new Job(ctx, dir, LIMITS[id] * ctx.scale, id === 'crash', isExtended(id));
     const result: TestResult = { id, name, run, passed: false, durationMs: 0, notes: [] };
     try {
       await BODIES[id](job);
@@ -245,6 +248,12 @@ export class Grader {
       } else {
         result.notes = breaks.map((b) => `note: ${b}`);
       }
+    }
+    if (!result.passed && job.foreignTmp && job.procs.some((p) => p.tail().some((l) => l.includes('EXDEV')))) {
+      result.notes.push(
+        'hint: a rename failed with EXDEV (cross-device): here, as on many machines, $TMPDIR (os.tmpdir()) is on another file system ' +
+          'than the job\'s folder, and rename cannot move a file between file systems; make temporary files in the job\'s folder (the current directory)',
+      );
     }
     // A broken budget is the cause, whatever the test saw after it ended the job.
     if (job.overBudget) result.passed = false;

@@ -73,29 +73,33 @@ export class Job {
   /** Workers started by a restart loop (crash test): which loop, 1-based. */
   readonly restartedBy = new Map<Proc, number>();
 
+  /** $TMPDIR is on another file system than the job's folder (a tmpfs), as on many students' machines. */
+  readonly foreignTmp: boolean;
+
   constructor(
     readonly ctx: RunContext,
     readonly dir: string,
     readonly limitMs: number, // per process
     readonly crashSeeds = false,
+    foreignTmp = false, // the extended tier: give the processes a $TMPDIR on another file system, if there is one
   ) {
     this.sockDir = privateSocketDir(ctx.wall.tmpdir());
     this.endpoint = path.join(this.sockDir, 'mr.sock');
     ctx.tempDirs.add(this.sockDir);
-    this.tmp = path.join(this.sockDir, 'tmp');
-    fs.mkdirSync(this.tmp);
+    const elsewhere = foreignTmp ? otherFileSystem(dir) : undefined;
+    this.foreignTmp = elsewhere !== undefined;
+    this.tmp = elsewhere ? fs.mkdtempSync(path.join(elsewhere, 'mr-tmp-')) : path.join(this.sockDir, 'tmp');
+    if (elsewhere) ctx.tempDirs.add(this.tmp);
+    else fs.mkdirSync(this.tmp);
     this.cell = ctx.wall.cell(ctx.lane);
     this.relabel = studentPaths(ctx.build, ctx.impl);
     for (const d of [dir, this.sockDir, this.tmp]) this.cell.own(d);
-    this.monitor = setInterval(() => {
-      const reason = this.cell.overBudget([this.dir, this.sockDir]);
-      if (reason) this.breakBudget(reason);
-    }, BUDGET_CHECK_MS);
+    this.monitor = setInterval(() => this.breakBudgetIfOver(), BUDGET_CHECK_MS);
   }
 
   /** Measures the budgets once more now. */
   breakBudgetIfOver(): void {
-    const reason = this.cell.overBudget([this.dir, this.sockDir]);
+    const reason = this.cell.overBudget([this.dir, this.sockDir, ...(this.foreignTmp ? [this.tmp] : [])]);
     if (reason) this.breakBudget(reason);
   }
 
@@ -316,7 +320,7 @@ export class Job {
     for (const p of this.procs) p.kill('end of test'); // a loop may have started one more
     this.cell.close(); // and whatever they forked, detached or not
     await Promise.all(this.procs.map((p) => p.exited));
-    for (const dir of [this.sockDir, this.gates]) {
+    for (const dir of [this.sockDir, this.gates, this.foreignTmp ? this.tmp : undefined]) {
       if (!dir) continue;
       fs.rmSync(dir, { recursive: true, force: true });
       this.ctx.tempDirs.delete(dir);
@@ -339,6 +343,21 @@ function baseEnv(): NodeJS.ProcessEnv {
   delete env.MR_GATES;
   delete env.NODE_OPTIONS;
   return env;
+}
+
+/** Where a temporary folder on another file system than `dir` can be made: a tmpfs such as /dev/shm, if the machine has one. */
+export function otherFileSystem(dir: string): string | undefined {
+  for (const candidate of ['/dev/shm', '/run/shm']) {
+    try {
+      const st = fs.statSync(candidate);
+      if (!st.isDirectory() || st.dev === fs.statSync(dir).dev) continue;
+      fs.accessSync(candidate, fs.constants.W_OK | fs.constants.X_OK);
+      return candidate;
+    } catch {
+      // not here, or not ours to write
+    }
+  }
+  return undefined;
 }
 
 /** A fresh folder (mode 0700) for one endpoint; short enough for a unix socket path (< 100 bytes). */

@@ -19,6 +19,7 @@ import { quote } from './output';
 import { fmtSeconds, Proc, sleep } from './processes';
 import { traceLines } from './timeline';
 import { checkSameOutput, TestBody } from './tests';
+import { cpuCapacity, cpuTimeMs } from './cpu';
 
 type Phase = 'map' | 'reduce';
 type Point = Phase | `${Phase}-report` | 'call' | 'read';
@@ -276,6 +277,7 @@ export const SCHEDULE_TESTS: Record<ScheduleId, TestBody> = {
       const straggler = stage.worker(['map']);
       const held = await stage.held(straggler, 'map');
       const others = [stage.worker(['read']), stage.worker(['read'])];
+      await checkIdleCpu(stage, others, held);
       const rerun = await stage.until(`the map task of ${held.input} to be re-run by another worker and reported`, () => {
         const r = stage.ranElsewhere('map', held.input!, straggler);
         if (r) return r;
@@ -463,6 +465,60 @@ async function staged(job: Job, files: number, schedule: (stage: Stage) => Promi
     stage.close();
     for (const h of stage.holds) stage.release(h, 'the test is over');
   }
+}
+
+/** An idle worker may use at most this share of what the machine can run at once (and always 0.1 of a core): a spinning one gets far more, even on a busy machine. */
+const IDLE_SHARE = 0.1;
+/** An idle stretch shorter than this is not measured. */
+const IDLE_MIN_MS = 3_000;
+
+/**
+ * While the straggler holds its map task, the other workers have nothing to
+ * do once every other map task is done, until the task is handed out again
+ * (10 s after it first was): they must wait, not spin. Measures their CPU
+ * time over that stretch; fails a worker that used more than a tenth of
+ * what the machine can run at once (a spinning poll loop takes far more, even on a busy
+ * machine; a worker that waits takes next to nothing).
+ */
+async function checkIdleCpu(stage: Stage, idle: Proc[], held: Hold): Promise<void> {
+  const job = stage.job;
+  const input = held.input!;
+  const from = await stage.until(`the other ${FILES - 1} map tasks to be done`, () => {
+    const done = new Set<string>();
+    for (const w of idle) {
+      const lines = stage.lines(w);
+      lines.forEach((l, i) => {
+        if (l.e.event !== 'end' || l.e.phase !== 'map' || l.e.input === input) return;
+        if (lines.slice(i).some((x) => x.e.event === 'call')) done.add(String(l.e.input)); // and reported
+      });
+    }
+    if (done.size >= FILES - 1 || stage.startedMap(input, held.proc).length) return Date.now();
+    if (idle.every((w) => !w.alive)) return Date.now(); // the end checks say why
+    return undefined;
+  });
+  const pidOf = (w: Proc): number => Number(stage.lines(w).find((l) => typeof l.e.pid === 'number')?.e.pid ?? w.pid);
+  const before = idle.map((w) => cpuTimeMs(pidOf(w)));
+  await stage.until(`the map task of ${input} to be handed to another worker`, () =>
+    stage.startedMap(input, held.proc).length || idle.every((w) => !w.alive) ? true : undefined,
+  );
+  const span = Date.now() - from;
+  if (span < IDLE_MIN_MS) return;
+  const capacity = cpuCapacity();
+  const limit = Math.max(0.1, IDLE_SHARE * capacity);
+  idle.forEach((w, i) => {
+    const after = cpuTimeMs(pidOf(w));
+    const start = before[i];
+    if (after === undefined || start === undefined) return; // gone: the end checks say why
+    const share = (after - start) / span;
+    stage.tell(`${who(w)} used ${((after - start) / 1000).toFixed(2)} s of CPU in the ${fmtSeconds(span)} it had no task`);
+    if (share > limit) {
+      fail(
+        `${who(w)} used ${((after - start) / 1000).toFixed(1)} s of CPU time in the ${fmtSeconds(span)} it had no task to do ` +
+          `(${at(job, from)} to ${at(job, from + span)}: ${Math.round(share * 100)}% of a core; this machine runs ${capacity} at once): ` +
+          'a worker with nothing to do must wait (sleep between requests, or let the coordinator hold the request), not spin',
+      );
+    }
+  });
 }
 
 /** The first cause a schedule's checks name, if any (a check that cannot read what it needs names none). */

@@ -434,4 +434,29 @@ export const DEFECTS: Defect[] = [
     run: ['herd'],
     mustFail: ['herd'],
   },
+  {
+    name: 'busy-polling',
+    description:
+      'The coordinator answers "wait" at once when it has no task, and the worker asks again at once: idle workers spin, each taking a CPU core from everyone else.',
+    edits: [{ file: 'coordinator.ts', find: 'const LONG_POLL_MS = 2_000;', replace: 'const LONG_POLL_MS = 0;' }],
+    run: ['wc', 'straggler-map'],
+    mustFail: ['straggler-map'],
+    mustPass: ['wc'],
+  },
+  {
+    name: 'temp-file-in-tmpdir',
+    description:
+      'Writes each temporary file in os.tmpdir() and renames it into the job\'s folder: on a machine whose temporary folder is on another file system, rename fails (EXDEV).',
+    edits: [
+      {
+        file: 'worker.ts',
+        find: '  const temp = path.join(path.dirname(file), `.tmp-${path.basename(file)}-${process.pid}`);',
+        replace: '  const temp = path.join(os.tmpdir(), `.tmp-${path.basename(file)}-${process.pid}`);',
+      },
+      { file: 'worker.ts', find: "import * as path from 'path';", replace: "import * as os from 'os';\nimport * as path from 'path';" },
+    ],
+    run: ['wc', 'layout'],
+    mustFail: ['layout'],
+    mustPass: ['wc'],
+  },
 ];
