@@ -5,7 +5,8 @@
 import { writeFresh } from './files';
 import * as path from 'path';
 import { CourseId } from './catalog';
-import { fail, Job } from './job';
+import { fail, Job, TestFailure } from './job';
+import { Proc } from './processes';
 import { describeDifference, quote, readOutput, sameLines } from './output';
 
 export type TestBody = (job: Job) => Promise<void>;
@@ -37,8 +38,9 @@ export const TESTS: Record<CourseId, TestBody> = {
     job.startCoordinator();
     await job.waitListening();
     job.startWorker('indexer');
-    await job.waitFor(job.startWorker('indexer'));
-    checkSameAsSequential(job, 'indexer');
+    const foreground = job.startWorker('indexer');
+    await job.waitFor(foreground);
+    readAfterExit(job, foreground, () => checkSameAsSequential(job, 'indexer'));
     await job.settle();
   },
 
@@ -48,19 +50,9 @@ export const TESTS: Record<CourseId, TestBody> = {
     job.startCoordinator();
     await job.waitListening();
     job.startWorker('mtiming');
-    await job.waitFor(job.startWorker('mtiming'));
-    const { lines } = readOutput(job.dir);
-    if (lines.length === 0) fail('saw 0 workers rather than 2: no output (no mr-out-* files, or only blank lines)');
-    const times = lines.filter((l) => /^times-\d+ \d+\.\d( \d+\.\d)*$/.test(l));
-    const parallel = lines.filter((l) => /^parallel-\d+ \d+( \d+)*$/.test(l));
-    const other = lines.filter((l) => !times.includes(l) && !parallel.includes(l));
-    if (other.length) fail(`unexpected output lines (${other.length}): ${other.slice(0, 3).map(quote).join(', ')}`);
-    if (times.length !== 2) {
-      fail(`saw ${times.length} workers rather than 2: expected exactly 2 "times-<pid> ..." lines, one per worker`, ...times.map(quote));
-    }
-    if (!parallel.some((l) => l.split(' ').slice(1).includes('2'))) {
-      fail('map workers did not run in parallel: no map saw 2 map workers at once', ...parallel.map(quote));
-    }
+    const foreground = job.startWorker('mtiming');
+    await job.waitFor(foreground);
+    readAfterExit(job, foreground, () => checkMapParallelism(job));
     await job.settle();
   },
 
@@ -69,17 +61,9 @@ export const TESTS: Record<CourseId, TestBody> = {
     job.startCoordinator();
     await job.waitListening();
     job.startWorker('rtiming');
-    await job.waitFor(job.startWorker('rtiming'));
-    const { lines } = readOutput(job.dir);
-    const keys = lines.map((l) => /^([a-j]) \d+$/.exec(l)?.[1]);
-    if (keys.join('') !== 'abcdefghij') {
-      fail(
-        'expected one line "<key> <count>" for each key a..j',
-        `found ${lines.length} line${lines.length === 1 ? '' : 's'}: ${lines.slice(0, 12).map(quote).join(', ') || '(none)'}`,
-      );
-    }
-    const twos = lines.filter((l) => /^[a-z] 2$/.test(l)).length;
-    if (twos < 2) fail(`too few parallel reduces: ${twos} of 10 reduces saw 2 reduce workers at once (at least 2 must)`, ...lines.map(quote));
+    const foreground = job.startWorker('rtiming');
+    await job.waitFor(foreground);
+    readAfterExit(job, foreground, () => checkReduceParallelism(job));
     await job.settle();
   },
 
@@ -91,18 +75,9 @@ export const TESTS: Record<CourseId, TestBody> = {
     job.startWorker('jobcount');
     await job.waitFor(job.startWorker('jobcount'));
     job.startWorker('jobcount');
-    await job.waitFor(job.startWorker('jobcount'));
-    const { lines } = readOutput(job.dir);
-    const want = `a ${job.ctx.inputs.length}`;
-    if (lines.length !== 1 || lines[0] !== want) {
-      const ran = /^a (\d+)$/.exec(lines[0] ?? '')?.[1];
-      fail(
-        lines.length === 1 && ran
-          ? `map jobs ran incorrect number of times (${ran} != ${job.ctx.inputs.length})`
-          : `expected the single line ${quote(want)}`,
-        `found ${lines.length} line${lines.length === 1 ? '' : 's'}: ${lines.slice(0, 5).map(quote).join(', ') || '(none)'}`,
-      );
-    }
+    const foreground = job.startWorker('jobcount');
+    await job.waitFor(foreground);
+    readAfterExit(job, foreground, () => checkJobCount(job));
     await job.settle();
   },
 
@@ -139,6 +114,71 @@ export const TESTS: Record<CourseId, TestBody> = {
     await job.settle(30_000);
   },
 };
+
+/** mtiming: both workers ran maps (exactly two times- lines), and some map saw exactly 2 map workers at once. */
+function checkMapParallelism(job: Job): void {
+  const { lines } = readOutput(job.dir);
+  if (lines.length === 0) fail('saw 0 workers rather than 2: no output (no mr-out-* files, or only blank lines)');
+  const times = lines.filter((l) => /^times-\d+ \d+\.\d( \d+\.\d)*$/.test(l));
+  const parallel = lines.filter((l) => /^parallel-\d+ \d+( \d+)*$/.test(l));
+  const other = lines.filter((l) => !times.includes(l) && !parallel.includes(l));
+  if (other.length) fail(`unexpected output lines (${other.length}): ${other.slice(0, 3).map(quote).join(', ')}`);
+  if (times.length !== 2) {
+    fail(`saw ${times.length} workers rather than 2: expected exactly 2 "times-<pid> ..." lines, one per worker`, ...times.map(quote));
+  }
+  if (!parallel.some((l) => l.split(' ').slice(1).includes('2'))) {
+    fail('map workers did not run in parallel: no map saw 2 map workers at once', ...parallel.map(quote));
+  }
+}
+
+/** rtiming: one line per key a..j, and at least 2 reduces saw 2 reduce workers at once. */
+function checkReduceParallelism(job: Job): void {
+  const { lines } = readOutput(job.dir);
+  const keys = lines.map((l) => /^([a-j]) \d+$/.exec(l)?.[1]);
+  if (keys.join('') !== 'abcdefghij') {
+    fail(
+      'expected one line "<key> <count>" for each key a..j',
+      `found ${lines.length} line${lines.length === 1 ? '' : 's'}: ${lines.slice(0, 12).map(quote).join(', ') || '(none)'}`,
+    );
+  }
+  const twos = lines.filter((l) => /^[a-z] 2$/.test(l)).length;
+  if (twos < 2) fail(`too few parallel reduces: ${twos} of 10 reduces saw 2 reduce workers at once (at least 2 must)`, ...lines.map(quote));
+}
+
+/** jobcount: every map ran exactly once, so the output is "a <inputs>". */
+function checkJobCount(job: Job): void {
+  const { lines } = readOutput(job.dir);
+  const want = `a ${job.ctx.inputs.length}`;
+  if (lines.length !== 1 || lines[0] !== want) {
+    const ran = /^a (\d+)$/.exec(lines[0] ?? '')?.[1];
+    fail(
+      lines.length === 1 && ran
+        ? `map jobs ran incorrect number of times (${ran} != ${job.ctx.inputs.length})`
+        : `expected the single line ${quote(want)}`,
+      `found ${lines.length} line${lines.length === 1 ? '' : 's'}: ${lines.slice(0, 5).map(quote).join(', ') || '(none)'}`,
+    );
+  }
+}
+
+/**
+ * As the course, some tests read the output when a "foreground" worker
+ * exits, whatever else is still running. A failure then says when that was
+ * and who was still running: often the cause (a worker that left early).
+ */
+function readAfterExit(job: Job, proc: Proc, check: () => void): void {
+  try {
+    check();
+  } catch (err) {
+    if (!(err instanceof TestFailure) || !proc.exit) throw err;
+    const t = proc.exit.at;
+    const running = job.procs.filter((p) => p !== proc && p.startedAt <= t && (!p.exit || p.exit.at > t));
+    throw new TestFailure([
+      ...err.notes,
+      `(output read at ${((t - job.startedAt) / 1000).toFixed(1)} s, when ${proc.role} (pid ${proc.pid}) ${proc.describeExit()}; ` +
+        (running.length ? `still running then: ${running.map((p) => `${p.role} (pid ${p.pid})`).join(', ')})` : 'no other process was running then)'),
+    ]);
+  }
+}
 
 /** The course's cmp of `sort mr-out* | grep .` with mrsequential's output. */
 export function checkSameAsSequential(job: Job, app: string, shown = app): void {

@@ -160,3 +160,18 @@ test('a crash in the student\'s code is shown by its error line and its own .ts 
   expect(run.stdout).toContain(`at worker (${impl}/worker.ts:${line}:`);
   expect(run.stdout).not.toMatch(/\.mr-build|worker\.js:/);
 }, 150_000);
+
+test('a test that reads the output when a foreground worker exits says when that was and who was still running', async () => {
+  const impl = path.join(tmp, 'impl-leaves');
+  fs.cpSync(SOLUTION, impl, { recursive: true });
+  const file = path.join(impl, 'worker.ts');
+  const text = fs.readFileSync(file, 'utf8');
+  const anchor = "      if (!(await call('ReportTask', report))) return;\n";
+  expect(text.includes(anchor)).toBe(true);
+  fs.writeFileSync(file, text.replace(anchor, `${anchor}      return; // leaves after one task\n`));
+  const run = await runGrader(['quiet', '--impl', impl, '--only', 'indexer'], tmp, 120_000);
+  expect(verdicts(run.stdout)).toEqual([['indexer', 'FAIL']]);
+  expect(run.stdout).toMatch(
+    /\(output read at \d+\.\d s, when worker 2 \(pid \d+\) exited with status 0; still running then: coordinator \(pid \d+\)/,
+  );
+}, 150_000);
