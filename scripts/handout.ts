@@ -151,7 +151,35 @@ function walkedFiles(kit: string): string[] {
 
 function copyFile(from: string, to: string): void {
   fs.mkdirSync(path.dirname(to), { recursive: true });
-  fs.copyFileSync(from, to);
+  if (from.endsWith('.md')) fs.writeFileSync(to, withoutKitOnly(fs.readFileSync(from, 'utf8'), from));
+  else fs.copyFileSync(from, to);
+}
+
+const KIT_ONLY = '<!-- kit-only -->';
+const END_KIT_ONLY = '<!-- /kit-only -->';
+
+/**
+ * A page without its kit-only parts: the lines from a "<!-- kit-only -->"
+ * line to the next "<!-- /kit-only -->" line, both included. They speak of
+ * what only the instructors' copy has (the reference solution, the kit's own
+ * tests), which would be dangling references in a student's.
+ */
+export function withoutKitOnly(text: string, file = 'a page'): string {
+  const kept: string[] = [];
+  let inside = false;
+  for (const line of text.split('\n')) {
+    if (line.trim() === KIT_ONLY) {
+      if (inside) throw new UsageError(`${file}: a ${KIT_ONLY} inside another`);
+      inside = true;
+    } else if (line.trim() === END_KIT_ONLY) {
+      if (!inside) throw new UsageError(`${file}: a ${END_KIT_ONLY} with no ${KIT_ONLY} before it`);
+      inside = false;
+    } else if (!inside) {
+      kept.push(line);
+    }
+  }
+  if (inside) throw new UsageError(`${file}: a ${KIT_ONLY} that is never closed`);
+  return kept.join('\n');
 }
 
 /**
@@ -172,9 +200,15 @@ function writePackageJson(kit: string, out: string): void {
   fs.writeFileSync(path.join(out, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
 }
 
-try {
-  main(process.argv.slice(2));
-} catch (err) {
+if (require.main === module) {
+  try {
+    main(process.argv.slice(2));
+  } catch (err) {
+    report(err);
+  }
+}
+
+function report(err: unknown): never {
   const isExpected = err instanceof UsageError || (err instanceof Error && 'code' in err);
   console.error(`handout: ${err instanceof Error ? (isExpected ? err.message : err.stack) : String(err)}`);
   process.exit(isExpected ? 2 : 1);

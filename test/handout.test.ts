@@ -144,6 +144,25 @@ describe('npm run handout', () => {
     }
   });
 
+  test('its pages name no file the release lacks, and keep none of the kit-only parts', () => {
+    const pages = releaseFilesUnder(release).filter((f) => f.endsWith('.md'));
+    expect(pages).toContain('grader/README.md');
+    const dangling: string[] = [];
+    for (const page of pages) {
+      const text = fs.readFileSync(path.join(release, page), 'utf8');
+      expect(text).not.toContain('kit-only');
+      // Paths into the kit's own folders, as links or in backticks: each must be in the release.
+      const named = [...text.matchAll(/\]\(([^)#\s]+)\)|`((?:src|test|labs|grader|scripts|inputs)\/[\w./-]+)`/g)]
+        .map((m) => m[1] ?? m[2])
+        .filter((ref) => !/^[a-z]+:/.test(ref) && !/[*<>]/.test(ref));
+      for (const ref of named) {
+        const candidates = [path.join(release, path.dirname(page), ref), path.join(release, ref)];
+        if (!candidates.some((c) => fs.existsSync(c))) dangling.push(`${page}: ${ref}`);
+      }
+    }
+    expect(dangling).toEqual([]);
+  });
+
   test('gives the student sensible scripts and keeps the dependencies, so package-lock.json still fits', () => {
     const kitPkg = JSON.parse(fs.readFileSync(path.join(KIT, 'package.json'), 'utf8'));
     const pkg = JSON.parse(fs.readFileSync(path.join(release, 'package.json'), 'utf8'));
@@ -203,3 +222,15 @@ describe('the release', () => {
     90_000,
   );
 });
+
+/** Every file under `dir`, relative to it ('/'-separated), node_modules left out. */
+function releaseFilesUnder(dir: string, rel = ''): string[] {
+  const found: string[] = [];
+  for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+    const name = rel ? `${rel}/${entry.name}` : entry.name;
+    if (entry.name === 'node_modules') continue;
+    if (entry.isDirectory()) found.push(...releaseFilesUnder(dir, name));
+    else found.push(name);
+  }
+  return found;
+}
