@@ -459,4 +459,20 @@ export const DEFECTS: Defect[] = [
     mustFail: ['layout'],
     mustPass: ['wc'],
   },
+  {
+    name: 'output-written-directly',
+    description:
+      'Writes each mr-out file with one fs.writeFileSync under its final name: a reader can see it half written, though a poll of the folder rarely catches that.',
+    edits: [
+      {
+        file: 'worker.ts',
+        find: "  writeAtomically(`mr-out-${task.task}`, lines.join(''));",
+        replace: "  fs.writeFileSync(`mr-out-${task.task}`, lines.join(''));",
+      },
+    ],
+    run: ['wc', 'atomic-output'],
+    // The write-under-final-name invariant, from the worker's own record of its file calls: every time, not by luck.
+    mustFail: ['atomic-output'],
+    mustPass: ['wc'],
+  },
 ];
