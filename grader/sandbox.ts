@@ -182,8 +182,17 @@ export class Wall {
       removeLeftovers(uid);
     }
     removeCgroups([this.cgroups.v2, this.cgroups.v1Memory, this.cgroups.v1Pids].filter((d): d is string => !!d));
-    for (const lock of this.locks) fs.rmSync(lock, { force: true });
-    this.watchdog?.stdin?.end(); // it checks once more, then exits
+    // The watchdog reaps our user ids once more when its pipe closes, so the
+    // locks must outlive that: it removes them itself, after. (Freed now, a
+    // user id could go to another grader whose processes the last reap would
+    // then end.) Without a watchdog, nothing reaps after us.
+    if (!this.watchdogAlive()) for (const lock of this.locks) fs.rmSync(lock, { force: true });
+    this.watchdog?.stdin?.end(); // it checks once more, removes the locks, then exits
+  }
+
+  private watchdogAlive(): boolean {
+    const pid = this.watchdog?.pid;
+    return pid !== undefined && this.watchdog!.exitCode === null && this.watchdog!.signalCode === null && fs.existsSync(`/proc/${pid}`);
   }
 
   private startWatchdog(script: string): void {
@@ -206,7 +215,8 @@ export class Wall {
       const name = passwd.get(uid);
       if (name !== undefined && !name.startsWith('mrlab')) continue; // a real user's id
       const lock = path.join(UID_LOCKS, String(uid));
-      if (!takeLock(lock)) continue;
+      // Held by this grader and by its watchdog, which outlives it to reap a last time.
+      if (!takeLock(lock, [process.pid, ...(this.watchdogAlive() ? [this.watchdog!.pid!] : [])])) continue;
       if (findProcesses({ uid }).length > 0) {
         fs.rmSync(lock, { force: true }); // someone else's processes: not free
         continue;
@@ -544,22 +554,23 @@ function ensurePrivateDir(dir: string): void {
   }
 }
 
-/** Takes a lock file holding our pid; a lock of a grader that has died is taken over. */
-function takeLock(file: string): boolean {
+/** Takes a lock file naming its holders' pids; a lock whose holders have all died is taken over. */
+function takeLock(file: string, holders: number[]): boolean {
+  const content = holders.join(' ');
   try {
-    fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
+    fs.writeFileSync(file, content, { flag: 'wx' });
     return true;
   } catch {
-    let holder = NaN;
+    let pids: number[];
     try {
-      holder = Number(fs.readFileSync(file, 'utf8'));
+      pids = fs.readFileSync(file, 'utf8').trim().split(/\s+/).map(Number);
     } catch {
       return false;
     }
-    if (Number.isInteger(holder) && holder > 0 && fs.existsSync(`/proc/${holder}`)) return false;
+    if (pids.some((pid) => Number.isInteger(pid) && pid > 0 && fs.existsSync(`/proc/${pid}`))) return false;
     fs.rmSync(file, { force: true });
     try {
-      fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
+      fs.writeFileSync(file, content, { flag: 'wx' });
       return true;
     } catch {
       return false; // another grader was quicker

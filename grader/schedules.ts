@@ -281,7 +281,9 @@ export const SCHEDULE_TESTS: Record<ScheduleId, TestBody> = {
       const rerun = await stage.until(`the map task of ${held.input} to be re-run by another worker and reported`, () => {
         const r = stage.ranElsewhere('map', held.input!, straggler);
         if (r) return r;
-        const stuck = others.every((w) => !w.alive || stage.holds.some((h) => h.proc === w && h.at === 'read' && !h.releasedAt));
+        // Every other worker still running went on to reduce (held before it read): none is left to re-run the map.
+        const running = others.filter((w) => w.alive);
+        const stuck = running.length > 0 && running.every((w) => stage.holds.some((h) => h.proc === w && h.at === 'read' && !h.releasedAt));
         if (stuck) fail(`every other worker went on to read intermediate files (reduce) while the map task of ${held.input} was unfinished: no reduce task may start before every map task is done`);
         return undefined;
       });
