@@ -53,7 +53,9 @@ export async function gradeSubmissions(kit: string, opts: Options): Promise<numb
 
   const asRoot = process.getuid?.() === 0;
   if (!asRoot) {
-    console.log('test-mr: not running as root: students run as your own user, kept apart by folders only; grade untrusted code as root or in a container');
+    console.log(
+      'test-mr: not running as root: students run as your own user, kept apart by folders only; grade untrusted code as root or in a container',
+    );
   } else {
     // Every sandbox user can read what "others" may: close the students' work and the solution to them.
     makePrivate(dir, 'the submissions');
@@ -138,9 +140,23 @@ async function gradeOne(
 
   const result = path.join(trusted, 'result.json');
   const b = opts.budgets;
-  const args = [path.join(kit, 'dist-grader', 'grader', 'cli.js'), 'quiet', '--impl', path.join(trusted, 'mr'), '--json', result];
+  const args = [
+    path.join(kit, 'dist-grader', 'grader', 'cli.js'),
+    'quiet',
+    '--impl',
+    path.join(trusted, 'mr'),
+    '--json',
+    result,
+  ];
   args.push('--only', opts.tests.join(','), '--timeout-scale', String(opts.timeoutScale), '--inputs', opts.inputsGlob);
-  args.push('--memory-limit', String(b.memoryBytes), '--disk-limit', String(b.diskBytes), '--output-limit', String(b.outputBytes));
+  args.push(
+    '--memory-limit',
+    String(b.memoryBytes),
+    '--disk-limit',
+    String(b.diskBytes),
+    '--output-limit',
+    String(b.outputBytes),
+  );
   args.push('--task-limit', String(b.tasks));
   if (process.getuid?.() === 0) args.push('--require-wall'); // never grade a student as root without the wall
   const { code, output } = await runGrader(args, kit, tmp);
@@ -155,7 +171,14 @@ async function gradeOne(
     }
     for (const t of summary.runs.flatMap((r) => r.tests)) {
       const earned = t.passed ? points[t.id] : 0;
-      grade.tests.push({ id: t.id, passed: t.passed, points: earned, maxPoints: points[t.id], durationMs: t.durationMs, notes: t.notes });
+      grade.tests.push({
+        id: t.id,
+        passed: t.passed,
+        points: earned,
+        maxPoints: points[t.id],
+        durationMs: t.durationMs,
+        notes: t.notes,
+      });
       grade.score += earned;
     }
   } catch {

@@ -62,7 +62,7 @@ async function main(): Promise<number> {
   process.once('exit', () => grader.cleanup());
   const crash = (err: unknown): void => {
     if (grader.stopping) return; // code still in flight after an interrupt
-    console.error(`test-mr: internal error: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    console.error(`test-mr: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     grader.cleanup();
     process.exit(1);
   };

@@ -8,7 +8,15 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { driver } from './build';
 import { DataId } from './catalog';
-import { adversarialInputs, fewKeyInputs, HOT_COUNT, HOT_KEY, InputFile, PROTO_KEYS, writeInputs } from './generated-inputs';
+import {
+  adversarialInputs,
+  fewKeyInputs,
+  HOT_COUNT,
+  HOT_KEY,
+  InputFile,
+  PROTO_KEYS,
+  writeInputs,
+} from './generated-inputs';
 import { Job, TestFailure } from './job';
 import { checkFileSet, checkKeyOrder, checkPartition, ihash, keyOf } from './layout';
 import { outputFiles, readOutput, sortedLines } from './output';
@@ -108,7 +116,8 @@ export async function sequentialOutput(job: Job, app: string, inputs: string[]):
     capture: true,
   });
   const exit = await proc.exited;
-  if (exit.code !== 0) throw new Error(`mrsequential ${app} on the generated inputs ${proc.describeExit()}: ${proc.output().trim()}`);
+  if (exit.code !== 0)
+    throw new Error(`mrsequential ${app} on the generated inputs ${proc.describeExit()}: ${proc.output().trim()}`);
   const lines = sortedLines(fs.readFileSync(path.join(dir, 'mr-out-0'), 'utf8'));
   fs.rmSync(dir, { recursive: true, force: true });
   return lines;
@@ -142,7 +151,7 @@ export function dataHints(job: Job): string[] {
   if (lines.some((l) => l.includes('\uFFFD'))) {
     hints.push(
       'hint: the output holds U+FFFD (a character that could not be decoded): a multi-byte character was cut in two; ' +
-        'decode a file as a whole (fs.readFileSync(file, \'utf8\')) or carry partial characters over (string_decoder)',
+        "decode a file as a whole (fs.readFileSync(file, 'utf8')) or carry partial characters over (string_decoder)",
     );
   }
   // A key is lost, not just unreduced, when its reduce task wrote other keys.

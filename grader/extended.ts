@@ -8,7 +8,15 @@ import * as path from 'path';
 import { ExtendedId } from './catalog';
 import { fail, indent, Job } from './job';
 import { readCapped } from './files';
-import { compareCodePoints, describeDifference, outputFiles, quote, readOutput, sameLines, sortedLines } from './output';
+import {
+  compareCodePoints,
+  describeDifference,
+  outputFiles,
+  quote,
+  readOutput,
+  sameLines,
+  sortedLines,
+} from './output';
 import { fmtSeconds, Proc, sleep } from './processes';
 import { checkFileSet, checkPartition } from './layout';
 import { DATA_LIMIT_MS, DATA_TESTS } from './extended-data';
@@ -157,7 +165,10 @@ export const EXTENDED_TESTS: Record<ExtendedId, TestBody> = {
   async determinism(job) {
     const one = await wcJob(job, 1);
     checkSameAsSequential(job, 'wc');
-    job.artifact('mr-determinism-1-worker', [...one].flatMap(([name, lines]) => lines.map((l) => `${name}: ${l}`)));
+    job.artifact(
+      'mr-determinism-1-worker',
+      [...one].flatMap(([name, lines]) => lines.map((l) => `${name}: ${l}`)),
+    );
     for (const name of fs.readdirSync(job.dir)) {
       if (name.startsWith('mr-')) fs.rmSync(path.join(job.dir, name), { recursive: true, force: true });
     }
@@ -321,7 +332,11 @@ async function waitOpenMap(job: Job, workers: Proc[]): Promise<{ proc: Proc; inp
       const input = w.alive ? openMap(job, w) : undefined;
       if (input !== undefined) return { proc: w, input };
     }
-    if (!c.alive) fail(`the coordinator (pid ${c.pid}) ${c.describeExit()} before any worker started a map task`, ...indent(c.tail()));
+    if (!c.alive)
+      fail(
+        `the coordinator (pid ${c.pid}) ${c.describeExit()} before any worker started a map task`,
+        ...indent(c.tail()),
+      );
     if (workers.every((w) => !w.alive)) {
       const w = workers[0];
       fail(
@@ -363,7 +378,8 @@ async function waitCoordinatorDespite(job: Job, frozen: { proc: Proc; input: str
           'a task whose worker stops responding must be handed to another worker (the course waits 10 s)',
         );
       }
-      if (c.exit!.code !== 0) fail(`the coordinator (pid ${c.pid}) ${c.describeExit()}; its last output:`, ...indent(c.tail()));
+      if (c.exit!.code !== 0)
+        fail(`the coordinator (pid ${c.pid}) ${c.describeExit()}; its last output:`, ...indent(c.tail()));
       return;
     }
     if (others.every((w) => !w.alive)) {

@@ -47,7 +47,11 @@ export function readCapped(file: string, maxBytes: number): Capped | undefined {
 /** Opens a new file for writing: whatever stood at the path (a planted link included) is removed, never followed. */
 export function openFresh(file: string): number {
   fs.rmSync(file, { recursive: true, force: true });
-  return fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o644);
+  return fs.openSync(
+    file,
+    fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW,
+    0o644,
+  );
 }
 
 /** Replaces a file all at once (a temporary file renamed over it): a reader never sees half of it. */

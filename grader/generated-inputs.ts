@@ -31,7 +31,20 @@ export const PROTO_KEYS = [
 ];
 
 /** Tokens that a hand-made intermediate format (not JSON) would trip over. */
-const AWKWARD_KEYS = ['"quoted"', 'back\\slash', '{}', '[]', 'a,b', 'key:value', 'null', 'undefined', 'NaN', '0', '-1', '1e3'];
+const AWKWARD_KEYS = [
+  '"quoted"',
+  'back\\slash',
+  '{}',
+  '[]',
+  'a,b',
+  'key:value',
+  'null',
+  'undefined',
+  'NaN',
+  '0',
+  '-1',
+  '1e3',
+];
 
 /** The key with several hundred thousand values, in one file (and a few in an earlier one). */
 export const HOT_KEY = 'hot';
@@ -130,7 +143,13 @@ function text(s: string): Buffer {
 
 function namesFile(): string {
   const lines: string[] = [];
-  [...PROTO_KEYS, ...AWKWARD_KEYS].forEach((key, i) => lines.push(Array(i + 1).fill(key).join(' ')));
+  [...PROTO_KEYS, ...AWKWARD_KEYS].forEach((key, i) =>
+    lines.push(
+      Array(i + 1)
+        .fill(key)
+        .join(' '),
+    ),
+  );
   lines.push(`${HOT_KEY} ${HOT_KEY} ${HOT_KEY}`);
   return lines.join('\n') + '\n';
 }

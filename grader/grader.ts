@@ -6,7 +6,6 @@
 
 import chalk from 'chalk';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { Build, buildImpl, driver, makeBuildDir } from './build';
 import { DISPLAY_NAMES, EXPECTED_APP, isExtended, TestId } from './catalog';
@@ -82,10 +81,13 @@ export class Grader {
       if (this.opts.requireWall) throw new UsageError(`the sandbox users could not read their compiled code: ${why}`);
       this.wall.dropUserWall(why);
     }
-    if (!this.wall.hasUserWall) console.log(`test-mr: ${this.wall.describe()}; grade untrusted code as root or in a container`);
+    if (!this.wall.hasUserWall)
+      console.log(`test-mr: ${this.wall.describe()}; grade untrusted code as root or in a container`);
     else if (!this.wall.hasCgroups) console.log(`test-mr: ${this.wall.describe()}`);
     if (this.opts.tests.some(isExtended) && !otherFileSystem(this.base)) {
-      console.log('test-mr: no tmpfs here: the extended tests give your processes a $TMPDIR on the job\'s own file system, not on another one');
+      console.log(
+        "test-mr: no tmpfs here: the extended tests give your processes a $TMPDIR on the job's own file system, not on another one",
+      );
     }
     this.build = await buildImpl(
       this.kit,
@@ -97,7 +99,9 @@ export class Grader {
     );
     summary.build = { ok: this.build.ok, message: this.build.message, changedProvided: this.build.changedProvided };
     for (const file of this.build.changedProvided) {
-      console.log(`test-mr: your ${file} differs from the kit's: graded with the kit's copy (provided files are not yours to change)`);
+      console.log(
+        `test-mr: your ${file} differs from the kit's: graded with the kit's copy (provided files are not yours to change)`,
+      );
     }
 
     if (!this.build.ok) {
@@ -232,9 +236,12 @@ export class Grader {
       await BODIES[id](job);
       result.passed = true;
     } catch (err) {
-      result.notes = err instanceof TestFailure ? err.notes
-        : err instanceof OutputTooLarge ? [err.message]
-        : [`grader error: ${(err as Error).stack ?? err}`];
+      result.notes =
+        err instanceof TestFailure
+          ? err.notes
+          : err instanceof OutputTooLarge
+            ? [err.message]
+            : [`grader error: ${(err as Error).stack ?? err}`];
     } finally {
       job.breakBudgetIfOver(); // a last measure, for what was done since the monitor's
       await job.stop();
@@ -252,7 +259,7 @@ export class Grader {
     if (!result.passed && job.foreignTmp && job.procs.some((p) => p.tail().some((l) => l.includes('EXDEV')))) {
       result.notes.push(
         'hint: a rename failed with EXDEV (cross-device): here, as on many machines, $TMPDIR (os.tmpdir()) is on another file system ' +
-          'than the job\'s folder, and rename cannot move a file between file systems; make temporary files in the job\'s folder (the current directory)',
+          "than the job's folder, and rename cannot move a file between file systems; make temporary files in the job's folder (the current directory)",
       );
     }
     // A broken budget is the cause, whatever the test saw after it ended the job.

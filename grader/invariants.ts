@@ -145,5 +145,8 @@ function keysOutOfOrder(job: Job): string[] {
   const numbered = new Map([...files].filter(([name]) => /^mr-out-\d+$/.test(name)));
   return keyOrderBreaks(numbered)
     .slice(0, 1)
-    .map((b) => `keys out of order in ${b.file}: ${quote(b.before)} (line ${b.line - 1}) before ${quote(b.key)} (line ${b.line}); keys go in code-point order, as mrsequential writes them`);
+    .map(
+      (b) =>
+        `keys out of order in ${b.file}: ${quote(b.before)} (line ${b.line - 1}) before ${quote(b.key)} (line ${b.line}); keys go in code-point order, as mrsequential writes them`,
+    );
 }

@@ -7,7 +7,6 @@
 
 import * as fs from 'fs';
 import * as net from 'net';
-import * as os from 'os';
 import * as path from 'path';
 import { Build, driver, studentPaths } from './build';
 import { fmtSeconds, Proc, Registry, sleep } from './processes';
@@ -163,12 +162,18 @@ export class Job {
   startCoordinator(job: { inputs?: string[]; nReduce?: number } = {}): Proc {
     const env = baseEnv();
     this.nReduce = job.nReduce ?? 10;
-    this.coordinator = this.start('coordinator', 'coordinator', driver(this.ctx.build, 'mrcoordinator'), [
-      '--endpoint',
-      this.endpoint,
-      ...(job.nReduce === undefined ? [] : ['--n-reduce', String(job.nReduce)]),
-      ...(job.inputs ?? this.ctx.inputs),
-    ], env);
+    this.coordinator = this.start(
+      'coordinator',
+      'coordinator',
+      driver(this.ctx.build, 'mrcoordinator'),
+      [
+        '--endpoint',
+        this.endpoint,
+        ...(job.nReduce === undefined ? [] : ['--n-reduce', String(job.nReduce)]),
+        ...(job.inputs ?? this.ctx.inputs),
+      ],
+      env,
+    );
     return this.coordinator;
   }
 
@@ -179,11 +184,13 @@ export class Job {
     if (this.crashSeeds) env.MR_CRASH_SEED = `${this.ctx.seed}-${n}`;
     const trace = path.join(this.dir, `trace-${n}.jsonl`);
     env.MR_TRACE = trace;
-    const proc = this.start(`worker ${n}`, 'worker', driver(this.ctx.build, 'mrworker'), [
-      '--endpoint',
-      this.endpoint,
-      app,
-    ], env);
+    const proc = this.start(
+      `worker ${n}`,
+      'worker',
+      driver(this.ctx.build, 'mrworker'),
+      ['--endpoint', this.endpoint, app],
+      env,
+    );
     this.workers.push(proc);
     this.traceFiles.set(proc, trace);
     return proc;
@@ -210,11 +217,16 @@ export class Job {
     const deadline = Date.now() + this.scaled(LISTEN_LIMIT_MS);
     for (;;) {
       if (!c.alive) {
-        fail(`the coordinator (pid ${c.pid}) ${c.describeExit()} before it listened on its endpoint`, ...indent(c.tail()));
+        fail(
+          `the coordinator (pid ${c.pid}) ${c.describeExit()} before it listened on its endpoint`,
+          ...indent(c.tail()),
+        );
       }
       if (await canConnect(this.endpoint)) return;
       if (Date.now() > deadline) {
-        fail(`the coordinator (pid ${c.pid}) did not listen on ${this.endpoint} within ${fmtSeconds(this.scaled(LISTEN_LIMIT_MS))}`);
+        fail(
+          `the coordinator (pid ${c.pid}) did not listen on ${this.endpoint} within ${fmtSeconds(this.scaled(LISTEN_LIMIT_MS))}`,
+        );
       }
       await sleep(50);
     }
@@ -236,7 +248,12 @@ export class Job {
         const broken = this.workers.find((w) => w.exit && w.exit.code !== 0);
         fail(
           `the job did not finish: ${stuck.why}, but the coordinator (pid ${c.pid}) was still running ${fmtSeconds(grace)} later`,
-          ...(broken ? [`${broken.role} (pid ${broken.pid}) ${broken.describeExit()}; its last output:`, ...indent(broken.tail())] : []),
+          ...(broken
+            ? [
+                `${broken.role} (pid ${broken.pid}) ${broken.describeExit()}; its last output:`,
+                ...indent(broken.tail()),
+              ]
+            : []),
         );
       }
       await Promise.race([c.exited, sleep(200)]);

@@ -102,8 +102,10 @@ export function checkKeyOrder(files: Map<string, string>): void {
   if (!breaks.length) return;
   const first = breaks[0];
   fail(
-    `keys out of order in ${breaks.length} output file${breaks.length === 1 ? '' : 's'} (${sample(breaks.map((b) => b.file), 5)}): ` +
-      'each mr-out file must list its keys in mrsequential\'s order, by Unicode code point',
+    `keys out of order in ${breaks.length} output file${breaks.length === 1 ? '' : 's'} (${sample(
+      breaks.map((b) => b.file),
+      5,
+    )}): ` + "each mr-out file must list its keys in mrsequential's order, by Unicode code point",
     `${first.file} line ${first.line - 1}: ${quote(first.before)}, then line ${first.line}: ${quote(first.key)}`,
     explainOrder(first.before, first.key),
   );

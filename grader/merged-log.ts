@@ -27,9 +27,16 @@ export interface LogSource {
 const HTML_MAX_LINES = 20_000;
 
 /** Splits a log file's bytes into lines, each with the time its first byte arrived. */
-export function stampLines(data: Buffer, stamps: OutputStamp[], fallbackAt: number): { at: number; stream: 'out' | 'err'; text: string }[] {
+export function stampLines(
+  data: Buffer,
+  stamps: OutputStamp[],
+  fallbackAt: number,
+): { at: number; stream: 'out' | 'err'; text: string }[] {
   const out: { at: number; stream: 'out' | 'err'; text: string }[] = [];
-  const partial: Record<'out' | 'err', { at: number; parts: Buffer[] } | undefined> = { out: undefined, err: undefined };
+  const partial: Record<'out' | 'err', { at: number; parts: Buffer[] } | undefined> = {
+    out: undefined,
+    err: undefined,
+  };
   const flush = (stream: 'out' | 'err'): void => {
     const p = partial[stream];
     if (p) out.push({ at: p.at, stream, text: Buffer.concat(p.parts).toString('utf8').replace(/\r$/, '') });
@@ -66,9 +73,15 @@ export function mergedLines(job: Job): { sources: LogSource[]; lines: LogLine[] 
   job.procs.forEach((p: Proc, i) => {
     lines.push({ at: p.startedAt, source: -1, stream: 'grader', text: `started ${p.role} (pid ${p.pid})` });
     for (const s of p.signals) {
-      lines.push({ at: s.at, source: -1, stream: 'grader', text: `sent ${s.signal} to ${p.role} (pid ${p.pid}): ${s.why}` });
+      lines.push({
+        at: s.at,
+        source: -1,
+        stream: 'grader',
+        text: `sent ${s.signal} to ${p.role} (pid ${p.pid}): ${s.why}`,
+      });
     }
-    if (p.exit) lines.push({ at: p.exit.at, source: -1, stream: 'grader', text: `${p.role} (pid ${p.pid}) ${p.describeExit()}` });
+    if (p.exit)
+      lines.push({ at: p.exit.at, source: -1, stream: 'grader', text: `${p.role} (pid ${p.pid}) ${p.describeExit()}` });
     if (!p.logFile) return;
     const log = readCapped(p.logFile, LOG_HEAD + LOG_TAIL + 4096); // never a link: the job's folder is the student's
     if (!log) return;
@@ -86,7 +99,10 @@ function label(sources: LogSource[], l: LogLine): string {
 }
 
 export function mergedText(t0: number, sources: LogSource[], lines: LogLine[]): string {
-  return lines.map((l) => `+${((l.at - t0) / 1000).toFixed(3)}s [${label(sources, l)}] ${l.text}`).join('\n') + (lines.length ? '\n' : '');
+  return (
+    lines.map((l) => `+${((l.at - t0) / 1000).toFixed(3)}s [${label(sources, l)}] ${l.text}`).join('\n') +
+    (lines.length ? '\n' : '')
+  );
 }
 
 /** A distinct colour per process (golden-angle hues, dark enough on white). */
@@ -98,7 +114,10 @@ export function mergedHtml(title: string, t0: number, sources: LogSource[], line
   const shownLines = lines.slice(0, HTML_MAX_LINES);
   const css = sources.map((_, i) => `.p${i} { color: ${colour(i)}; }`).join('\n');
   const legend = sources
-    .map((s, i) => `<label class="p${i}"><input type="checkbox" checked data-p="p${i}"> ${escapeHtml(`${s.role} pid ${s.pid}`)}</label>`)
+    .map(
+      (s, i) =>
+        `<label class="p${i}"><input type="checkbox" checked data-p="p${i}"> ${escapeHtml(`${s.role} pid ${s.pid}`)}</label>`,
+    )
     .join('\n');
   const rows = shownLines
     .map((l) => {
@@ -107,9 +126,10 @@ export function mergedHtml(title: string, t0: number, sources: LogSource[], line
       return `<div class="${cls}"><span class="t">${t}</span> <span class="who">[${escapeHtml(label(sources, l))}]</span> ${escapeHtml(l.text)}</div>`;
     })
     .join('\n');
-  const cut = lines.length > shownLines.length
-    ? `<p class="cut">The first ${shownLines.length} of ${lines.length} lines; all of them are in merged.log.</p>`
-    : '';
+  const cut =
+    lines.length > shownLines.length
+      ? `<p class="cut">The first ${shownLines.length} of ${lines.length} lines; all of them are in merged.log.</p>`
+      : '';
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -228,7 +228,10 @@ export function parseOptions(argv: string[], kit: string): Options {
 }
 
 function parseTestList(name: string, value: string): TestId[] {
-  const ids = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const ids = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (ids.length === 0) throw new UsageError(`${name} needs test ids (${TEST_IDS.join(', ')})`);
   for (const id of ids) {
     if (!(TEST_IDS as readonly string[]).includes(id)) {
@@ -239,16 +242,20 @@ function parseTestList(name: string, value: string): TestId[] {
 }
 
 function parseCount(name: string, value: string): number {
-  if (!/^[1-9]\d{0,3}$/.test(value)) throw new UsageError(`${name} expects a whole number from 1 to 9999, got "${value}"`);
+  if (!/^[1-9]\d{0,3}$/.test(value))
+    throw new UsageError(`${name} expects a whole number from 1 to 9999, got "${value}"`);
   return Number(value);
 }
 
 /** "512MB", "2GB", "64KB", "1000" (bytes). */
 export function parseSize(name: string, value: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*(|B|KB|MB|GB)$/i.exec(value.trim());
-  const unit = { '': 1, b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }[(m?.[2] ?? '').toLowerCase() as '' | 'b' | 'kb' | 'mb' | 'gb'];
+  const unit = { '': 1, b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }[
+    (m?.[2] ?? '').toLowerCase() as '' | 'b' | 'kb' | 'mb' | 'gb'
+  ];
   const bytes = m ? Math.round(Number(m[1]) * unit) : NaN;
-  if (!(bytes >= 4096)) throw new UsageError(`${name} expects a size such as 512MB or 2GB (at least 4KB), got "${value}"`);
+  if (!(bytes >= 4096))
+    throw new UsageError(`${name} expects a size such as 512MB or 2GB (at least 4KB), got "${value}"`);
   return bytes;
 }
 
@@ -274,7 +281,12 @@ export function expandGlob(glob: string): string[] {
   const base = path.basename(abs);
   if (/[*?[\]]/.test(dir)) throw new UsageError(`--inputs: wildcards are allowed only in the file name ("${glob}")`);
   const pattern = new RegExp(
-    '^' + base.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]') + '$',
+    '^' +
+      base
+        .replace(/[.+^${}()|\\]/g, '\\$&')
+        .replace(/\*/g, '[^/]*')
+        .replace(/\?/g, '[^/]') +
+      '$',
   );
   let names: string[] = [];
   try {

@@ -49,12 +49,17 @@ export class OutputTooLarge extends Error {}
 export function outputFiles(dir: string, cap = OUTPUT_CAP): Map<string, string> {
   const files = new Map<string, string>();
   let total = 0;
-  for (const name of fs.readdirSync(dir).filter((n) => n.startsWith('mr-out')).sort(compareCodePoints)) {
+  for (const name of fs
+    .readdirSync(dir)
+    .filter((n) => n.startsWith('mr-out'))
+    .sort(compareCodePoints)) {
     const file = readCapped(path.join(dir, name), cap - total + 1);
     if (!file) continue;
     total += file.size;
     if (total > cap) {
-      throw new OutputTooLarge(`the job's mr-out files hold more than ${cap / 1024 / 1024} MB (${name} alone ${file.size} bytes): far more than the expected output`);
+      throw new OutputTooLarge(
+        `the job's mr-out files hold more than ${cap / 1024 / 1024} MB (${name} alone ${file.size} bytes): far more than the expected output`,
+      );
     }
     files.set(name, file.text);
   }
@@ -81,9 +86,7 @@ export function describeDifference(expected: string[], found: string[], what = '
 
   const firstDiff = expected.findIndex((line, i) => line !== found[i]);
   const at = firstDiff === -1 ? expected.length : firstDiff;
-  notes.push(
-    `first difference at sorted line ${at + 1}: ${what} ${quote(expected[at])}, found ${quote(found[at])}`,
-  );
+  notes.push(`first difference at sorted line ${at + 1}: ${what} ${quote(expected[at])}, found ${quote(found[at])}`);
 
   const count = (lines: string[]): Map<string, number> => {
     const m = new Map<string, number>();

@@ -137,7 +137,9 @@ export class Proc {
       // The error's own line is the last line before the frames that is not a source excerpt.
       let at = firstFrame - 1;
       while (at > 0 && !/\w+(Error|Exception)\b|^Error|^\w+:/.test(all[at])) at--;
-      const own = all.slice(firstFrame).find((l) => /^\s+at /.test(l) && /src\/mr\/|\.ts:\d+/.test(l) && !/node_modules|node:internal/.test(l));
+      const own = all
+        .slice(firstFrame)
+        .find((l) => /^\s+at /.test(l) && /src\/mr\/|\.ts:\d+/.test(l) && !/node_modules|node:internal/.test(l));
       return [all[at], ...(own ? [own.trim()] : [])].map(short);
     }
     return all.slice(-lines).map(short);
@@ -176,8 +178,7 @@ export class Registry {
     opts.cell?.started(pid);
     const logFile = opts.logDir ? path.join(opts.logDir, `${opts.logName ?? 'process'}-${pid}.log`) : undefined;
     const log = logFile ? openFresh(logFile) : undefined;
-    let timer: NodeJS.Timeout | undefined;
-    let proc!: Proc;
+    let timer: NodeJS.Timeout | undefined; // eslint-disable-line prefer-const -- set below, once the process is known
 
     const exited = new Promise<ExitInfo>((resolve) => {
       const done = (code: number | null, signal: NodeJS.Signals | null): void => {
@@ -187,7 +188,7 @@ export class Registry {
       child.once('exit', done);
       child.once('error', () => done(127, null)); // could not run at all
     });
-    proc = new Proc(opts.role, pid, exited, logFile, opts.limitMs, opts.relabel);
+    const proc = new Proc(opts.role, pid, exited, logFile, opts.limitMs, opts.relabel);
     this.live.add(proc);
     this.pids.push(pid);
     void proc.exited.then(() => this.live.delete(proc));
@@ -205,7 +206,11 @@ export class Registry {
         if (log !== undefined) writeLog(log, proc, stream === process.stdout ? 'out' : 'err', head);
         if (opts.capture) proc.addOutput(head);
         if (opts.echo) echo(stream, head);
-        if (opts.echo && proc.printed > LOG_HEAD) echo(process.stderr, Buffer.from(`\n[${proc.role}'s output is cut here: the rest is in its log, head and tail]\n`));
+        if (opts.echo && proc.printed > LOG_HEAD)
+          echo(
+            process.stderr,
+            Buffer.from(`\n[${proc.role}'s output is cut here: the rest is in its log, head and tail]\n`),
+          );
       }
       const rest = head ? chunk.subarray(head.length) : chunk;
       if (rest.length) {
@@ -214,7 +219,10 @@ export class Registry {
         while (tailBytes - tail[0].length >= LOG_TAIL) tailBytes -= tail.shift()!.length;
       }
       if (before <= limit && proc.printed > limit) {
-        opts.onFlood?.(proc, `${proc.role} (pid ${pid}) printed more than ${formatBytes(limit)} (the limit for one process)`);
+        opts.onFlood?.(
+          proc,
+          `${proc.role} (pid ${pid}) printed more than ${formatBytes(limit)} (the limit for one process)`,
+        );
       }
     };
     child.stdout!.on('data', onData(process.stdout));
@@ -225,7 +233,10 @@ export class Registry {
       if (end.length > LOG_TAIL) end = end.subarray(end.length - LOG_TAIL);
       proc.cut = proc.printed - Math.min(proc.printed, LOG_HEAD) - end.length;
       if (end.length) {
-        const note = proc.cut > 0 ? `\n[... ${formatBytes(proc.cut)} of output cut by the grader (${formatBytes(proc.printed)} in all) ...]\n` : '';
+        const note =
+          proc.cut > 0
+            ? `\n[... ${formatBytes(proc.cut)} of output cut by the grader (${formatBytes(proc.printed)} in all) ...]\n`
+            : '';
         writeLog(log, proc, 'err', Buffer.concat([Buffer.from(note), end]));
       }
       try {

@@ -66,11 +66,7 @@ export function removeCgroups(dirs: string[]): void {
 
 export function cgroupPids(dir: string): number[] {
   try {
-    return fs
-      .readFileSync(path.join(dir, 'cgroup.procs'), 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map(Number);
+    return fs.readFileSync(path.join(dir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean).map(Number);
   } catch {
     return [];
   }

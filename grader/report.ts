@@ -102,12 +102,18 @@ export function writeGradescope(file: string, summary: Summary, points: Points, 
       status: passed ? 'passed' : 'failed',
       output: [
         ...(many ? [`${failures}/${results.length} runs failed`] : []),
-        ...results.filter((t) => many ? !t.passed : true).map((t) => describe(t, many)),
+        ...results.filter((t) => (many ? !t.passed : true)).map((t) => describe(t, many)),
       ].join('\n'),
     };
   });
   for (const id of notRun) {
-    tests.push({ name: `${DISPLAY_NAMES[id]} test`, score: 0, max_score: points[id], status: 'failed', output: 'not run: the grader stopped before it' });
+    tests.push({
+      name: `${DISPLAY_NAMES[id]} test`,
+      score: 0,
+      max_score: points[id],
+      status: 'failed',
+      output: 'not run: the grader stopped before it',
+    });
   }
   const result = {
     score: tests.reduce((sum, t) => sum + t.score, 0),

@@ -119,14 +119,25 @@ export class Wall {
   describe(): string {
     const parts: string[] = [];
     if (this.walled) {
-      parts.push(`student processes run as user ids of their own (${[...this.laneUids.values()].join(', ') || 'none yet'})`);
+      parts.push(
+        `student processes run as user ids of their own (${[...this.laneUids.values()].join(', ') || 'none yet'})`,
+      );
       parts.push(this.unshareNet ? 'with no network' : 'with the network (no network namespaces here)');
-    }
-    else if (this.unwalledWhy) parts.push(`no user-id wall: ${this.unwalledWhy}, so student code runs as root; processes are contained by cgroups and a watchdog`);
-    else parts.push('not running as root: student code runs as your own user (no user-id wall); processes are contained by process groups and a watchdog');
+    } else if (this.unwalledWhy)
+      parts.push(
+        `no user-id wall: ${this.unwalledWhy}, so student code runs as root; processes are contained by cgroups and a watchdog`,
+      );
+    else
+      parts.push(
+        'not running as root: student code runs as your own user (no user-id wall); processes are contained by process groups and a watchdog',
+      );
     const cg = this.cgroups;
     if (cg.v2 || cg.v1Memory || cg.v1Pids) {
-      const kinds = [cg.v2 ? `v2${cg.v2Controllers ? ' with memory and pids' : ''}` : '', cg.v1Memory ? 'v1 memory' : '', cg.v1Pids ? 'v1 pids' : '']
+      const kinds = [
+        cg.v2 ? `v2${cg.v2Controllers ? ' with memory and pids' : ''}` : '',
+        cg.v1Memory ? 'v1 memory' : '',
+        cg.v1Pids ? 'v1 pids' : '',
+      ]
         .filter(Boolean)
         .join(', ');
       parts.push(`in a cgroup per test (${kinds})`);
@@ -151,7 +162,16 @@ export class Wall {
     if (this.closed) throw new Error('the grader is shutting down');
     const id = `${process.pid}-${++this.cells}`;
     const uid = this.walled ? this.laneUid(lane) : undefined;
-    const cell = new Cell(this, id, uid, this.gid, this.makeCellGroups(id, uid), this.walled ? this.setpriv : undefined, this.prlimit, this.unshareNet);
+    const cell = new Cell(
+      this,
+      id,
+      uid,
+      this.gid,
+      this.makeCellGroups(id, uid),
+      this.walled ? this.setpriv : undefined,
+      this.prlimit,
+      this.unshareNet,
+    );
     this.tell({ cell: id, cgroups: cell.cgroupDirs, marker: cell.marker, ...(uid !== undefined ? { uid } : {}) });
     this.open.add(cell);
     return cell;
@@ -192,7 +212,12 @@ export class Wall {
 
   private watchdogAlive(): boolean {
     const pid = this.watchdog?.pid;
-    return pid !== undefined && this.watchdog!.exitCode === null && this.watchdog!.signalCode === null && fs.existsSync(`/proc/${pid}`);
+    return (
+      pid !== undefined &&
+      this.watchdog!.exitCode === null &&
+      this.watchdog!.signalCode === null &&
+      fs.existsSync(`/proc/${pid}`)
+    );
   }
 
   private startWatchdog(script: string): void {
@@ -245,11 +270,21 @@ export class Wall {
         // no cell here: the other mechanisms still hold
       }
     };
-    make(cg.v2, cg.v2Controllers
-      ? [['memory.max', String(b.memoryBytes)], ['memory.swap.max', '0'], ['pids.max', String(b.tasks)]]
-      : []);
+    make(
+      cg.v2,
+      cg.v2Controllers
+        ? [
+            ['memory.max', String(b.memoryBytes)],
+            ['memory.swap.max', '0'],
+            ['pids.max', String(b.tasks)],
+          ]
+        : [],
+    );
     if (!cg.v2Controllers) {
-      make(cg.v1Memory, [['memory.limit_in_bytes', String(b.memoryBytes)], ['memory.memsw.limit_in_bytes', String(b.memoryBytes)]]);
+      make(cg.v1Memory, [
+        ['memory.limit_in_bytes', String(b.memoryBytes)],
+        ['memory.memsw.limit_in_bytes', String(b.memoryBytes)],
+      ]);
       make(cg.v1Pids, [['pids.max', String(b.tasks)]]);
     }
     return dirs;
@@ -291,19 +326,27 @@ export class Cell {
    * the command runs with the same pid throughout.
    */
   command(command: string, args: string[]): { command: string; args: string[]; uid?: number; gid?: number } {
-    const enter = 'while [ "$1" != -- ]; do echo $$ > "$1" || exit 125; shift; done; shift; ' +
+    const enter =
+      'while [ "$1" != -- ]; do echo $$ > "$1" || exit 125; shift; done; shift; ' +
       'echo 1000 > /proc/self/oom_score_adj 2>/dev/null; exec "$@"';
     const procs = this.cgroupDirs.map((d) => path.join(d, 'cgroup.procs'));
     // RLIMIT_NPROC counts every task of the user id; where a pids cgroup counts the cell's, it is only a backstop
     // set above it, so that the cgroup is what says no (and records that it did).
     const nproc = this.budgets.tasks + (this.cgroupDirs.some((d) => fs.existsSync(path.join(d, 'pids.max'))) ? 64 : 0);
     const limits = this.prlimit
-      ? [this.prlimit, `--fsize=${this.budgets.diskBytes}`, '--core=0', ...(this.uid !== undefined ? [`--nproc=${nproc}`] : []), '--']
+      ? [
+          this.prlimit,
+          `--fsize=${this.budgets.diskBytes}`,
+          '--core=0',
+          ...(this.uid !== undefined ? [`--nproc=${nproc}`] : []),
+          '--',
+        ]
       : [];
     const isolate = this.unshareNet ? [this.unshareNet, '--net', '--'] : []; // the job talks over a unix socket only
-    const drop = this.uid !== undefined && this.setpriv
-      ? [this.setpriv, `--reuid=${this.uid}`, `--regid=${this.gid}`, '--clear-groups', '--no-new-privs', '--']
-      : [];
+    const drop =
+      this.uid !== undefined && this.setpriv
+        ? [this.setpriv, `--reuid=${this.uid}`, `--regid=${this.gid}`, '--clear-groups', '--no-new-privs', '--']
+        : [];
     const viaNode = this.uid !== undefined && !this.setpriv; // fall back on spawn's own uid switch
     return {
       command: '/bin/sh',
@@ -316,7 +359,8 @@ export class Cell {
   env(base: NodeJS.ProcessEnv, tmp: string): NodeJS.ProcessEnv {
     const env: NodeJS.ProcessEnv = {};
     if (this.uid !== undefined) {
-      const keep = (name: string): boolean => ['PATH', 'LANG', 'LC_ALL', 'TZ', 'TERM', 'DEBUG', 'VERBOSE'].includes(name) || name.startsWith('MR_');
+      const keep = (name: string): boolean =>
+        ['PATH', 'LANG', 'LC_ALL', 'TZ', 'TERM', 'DEBUG', 'VERBOSE'].includes(name) || name.startsWith('MR_');
       for (const [name, value] of Object.entries(base)) if (keep(name) && value !== undefined) env[name] = value;
     } else {
       Object.assign(env, base);
@@ -334,7 +378,12 @@ export class Cell {
   }
 
   private quarry(): Quarry {
-    return { cgroups: this.cgroupDirs, uid: this.uid, marker: this.uid === undefined ? this.marker : undefined, pgids: this.pgids };
+    return {
+      cgroups: this.cgroupDirs,
+      uid: this.uid,
+      marker: this.uid === undefined ? this.marker : undefined,
+      pgids: this.pgids,
+    };
   }
 
   /** The pids of the cell's live processes. */
@@ -358,21 +407,31 @@ export class Cell {
     let disk = 0;
     for (const dir of dirs) disk += treeSize(dir);
     if (this.uid !== undefined) for (const entry of leftovers(this.uid)) disk += treeSize(entry);
-    if (disk > b.diskBytes) return `the test's processes wrote ${formatBytes(disk)} to disk; the limit is ${formatBytes(b.diskBytes)}`;
+    if (disk > b.diskBytes)
+      return `the test's processes wrote ${formatBytes(disk)} to disk; the limit is ${formatBytes(b.diskBytes)}`;
     for (const dir of this.cgroupDirs) {
       const oom = counter(dir, 'memory.events', 'oom_kill') || counter(dir, 'memory.oom_control', 'oom_kill');
-      if (oom > 0) return `the test's processes used more than the memory limit of ${formatBytes(b.memoryBytes)} (the kernel killed ${oom})`;
+      if (oom > 0)
+        return `the test's processes used more than the memory limit of ${formatBytes(b.memoryBytes)} (the kernel killed ${oom})`;
       const maxed = counter(dir, 'pids.events', 'max');
-      if (maxed > 0) return `the test's processes tried to run more than ${b.tasks} processes and threads at once (the limit)`;
+      if (maxed > 0)
+        return `the test's processes tried to run more than ${b.tasks} processes and threads at once (the limit)`;
     }
-    if (!this.cgroupDirs.some((d) => fs.existsSync(path.join(d, 'memory.max')) || fs.existsSync(path.join(d, 'memory.limit_in_bytes')))) {
+    if (
+      !this.cgroupDirs.some(
+        (d) => fs.existsSync(path.join(d, 'memory.max')) || fs.existsSync(path.join(d, 'memory.limit_in_bytes')),
+      )
+    ) {
       const rss = this.processes().reduce((sum, pid) => sum + residentBytes(pid), 0);
-      if (rss > b.memoryBytes) return `the test's processes used ${formatBytes(rss)} of memory; the limit is ${formatBytes(b.memoryBytes)}`;
+      if (rss > b.memoryBytes)
+        return `the test's processes used ${formatBytes(rss)} of memory; the limit is ${formatBytes(b.memoryBytes)}`;
     }
-    if (this.uid === undefined || this.cgroupDirs.some((d) => fs.existsSync(path.join(d, 'pids.max')))) return undefined;
+    if (this.uid === undefined || this.cgroupDirs.some((d) => fs.existsSync(path.join(d, 'pids.max'))))
+      return undefined;
     // RLIMIT_NPROC counts every task of the user id: at the limit, forks fail.
     const tasks = this.processes().reduce((sum, pid) => sum + statusField(pid, 'Threads'), 0);
-    if (tasks >= b.tasks) return `the test's processes tried to run more than ${b.tasks} processes and threads at once (the limit)`;
+    if (tasks >= b.tasks)
+      return `the test's processes tried to run more than ${b.tasks} processes and threads at once (the limit)`;
     return undefined;
   }
 
@@ -439,7 +498,9 @@ function ownCgroup(controller: string): string | undefined {
 function makeCgroupRoots(): CgroupRoots {
   const roots: CgroupRoots = { v2Controllers: false };
   const name = `mr-lab-${process.pid}`;
-  const v2Mount = ['/sys/fs/cgroup', '/sys/fs/cgroup/unified'].find((m) => fs.existsSync(path.join(m, 'cgroup.controllers')));
+  const v2Mount = ['/sys/fs/cgroup', '/sys/fs/cgroup/unified'].find((m) =>
+    fs.existsSync(path.join(m, 'cgroup.controllers')),
+  );
   const v2Own = ownCgroup('');
   if (v2Mount && v2Own !== undefined) {
     const dir = path.join(v2Mount, v2Own, name);
@@ -456,7 +517,10 @@ function makeCgroupRoots(): CgroupRoots {
     }
   }
   if (!roots.v2Controllers) {
-    for (const [controller, key] of [['memory', 'v1Memory'], ['pids', 'v1Pids']] as const) {
+    for (const [controller, key] of [
+      ['memory', 'v1Memory'],
+      ['pids', 'v1Pids'],
+    ] as const) {
       const own = ownCgroup(controller);
       if (own === undefined) continue;
       const dir = path.join('/sys/fs/cgroup', controller, own, name);

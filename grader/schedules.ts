@@ -110,7 +110,8 @@ class Stage {
         this.holds.push(h);
         if (h.at !== 'call') this.tell(this.where(h), h.time);
         proc.signals.push({ signal: 'SIGSTOP', at: h.time, why: `forced schedule: ${this.where(h)}`, staged: true });
-        if (this.passed.has(h.at) || this.passed.has(`${h.at}@${h.input}`)) this.release(h, 'the schedule is past this point');
+        if (this.passed.has(h.at) || this.passed.has(`${h.at}@${h.input}`))
+          this.release(h, 'the schedule is past this point');
       }
       this.seenHolds.set(proc, held.length);
     }
@@ -157,7 +158,12 @@ class Stage {
   }
 
   where(h: Hold): string {
-    const on = h.phase === 'map' ? `the map of ${h.input}` : h.phase === 'reduce' ? `the reduce of key ${quote(h.input)} (reduce task ${ihash(h.input ?? '') % this.job.nReduce})` : '';
+    const on =
+      h.phase === 'map'
+        ? `the map of ${h.input}`
+        : h.phase === 'reduce'
+          ? `the reduce of key ${quote(h.input)} (reduce task ${ihash(h.input ?? '') % this.job.nReduce})`
+          : '';
     switch (h.at) {
       case 'map':
       case 'reduce':
@@ -185,7 +191,10 @@ class Stage {
       this.scan();
       const found = find();
       if (found !== undefined) return found;
-      if (!c.alive) fail(`the coordinator (pid ${c.pid}) ${c.describeExit()} at ${at(this.job, c.exit!.at)}, while the schedule waited for ${what}`);
+      if (!c.alive)
+        fail(
+          `the coordinator (pid ${c.pid}) ${c.describeExit()} at ${at(this.job, c.exit!.at)}, while the schedule waited for ${what}`,
+        );
       const free = this.job.workers.filter((w) => !this.isHeld(w));
       if (free.length && free.every((w) => !w.alive)) {
         const last = free.reduce((a, b) => (b.exit!.at > a.exit!.at ? b : a));
@@ -205,7 +214,11 @@ class Stage {
     return this.until(`${who(proc)} to reach its hold (${point})`, () => {
       const h = this.holds.find((x) => x.proc === proc && x.at === point);
       if (h) return h;
-      if (!proc.alive) fail(`${who(proc)} ${proc.describeExit()} before the schedule could hold it (${point}); its last output:`, ...indent(proc.tail()));
+      if (!proc.alive)
+        fail(
+          `${who(proc)} ${proc.describeExit()} before the schedule could hold it (${point}); its last output:`,
+          ...indent(proc.tail()),
+        );
       return undefined;
     });
   }
@@ -218,7 +231,9 @@ class Stage {
     for (const [proc] of this.job.traceFiles) {
       if (proc === not) continue;
       const lines = this.lines(proc);
-      const end = lines.findIndex((s) => s.e.event === 'end' && s.e.phase === phase && s.e.input === input && s.e.outcome === 'ok');
+      const end = lines.findIndex(
+        (s) => s.e.event === 'end' && s.e.phase === phase && s.e.input === input && s.e.outcome === 'ok',
+      );
       if (end < 0) continue;
       const report = lines.slice(end).find((s) => s.e.event === 'call');
       if (report) return { proc, time: Number(report.e.time) };
@@ -237,16 +252,24 @@ class Stage {
 
   /** When the first call of `phase` on `input` ended well, on any worker. */
   firstEnd(phase: Phase, input: string): number | undefined {
-    const ends = this.lines().filter((s) => s.e.event === 'end' && s.e.phase === phase && s.e.input === input && s.e.outcome === 'ok');
+    const ends = this.lines().filter(
+      (s) => s.e.event === 'end' && s.e.phase === phase && s.e.input === input && s.e.outcome === 'ok',
+    );
     return ends.length ? Math.min(...ends.map((s) => Number(s.e.time))) : undefined;
   }
 
   /** The first sign of a reduce task on any worker: an intermediate file opened to read, or a reduce call. */
   firstReduce(): { proc: Proc; time: number; what: string } | undefined {
     const signs = this.lines().filter((s) => s.e.event === 'read' || (s.e.event === 'start' && s.e.phase === 'reduce'));
-    const first = signs.reduce<Seen | undefined>((a, b) => (!a || Number(b.e.time) < Number(a.e.time) ? b : a), undefined);
+    const first = signs.reduce<Seen | undefined>(
+      (a, b) => (!a || Number(b.e.time) < Number(a.e.time) ? b : a),
+      undefined,
+    );
     if (!first) return undefined;
-    const what = first.e.event === 'read' ? `it opened ${String(first.e.file)}` : `a reduce call on key ${quote(String(first.e.input))}`;
+    const what =
+      first.e.event === 'read'
+        ? `it opened ${String(first.e.file)}`
+        : `a reduce call on key ${quote(String(first.e.input))}`;
     return { proc: first.proc, time: Number(first.e.time), what };
   }
 
@@ -278,24 +301,33 @@ export const SCHEDULE_TESTS: Record<ScheduleId, TestBody> = {
       const held = await stage.held(straggler, 'map');
       const others = [stage.worker(['read']), stage.worker(['read'])];
       await checkIdleCpu(stage, others, held);
-      const rerun = await stage.until(`the map task of ${held.input} to be re-run by another worker and reported`, () => {
-        const r = stage.ranElsewhere('map', held.input!, straggler);
-        if (r) return r;
-        // Every other worker still running went on to reduce (held before it read): none is left to re-run the map.
-        const running = others.filter((w) => w.alive);
-        const stuck = running.length > 0 && running.every((w) => stage.holds.some((h) => h.proc === w && h.at === 'read' && !h.releasedAt));
-        if (stuck) fail(`every other worker went on to read intermediate files (reduce) while the map task of ${held.input} was unfinished: no reduce task may start before every map task is done`);
-        return undefined;
-      });
+      const rerun = await stage.until(
+        `the map task of ${held.input} to be re-run by another worker and reported`,
+        () => {
+          const r = stage.ranElsewhere('map', held.input!, straggler);
+          if (r) return r;
+          // Every other worker still running went on to reduce (held before it read): none is left to re-run the map.
+          const running = others.filter((w) => w.alive);
+          const stuck =
+            running.length > 0 &&
+            running.every((w) => stage.holds.some((h) => h.proc === w && h.at === 'read' && !h.releasedAt));
+          if (stuck)
+            fail(
+              `every other worker went on to read intermediate files (reduce) while the map task of ${held.input} was unfinished: no reduce task may start before every map task is done`,
+            );
+          return undefined;
+        },
+      );
       stage.tell(`${who(rerun.proc)} re-ran the map of ${held.input} and reported it`);
       stage.release(held, `its task was re-run by ${who(rerun.proc)}`);
       stage.tell(`${who(straggler)} released: it finishes its copy of the map of ${held.input} and reports late`);
       const released = held.releasedAt!;
-      await stage.until(`${who(straggler)} to finish its late map of ${held.input} and send its report`, () =>
-        stage.rpcAfter(straggler, released) ?? (straggler.alive ? undefined : released),
+      await stage.until(
+        `${who(straggler)} to finish its late map of ${held.input} and send its report`,
+        () => stage.rpcAfter(straggler, released) ?? (straggler.alive ? undefined : released),
       );
       stage.tell(`${who(straggler)} sent its late report; the other workers may read intermediate files now`);
-      stage.pass('read', 'the straggler\'s late copy is written');
+      stage.pass('read', "the straggler's late copy is written");
     });
   },
 
@@ -319,8 +351,9 @@ export const SCHEDULE_TESTS: Record<ScheduleId, TestBody> = {
       stage.release(held, `${task} was re-run by ${who(rerun.proc)}`);
       stage.tell(`${who(straggler)} released: it finishes its copy of ${task}, writes it, and reports`);
       const released = held.releasedAt!;
-      await stage.until(`${who(straggler)} to finish its late copy of ${task} and send its report`, () =>
-        stage.rpcAfter(straggler, released) ?? (straggler.alive ? undefined : released),
+      await stage.until(
+        `${who(straggler)} to finish its late copy of ${task} and send its report`,
+        () => stage.rpcAfter(straggler, released) ?? (straggler.alive ? undefined : released),
       );
       stage.release(rerun, 'the straggler has written its copy');
       stage.tell(`${who(rerun.proc)} released: its report of ${task} arrives after the straggler's`);
@@ -354,19 +387,24 @@ export const SCHEDULE_TESTS: Record<ScheduleId, TestBody> = {
         );
       });
       const third = stage.worker(['reduce-report']);
-      const rerun = await stage.until(`the map task of ${heldMap.input} to be re-run by another worker and reported`, () =>
-        stage.ranElsewhere('map', heldMap.input!, late),
+      const rerun = await stage.until(
+        `the map task of ${heldMap.input} to be re-run by another worker and reported`,
+        () => stage.ranElsewhere('map', heldMap.input!, late),
       );
       stage.tell(`${who(rerun.proc)} re-ran the map of ${heldMap.input} and reported it`);
       stage.release(heldMap, `its task was re-run by ${who(rerun.proc)}`);
-      stage.tell(`${who(late)} released: its report of the map of ${heldMap.input} arrives late, with the map of ${heldOther.input} unfinished`);
+      stage.tell(
+        `${who(late)} released: its report of the map of ${heldMap.input} arrives late, with the map of ${heldOther.input} unfinished`,
+      );
       const released = heldMap.releasedAt!;
       await stage.until(`${who(late)} to send its late report and be answered when it asks for more work`, () => {
         if (!late.alive) return released;
         if (stage.holds.some((h) => h.proc === late && h.time > released)) return released; // handed the unfinished map: held in it
         return stage.rpcAfter(late, released, 2, true);
       });
-      stage.tell(`${who(late)}'s late report was taken and it asked for more work; the map of ${heldOther.input} may finish now`);
+      stage.tell(
+        `${who(late)}'s late report was taken and it asked for more work; the map of ${heldOther.input} may finish now`,
+      );
       stage.disarm('map', heldOther.input!, 'its map task may finish now');
 
       const heldReduce = await stage.held(third, 'reduce-report');
@@ -375,7 +413,12 @@ export const SCHEDULE_TESTS: Record<ScheduleId, TestBody> = {
       stage.hints.push(() => {
         // The files the first attempt read: a re-run needs them all again. (A
         // coordinator may remove them once the job is done: only a failure asks.)
-        const read = new Set(stage.lines(third).filter((l) => l.e.event === 'read').map((l) => String(l.e.file)));
+        const read = new Set(
+          stage
+            .lines(third)
+            .filter((l) => l.e.event === 'read')
+            .map((l) => String(l.e.file)),
+        );
         const gone = [...read].filter((name) => !fs.existsSync(path.join(job.dir, name)));
         if (gone.length === 0) return undefined;
         return (
@@ -405,13 +448,15 @@ export const SCHEDULE_TESTS: Record<ScheduleId, TestBody> = {
       const herd = Array.from({ length: HERD }, () => stage.worker(['call']));
       await stage.until(`all ${HERD} workers of the herd to be held before their first RPC`, () => {
         const gone = herd.find((w) => !w.alive);
-        if (gone) fail(`${who(gone)} ${gone.describeExit()} before its first RPC; its last output:`, ...indent(gone.tail()));
+        if (gone)
+          fail(`${who(gone)} ${gone.describeExit()} before its first RPC; its last output:`, ...indent(gone.tail()));
         return herd.every((w) => stage.holds.some((h) => h.proc === w && h.at === 'call')) || undefined;
       });
       stage.pass('call', 'the herd asks for work at one instant');
       stage.tell(`the ${HERD} workers of the herd released at one instant`);
-      const rerun = await stage.until(`the map task of ${first.input} to be re-run by a worker of the herd and reported`, () =>
-        stage.ranElsewhere('map', first.input!, straggler),
+      const rerun = await stage.until(
+        `the map task of ${first.input} to be re-run by a worker of the herd and reported`,
+        () => stage.ranElsewhere('map', first.input!, straggler),
       );
       stage.release(first, `its task was re-run by ${who(rerun.proc)}`);
       stage.tell(`${who(straggler)} released after ${who(rerun.proc)} re-ran its map task`);
@@ -512,7 +557,9 @@ async function checkIdleCpu(stage: Stage, idle: Proc[], held: Hold): Promise<voi
     const start = before[i];
     if (after === undefined || start === undefined) return; // gone: the end checks say why
     const share = (after - start) / span;
-    stage.tell(`${who(w)} used ${((after - start) / 1000).toFixed(2)} s of CPU in the ${fmtSeconds(span)} it had no task`);
+    stage.tell(
+      `${who(w)} used ${((after - start) / 1000).toFixed(2)} s of CPU in the ${fmtSeconds(span)} it had no task`,
+    );
     if (share > limit) {
       fail(
         `${who(w)} used ${((after - start) / 1000).toFixed(1)} s of CPU time in the ${fmtSeconds(span)} it had no task to do ` +

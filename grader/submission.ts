@@ -10,7 +10,15 @@ import * as path from 'path';
 export const STUDENT_FILES = ['coordinator.ts', 'worker.ts', 'rpc.ts', 'transport.ts', 'mr.proto'];
 
 /** Files and folders of the kit that a submission may carry but that are never taken from it. */
-const KIT_OWNED = ['src/main', 'src/mrapps', 'src/mr/transport.ts', 'grader', 'test-mr.sh', 'package.json', 'package-lock.json'];
+const KIT_OWNED = [
+  'src/main',
+  'src/mrapps',
+  'src/mr/transport.ts',
+  'grader',
+  'test-mr.sh',
+  'package.json',
+  'package-lock.json',
+];
 
 /**
  * The submission's src/mr folder: `src/mr` at its top, else the shallowest
@@ -37,7 +45,11 @@ export function findMrFolder(submission: string): string | undefined {
       }
     }
   }
-  return found.find((d) => d.endsWith(`${path.sep}src${path.sep}mr`)) ?? found.find((d) => path.basename(d) === 'mr') ?? found[0];
+  return (
+    found.find((d) => d.endsWith(`${path.sep}src${path.sep}mr`)) ??
+    found.find((d) => path.basename(d) === 'mr') ??
+    found[0]
+  );
 }
 
 /**
@@ -45,9 +57,10 @@ export function findMrFolder(submission: string): string | undefined {
  * relative to the repository root the submission's src/mr sits in.
  */
 export function changesOutsideMr(submission: string, mrFolder: string, kit: string): string[] {
-  const repoRoot = path.basename(mrFolder) === 'mr' && path.basename(path.dirname(mrFolder)) === 'src'
-    ? path.dirname(path.dirname(mrFolder))
-    : undefined;
+  const repoRoot =
+    path.basename(mrFolder) === 'mr' && path.basename(path.dirname(mrFolder)) === 'src'
+      ? path.dirname(path.dirname(mrFolder))
+      : undefined;
   if (!repoRoot || !repoRoot.startsWith(submission)) return [];
   const changed: string[] = [];
   for (const owned of KIT_OWNED) {

@@ -124,7 +124,10 @@ function checkMapParallelism(job: Job): void {
   const other = lines.filter((l) => !times.includes(l) && !parallel.includes(l));
   if (other.length) fail(`unexpected output lines (${other.length}): ${other.slice(0, 3).map(quote).join(', ')}`);
   if (times.length !== 2) {
-    fail(`saw ${times.length} workers rather than 2: expected exactly 2 "times-<pid> ..." lines, one per worker`, ...times.map(quote));
+    fail(
+      `saw ${times.length} workers rather than 2: expected exactly 2 "times-<pid> ..." lines, one per worker`,
+      ...times.map(quote),
+    );
   }
   if (!parallel.some((l) => l.split(' ').slice(1).includes('2'))) {
     fail('map workers did not run in parallel: no map saw 2 map workers at once', ...parallel.map(quote));
@@ -142,7 +145,11 @@ function checkReduceParallelism(job: Job): void {
     );
   }
   const twos = lines.filter((l) => /^[a-z] 2$/.test(l)).length;
-  if (twos < 2) fail(`too few parallel reduces: ${twos} of 10 reduces saw 2 reduce workers at once (at least 2 must)`, ...lines.map(quote));
+  if (twos < 2)
+    fail(
+      `too few parallel reduces: ${twos} of 10 reduces saw 2 reduce workers at once (at least 2 must)`,
+      ...lines.map(quote),
+    );
 }
 
 /** jobcount: every map ran exactly once, so the output is "a <inputs>". */
@@ -175,7 +182,9 @@ function readAfterExit(job: Job, proc: Proc, check: () => void): void {
     throw new TestFailure([
       ...err.notes,
       `(output read at ${((t - job.startedAt) / 1000).toFixed(1)} s, when ${proc.role} (pid ${proc.pid}) ${proc.describeExit()}; ` +
-        (running.length ? `still running then: ${running.map((p) => `${p.role} (pid ${p.pid})`).join(', ')})` : 'no other process was running then)'),
+        (running.length
+          ? `still running then: ${running.map((p) => `${p.role} (pid ${p.pid})`).join(', ')})`
+          : 'no other process was running then)'),
     ]);
   }
 }

@@ -5,7 +5,6 @@
 // an SVG drawn here, and a small script for a time cursor and details.
 // `buildTimeline` is a pure function (data -> HTML), tested on its own.
 
-import * as fs from 'fs';
 import * as path from 'path';
 import type { Job } from './job';
 import type { SignalRecord } from './processes';
@@ -66,8 +65,13 @@ export function bars(calls: TraceEvent[], exitAt: number | undefined, t1: number
   let open: TraceEvent | undefined;
   let run: Bar | undefined; // the reduce run being extended
   const close = (bar: Bar): void => {
-    if (bar.phase === 'reduce' && !bar.failed && run && bar.start - run.end <= REDUCE_GAP_MS &&
-        compareCodePoints(run.inputs[run.inputs.length - 1], bar.inputs[0]) < 0) {
+    if (
+      bar.phase === 'reduce' &&
+      !bar.failed &&
+      run &&
+      bar.start - run.end <= REDUCE_GAP_MS &&
+      compareCodePoints(run.inputs[run.inputs.length - 1], bar.inputs[0]) < 0
+    ) {
       run.end = bar.end;
       run.inputs.push(...bar.inputs);
       run.longest = Math.max(run.longest, bar.longest);
@@ -81,7 +85,13 @@ export function bars(calls: TraceEvent[], exitAt: number | undefined, t1: number
       if (open) close(unfinished(open, e.time));
       open = e;
     } else if (open && open.phase === e.phase && open.input === e.input) {
-      const bar: Bar = { phase: e.phase, start: open.time, end: e.time, inputs: [e.input], longest: e.time - open.time };
+      const bar: Bar = {
+        phase: e.phase,
+        start: open.time,
+        end: e.time,
+        inputs: [e.input],
+        longest: e.time - open.time,
+      };
       if (e.outcome === 'error') bar.failed = 'error';
       close(bar);
       open = undefined;
@@ -109,8 +119,10 @@ function compareCodePoints(a: string, b: string): number {
 /** Reads a $MR_TRACE file; a torn last line (a crash while writing) or a missing file gives what there is. */
 export function readTrace(file: string): TraceEvent[] {
   const isCall = (e: Record<string, unknown>): boolean =>
-    (e.event === 'start' || e.event === 'end') && (e.phase === 'map' || e.phase === 'reduce') &&
-    typeof e.time === 'number' && typeof e.input === 'string';
+    (e.event === 'start' || e.event === 'end') &&
+    (e.phase === 'map' || e.phase === 'reduce') &&
+    typeof e.time === 'number' &&
+    typeof e.input === 'string';
   return traceLines(file).filter(isCall) as unknown as TraceEvent[];
 }
 
@@ -200,7 +212,7 @@ function describeExit(p: ProcessRecord): string {
 export function buildTimeline(data: TimelineData): string {
   const t0 = data.t0;
   const span = Math.max(1, data.t1 - t0);
-  const x = (t: number): number => LABEL_W + (Math.min(Math.max(t, t0), data.t1) - t0) / span * PLOT_W;
+  const x = (t: number): number => LABEL_W + ((Math.min(Math.max(t, t0), data.t1) - t0) / span) * PLOT_W;
   const rel = (t: number): string => `+${((t - t0) / 1000).toFixed(3)}s`;
   const f = (n: number): string => n.toFixed(1);
 
@@ -212,8 +224,12 @@ export function buildTimeline(data: TimelineData): string {
   // Which loop started a worker first (later ones of that loop are restarts).
   const seenLoop = new Set<number>();
   const svg: string[] = [];
-  svg.push(`<svg id="tl" xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="system-ui, sans-serif" font-size="12">`);
-  svg.push(`<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#f4b4b4"/><line x1="0" y1="0" x2="0" y2="6" stroke="#c62828" stroke-width="3"/></pattern></defs>`);
+  svg.push(
+    `<svg id="tl" xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="system-ui, sans-serif" font-size="12">`,
+  );
+  svg.push(
+    `<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#f4b4b4"/><line x1="0" y1="0" x2="0" y2="6" stroke="#c62828" stroke-width="3"/></pattern></defs>`,
+  );
 
   // Axis and grid.
   const step = niceStep(span);
@@ -221,7 +237,9 @@ export function buildTimeline(data: TimelineData): string {
   for (let t = 0; t <= span + 1e-6; t += step) {
     const gx = f(LABEL_W + (t / span) * PLOT_W);
     svg.push(`<line x1="${gx}" y1="${AXIS_H - 6}" x2="${gx}" y2="${height - 8}" stroke="#e3e3e3"/>`);
-    svg.push(`<text x="${gx}" y="${AXIS_H - 10}" text-anchor="middle" fill="#555">${(t / 1000).toFixed(step < 1000 ? 1 : 0)}s</text>`);
+    svg.push(
+      `<text x="${gx}" y="${AXIS_H - 10}" text-anchor="middle" fill="#555">${(t / 1000).toFixed(step < 1000 ? 1 : 0)}s</text>`,
+    );
   }
   svg.push(`</g>`);
 
@@ -230,7 +248,8 @@ export function buildTimeline(data: TimelineData): string {
     const mid = y + LANE_H / 2;
     const isRestart = p.loop !== undefined && seenLoop.has(p.loop);
     if (p.loop !== undefined) seenLoop.add(p.loop);
-    const cls = p.kind === 'coordinator' ? 'lane lane-coordinator' : p.kind === 'worker' ? 'lane lane-worker' : 'lane lane-other';
+    const cls =
+      p.kind === 'coordinator' ? 'lane lane-coordinator' : p.kind === 'worker' ? 'lane lane-worker' : 'lane lane-other';
     const label = `${p.role} · pid ${p.pid}`;
     const end = p.exit?.at ?? data.t1;
     const crashed = !!p.exit && (p.exit.code !== 0 || p.exit.signal !== null);
@@ -241,60 +260,85 @@ export function buildTimeline(data: TimelineData): string {
     ];
     svg.push(`<g class="${cls}" data-pid="${p.pid}">`);
     if (i % 2 === 0) svg.push(`<rect x="0" y="${y}" width="${WIDTH}" height="${LANE_H}" fill="#f7f7f9"/>`);
-    svg.push(`<text x="8" y="${mid + 4}" fill="#222">${isRestart ? '↻ ' : ''}${escapeHtml(label)}<title>${escapeHtml(life.join('\n'))}</title></text>`);
+    svg.push(
+      `<text x="8" y="${mid + 4}" fill="#222">${isRestart ? '↻ ' : ''}${escapeHtml(label)}<title>${escapeHtml(life.join('\n'))}</title></text>`,
+    );
     // Lifetime: a thin line (coordinator: a thick band).
     const lx1 = f(x(p.startedAt));
     const lx2 = f(Math.max(x(end), x(p.startedAt) + 1));
     if (p.kind === 'coordinator') {
-      svg.push(`<rect class="life" x="${lx1}" y="${mid - 5}" width="${f(Number(lx2) - Number(lx1))}" height="10" rx="2" fill="#9aa5b1"><title>${escapeHtml(life.join('\n'))}</title></rect>`);
+      svg.push(
+        `<rect class="life" x="${lx1}" y="${mid - 5}" width="${f(Number(lx2) - Number(lx1))}" height="10" rx="2" fill="#9aa5b1"><title>${escapeHtml(life.join('\n'))}</title></rect>`,
+      );
     } else {
-      svg.push(`<line class="life" x1="${lx1}" y1="${mid}" x2="${lx2}" y2="${mid}" stroke="#9aa5b1" stroke-width="2"><title>${escapeHtml(life.join('\n'))}</title></line>`);
+      svg.push(
+        `<line class="life" x1="${lx1}" y1="${mid}" x2="${lx2}" y2="${mid}" stroke="#9aa5b1" stroke-width="2"><title>${escapeHtml(life.join('\n'))}</title></line>`,
+      );
     }
-    svg.push(`<line x1="${lx1}" y1="${mid - 7}" x2="${lx1}" y2="${mid + 7}" stroke="${isRestart ? '#2e7d32' : '#555'}" stroke-width="2"/>`);
+    svg.push(
+      `<line x1="${lx1}" y1="${mid - 7}" x2="${lx1}" y2="${mid + 7}" stroke="${isRestart ? '#2e7d32' : '#555'}" stroke-width="2"/>`,
+    );
 
     for (const b of bars(p.calls, p.exit?.at, data.t1)) {
       // A call the process died in ends under the crash mark: keep some of it visible left of the mark.
       const bx = b.failed === 'no end' ? Math.min(x(b.start), x(b.end) - 10) : x(b.start);
       const bw = Math.max(1.5, x(b.end) - bx);
       const fill = b.failed ? 'url(#hatch)' : b.phase === 'map' ? '#1f77b4' : '#e08a00';
-      const what = b.phase === 'map'
-        ? `map ${shown(b.inputs[0])}`
-        : b.inputs.length === 1
-          ? `reduce key ${shown(b.inputs[0])}`
-          : `reduce: ${b.inputs.length} keys, ${shown(b.inputs[0], 40)} … ${shown(b.inputs[b.inputs.length - 1], 40)}`;
+      const what =
+        b.phase === 'map'
+          ? `map ${shown(b.inputs[0])}`
+          : b.inputs.length === 1
+            ? `reduce key ${shown(b.inputs[0])}`
+            : `reduce: ${b.inputs.length} keys, ${shown(b.inputs[0], 40)} … ${shown(b.inputs[b.inputs.length - 1], 40)}`;
       const tip = [
         what,
-        `${rel(b.start)} – ${rel(b.end)} (${secs(b.end - b.start)})` + (b.inputs.length > 1 ? `, longest call ${secs(b.longest)}` : ''),
-        ...(b.failed === 'no end' ? ['the call never returned: the process died in it'] : b.failed === 'error' ? ['the call threw'] : []),
+        `${rel(b.start)} – ${rel(b.end)} (${secs(b.end - b.start)})` +
+          (b.inputs.length > 1 ? `, longest call ${secs(b.longest)}` : ''),
+        ...(b.failed === 'no end'
+          ? ['the call never returned: the process died in it']
+          : b.failed === 'error'
+            ? ['the call threw']
+            : []),
         `${p.role}, pid ${p.pid}`,
       ];
-      svg.push(`<rect class="bar ${b.phase}${b.failed ? ' failed' : ''}" x="${f(bx)}" y="${mid - BAR_H / 2}" width="${f(bw)}" height="${BAR_H}" rx="1.5" fill="${fill}"${b.failed ? ' stroke="#c62828"' : ''}><title>${escapeHtml(tip.join('\n'))}</title></rect>`);
+      svg.push(
+        `<rect class="bar ${b.phase}${b.failed ? ' failed' : ''}" x="${f(bx)}" y="${mid - BAR_H / 2}" width="${f(bw)}" height="${BAR_H}" rx="1.5" fill="${fill}"${b.failed ? ' stroke="#c62828"' : ''}><title>${escapeHtml(tip.join('\n'))}</title></rect>`,
+      );
     }
 
     for (const s of p.signals) {
       const sx = f(x(s.at));
       const colour = s.signal === 'SIGKILL' ? '#000' : s.signal === 'SIGSTOP' ? '#7b1fa2' : '#00838f';
-      svg.push(`<path class="signal" d="M${sx} ${mid - 4} l-5 -8 h10 z" fill="${colour}"><title>${escapeHtml(`${s.staged ? (s.signal === 'SIGSTOP' ? 'held' : 'released') : `the grader sent ${s.signal}`} (${s.why}) at ${rel(s.at)}`)}</title></path>`);
+      svg.push(
+        `<path class="signal" d="M${sx} ${mid - 4} l-5 -8 h10 z" fill="${colour}"><title>${escapeHtml(`${s.staged ? (s.signal === 'SIGSTOP' ? 'held' : 'released') : `the grader sent ${s.signal}`} (${s.why}) at ${rel(s.at)}`)}</title></path>`,
+      );
     }
     if (p.exit) {
       const ex = x(p.exit.at);
       const tip = escapeHtml(`${describeExit(p)} at ${rel(p.exit.at)}`);
       if (crashed) {
-        svg.push(`<g class="crash"><path d="M${f(ex - 5)} ${mid - 5} l10 10 m0 -10 l-10 10" stroke="#c62828" stroke-width="3"/><rect x="${f(ex - 6)}" y="${mid - 6}" width="12" height="12" fill="transparent"><title>${tip}</title></rect></g>`);
+        svg.push(
+          `<g class="crash"><path d="M${f(ex - 5)} ${mid - 5} l10 10 m0 -10 l-10 10" stroke="#c62828" stroke-width="3"/><rect x="${f(ex - 6)}" y="${mid - 6}" width="12" height="12" fill="transparent"><title>${tip}</title></rect></g>`,
+        );
       } else {
-        svg.push(`<circle class="exit" cx="${f(ex)}" cy="${mid}" r="3.5" fill="#2e7d32"><title>${tip}</title></circle>`);
+        svg.push(
+          `<circle class="exit" cx="${f(ex)}" cy="${mid}" r="3.5" fill="#2e7d32"><title>${tip}</title></circle>`,
+        );
       }
     }
     svg.push(`</g>`);
   });
-  svg.push(`<line id="cursor" x1="0" y1="${AXIS_H - 6}" x2="0" y2="${height - 8}" stroke="#c00" stroke-width="1" visibility="hidden" pointer-events="none"/>`);
+  svg.push(
+    `<line id="cursor" x1="0" y1="${AXIS_H - 6}" x2="0" y2="${height - 8}" stroke="#c00" stroke-width="1" visibility="hidden" pointer-events="none"/>`,
+  );
   svg.push(`<text id="cursor-t" x="0" y="12" fill="#c00" visibility="hidden" pointer-events="none"></text>`);
   svg.push(`</svg>`);
 
   const workers = data.processes.filter((p) => p.kind === 'worker');
   const calls = workers.reduce((n, p) => n + p.calls.filter((c) => c.event === 'start').length, 0);
   const crashes = data.processes.filter((p) => p.exit && (p.exit.code !== 0 || p.exit.signal !== null)).length;
-  const summary = `${workers.length} worker process${workers.length === 1 ? '' : 'es'}, ${calls} map/reduce calls, ` +
+  const summary =
+    `${workers.length} worker process${workers.length === 1 ? '' : 'es'}, ${calls} map/reduce calls, ` +
     `${crashes} exit${crashes === 1 ? '' : 's'} with an error or a signal, ${secs(span)} shown`;
 
   return `<!DOCTYPE html>

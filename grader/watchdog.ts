@@ -29,7 +29,8 @@ function take(message: Record<string, unknown>): void {
   if (typeof message.cell === 'string') {
     let cell = cells.get(message.cell);
     if (!cell) cells.set(message.cell, (cell = { cgroups: [], pgids: [] }));
-    if (Array.isArray(message.cgroups)) cell.cgroups.push(...message.cgroups.filter((d): d is string => typeof d === 'string'));
+    if (Array.isArray(message.cgroups))
+      cell.cgroups.push(...message.cgroups.filter((d): d is string => typeof d === 'string'));
     if (typeof message.marker === 'string') cell.marker = message.marker;
     if (typeof message.uid === 'number') cell.uid = message.uid;
     if (typeof message.pgid === 'number') cell.pgids.push(message.pgid);
@@ -41,7 +42,12 @@ function take(message: Record<string, unknown>): void {
 
 function endAll(): void {
   for (const cell of cells.values()) {
-    reap({ cgroups: cell.cgroups, uid: cell.uid, marker: cell.uid === undefined ? cell.marker : undefined, pgids: cell.pgids });
+    reap({
+      cgroups: cell.cgroups,
+      uid: cell.uid,
+      marker: cell.uid === undefined ? cell.marker : undefined,
+      pgids: cell.pgids,
+    });
     removeCgroups(cell.cgroups);
   }
   for (const uid of uids) reap({ uid });

@@ -22,7 +22,15 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { enterCommand, Group, makeGroup, memoryPressure, peakMemory, removeGroup, removeGroupSync } from './bench/cgroup';
+import {
+  enterCommand,
+  Group,
+  makeGroup,
+  memoryPressure,
+  peakMemory,
+  removeGroup,
+  removeGroupSync,
+} from './bench/cgroup';
 import { scalingSvg, Series } from './bench/chart';
 import { Finished, killAll, PRELOAD_SOURCE, start, startNode, Started, waitForSocket } from './bench/procs';
 
@@ -88,7 +96,10 @@ function parseOptions(argv: string[]): Options | 'help' {
         impl = path.resolve(value());
         break;
       case '--only': {
-        const names = value().split(',').map((s) => s.trim()).filter(Boolean);
+        const names = value()
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
         for (const n of names) {
           if (!(PARTS as readonly string[]).includes(n)) {
             throw new UsageError(`--only: unknown part "${n}" (parts: ${PARTS.join(', ')})`);
@@ -106,7 +117,8 @@ function parseOptions(argv: string[]): Options | 'help' {
         break;
       case '--big-size': {
         const v = value();
-        if (!/^\d+(\.\d+)?(KB|MB|GB)$/i.test(v)) throw new UsageError(`--big-size expects a size such as 128MB, got "${v}"`);
+        if (!/^\d+(\.\d+)?(KB|MB|GB)$/i.test(v))
+          throw new UsageError(`--big-size expects a size such as 128MB, got "${v}"`);
         bigSize = v.toUpperCase();
         break;
       }
@@ -121,7 +133,8 @@ function parseOptions(argv: string[]): Options | 'help' {
       }
       case '--repeat': {
         const v = value();
-        if (!/^([1-9]|[1-9]\d)$/.test(v)) throw new UsageError(`--repeat expects a whole number from 1 to 99, got "${v}"`);
+        if (!/^([1-9]|[1-9]\d)$/.test(v))
+          throw new UsageError(`--repeat expects a whole number from 1 to 99, got "${v}"`);
         repeat = Number(v);
         break;
       }
@@ -136,11 +149,14 @@ function parseOptions(argv: string[]): Options | 'help' {
         throw new UsageError(`unknown option "${argv[i]}" (see --help)`);
     }
   }
-  if (!fs.existsSync(impl) || !fs.statSync(impl).isDirectory()) throw new UsageError(`--impl: ${impl} is not a directory`);
+  if (!fs.existsSync(impl) || !fs.statSync(impl).isDirectory())
+    throw new UsageError(`--impl: ${impl} is not a directory`);
   for (const file of ['coordinator.ts', 'worker.ts']) {
     if (!fs.existsSync(path.join(impl, file))) throw new UsageError(`--impl: ${impl} has no ${file}`);
   }
-  const parts = new Set<Part>(only ?? (quick ? ['scaling', 'startup', 'memory'] : ['grader', 'scaling', 'startup', 'memory']));
+  const parts = new Set<Part>(
+    only ?? (quick ? ['scaling', 'startup', 'memory'] : ['grader', 'scaling', 'startup', 'memory']),
+  );
   if (box) parts.add('gradescope-box');
   if (quick && !workers.includes(1)) workers = [1, ...workers];
   if (quick && workers.length > 2 && !argv.includes('--workers')) workers = [1, 2];
@@ -223,7 +239,13 @@ function compileImpl(impl: string, dir: string): void {
   try {
     execFileSync(
       process.execPath,
-      [path.join(KIT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(ts, 'tsconfig.json'), '--pretty', 'false'],
+      [
+        path.join(KIT, 'node_modules', 'typescript', 'bin', 'tsc'),
+        '-p',
+        path.join(ts, 'tsconfig.json'),
+        '--pretty',
+        'false',
+      ],
       { cwd: ts, stdio: 'pipe', timeout: 300_000 },
     );
   } catch (err) {
@@ -322,7 +344,8 @@ function sortedLines(text: string): string {
 
 function outputOf(dir: string): string {
   let text = '';
-  for (const name of fs.readdirSync(dir)) if (name.startsWith('mr-out')) text += fs.readFileSync(path.join(dir, name), 'utf8');
+  for (const name of fs.readdirSync(dir))
+    if (name.startsWith('mr-out')) text += fs.readFileSync(path.join(dir, name), 'utf8');
   return sortedLines(text);
 }
 
@@ -333,7 +356,11 @@ function describe(f: Finished): string {
   return tail ? `${why}: ${tail}` : why;
 }
 
-async function runSequential(stage: Stage, corpus: Corpus, limitMs: number): Promise<{ r: SequentialResult; expected: string }> {
+async function runSequential(
+  stage: Stage,
+  corpus: Corpus,
+  limitMs: number,
+): Promise<{ r: SequentialResult; expected: string }> {
   const dir = runDir(stage);
   try {
     const p = startNode([stage.sequential, 'wc', ...corpus.files], {
@@ -345,7 +372,13 @@ async function runSequential(stage: Stage, corpus: Corpus, limitMs: number): Pro
     const f = await p.done;
     const ok = f.code === 0 && !f.timedOut;
     return {
-      r: { ms: f.ms, peakRssBytes: f.peakRssBytes, cpuMs: f.cpuMs, ok, problem: ok ? undefined : `mrsequential: ${describe(f)}` },
+      r: {
+        ms: f.ms,
+        peakRssBytes: f.peakRssBytes,
+        cpuMs: f.cpuMs,
+        ok,
+        problem: ok ? undefined : `mrsequential: ${describe(f)}`,
+      },
       expected: ok ? outputOf(dir) : '',
     };
   } finally {
@@ -353,7 +386,13 @@ async function runSequential(stage: Stage, corpus: Corpus, limitMs: number): Pro
   }
 }
 
-async function runJob(stage: Stage, corpus: Corpus, workers: number, expected: string, limitMs: number): Promise<JobResult> {
+async function runJob(
+  stage: Stage,
+  corpus: Corpus,
+  workers: number,
+  expected: string,
+  limitMs: number,
+): Promise<JobResult> {
   const dir = runDir(stage);
   const n = runCounter;
   const socket = path.join(stage.sockets, `c${n}.sock`);
@@ -367,10 +406,7 @@ async function runJob(stage: Stage, corpus: Corpus, workers: number, expected: s
       rssFile: path.join(stage.dir, `rss-${n}-c`),
     });
     started.push(coordinator);
-    const accepting = await Promise.race([
-      waitForSocket(socket, 30_000),
-      coordinator.done.then(() => false),
-    ]);
+    const accepting = await Promise.race([waitForSocket(socket, 30_000), coordinator.done.then(() => false)]);
     if (!accepting) {
       coordinator.kill();
       const f = await coordinator.done;
@@ -479,7 +515,10 @@ const STARTUP_METHOD =
   'so this is the moment the worker (node, the app, gRPC and mr.proto loaded) sends its first RPC. One ' +
   'discarded warm-up run of each (cold file cache), then the median of the samples.';
 
-async function startup(stage: Stage, opts: Options): Promise<{ method: string; coordinator: Samples; worker: Samples }> {
+async function startup(
+  stage: Stage,
+  opts: Options,
+): Promise<{ method: string; coordinator: Samples; worker: Samples }> {
   const work = runDir(stage);
   const input = path.join(work, 'tiny.txt');
   fs.writeFileSync(input, 'a tiny input\n');
@@ -519,7 +558,11 @@ async function startup(stage: Stage, opts: Options): Promise<{ method: string; c
     else if (i >= 0) work2.push(firstAt - p.startedAt);
   }
   fs.rmSync(work, { recursive: true, force: true });
-  return { method: STARTUP_METHOD, coordinator: summarize(coord, coordProblem), worker: summarize(work2, workerProblem) };
+  return {
+    method: STARTUP_METHOD,
+    coordinator: summarize(coord, coordProblem),
+    worker: summarize(work2, workerProblem),
+  };
 }
 
 interface GraderRun {
@@ -537,7 +580,8 @@ interface GraderRun {
 /** Runs the course suite with the kit's grader, inside `group` when given. */
 async function runGrader(stage: Stage, opts: Options, group: Group | undefined, limitMs: number): Promise<GraderRun> {
   const cli = path.join(KIT, 'dist-grader', 'grader', 'cli.js');
-  if (!fs.existsSync(cli)) return { status: 'unavailable', reason: `${path.relative(KIT, cli)} is missing (npm run build)` };
+  if (!fs.existsSync(cli))
+    return { status: 'unavailable', reason: `${path.relative(KIT, cli)} is missing (npm run build)` };
   const json = path.join(stage.dir, `grader-${++runCounter}.json`);
   const args = [cli, '--impl', opts.impl, 'quiet', '--json', json];
   let p: Started;
@@ -557,15 +601,24 @@ async function runGrader(stage: Stage, opts: Options, group: Group | undefined, 
   if (f.timedOut) {
     return { ...run, passed: false, reason: `did not finish within ${Math.round(limitMs / 60_000)} min; killed` };
   }
-  let summary: { passed: boolean; runs: { tests: { id: string; name: string; passed: boolean; durationMs: number }[] }[] };
+  let summary: {
+    passed: boolean;
+    runs: { tests: { id: string; name: string; passed: boolean; durationMs: number }[] }[];
+  };
   try {
     summary = JSON.parse(fs.readFileSync(json, 'utf8'));
   } catch {
-    if (group && f.signal === 'SIGKILL') return { ...run, passed: false, reason: 'the grader was killed (out of memory?)' };
+    if (group && f.signal === 'SIGKILL')
+      return { ...run, passed: false, reason: 'the grader was killed (out of memory?)' };
     return { status: 'unavailable', reason: `the grader wrote no JSON report (${describe(f)})` };
   }
   run.passed = summary.passed;
-  run.tests = (summary.runs[0]?.tests ?? []).map((t) => ({ id: t.id, name: t.name, passed: t.passed, durationMs: t.durationMs }));
+  run.tests = (summary.runs[0]?.tests ?? []).map((t) => ({
+    id: t.id,
+    name: t.name,
+    passed: t.passed,
+    durationMs: t.durationMs,
+  }));
   return run;
 }
 
@@ -607,27 +660,74 @@ interface Target {
 
 function targets(report: Report, bigCorpus: string | undefined): Target[] {
   const t: Target[] = [];
-  const add = (id: string, description: string, value: number | undefined, ok: (v: number) => boolean, show: (v: number) => string, detail?: string) =>
-    t.push({ id, description, value: value === undefined ? undefined : show(value), met: value === undefined ? null : ok(value), detail });
+  const add = (
+    id: string,
+    description: string,
+    value: number | undefined,
+    ok: (v: number) => boolean,
+    show: (v: number) => string,
+    detail?: string,
+  ) =>
+    t.push({
+      id,
+      description,
+      value: value === undefined ? undefined : show(value),
+      met: value === undefined ? null : ok(value),
+      detail,
+    });
   // The big-corpus targets: not measured without the big corpus (--quick).
   const onBig = (v: number | undefined): number | undefined => (bigCorpus ? v : undefined);
 
   const g = report.grader;
-  add('suite-time', 'full course suite <= 75 s', g?.status === 'ok' && g.passed ? g.wallMs : undefined, (v) => v <= 75_000, secs,
-    g?.status === 'ok' && !g.passed ? 'the suite failed' : g?.reason);
+  add(
+    'suite-time',
+    'full course suite <= 75 s',
+    g?.status === 'ok' && g.passed ? g.wallMs : undefined,
+    (v) => v <= 75_000,
+    secs,
+    g?.status === 'ok' && !g.passed ? 'the suite failed' : g?.reason,
+  );
 
   const big = report.scaling?.corpora.find((c) => c.name === bigCorpus);
   const two = big?.runs.find((r) => r.workers === 2);
   const note = bigCorpus && bigCorpus !== '128MB' ? `measured on ${bigCorpus}, not 128MB` : undefined;
   const none = bigCorpus ? undefined : 'needs the big corpus (not in --quick)';
-  add('speedup-2', '128 MB wc: 2 workers >= 1.6x faster than 1', two?.speedupVsOneWorker, (v) => v >= 1.6, (v) => `${v.toFixed(2)}x`, note ?? none);
-  add('wc-2-time', '128 MB wc with 2 workers <= 22 s', two?.correct ? two.ms : undefined, (v) => v <= 22_000, secs, note ?? none);
+  add(
+    'speedup-2',
+    '128 MB wc: 2 workers >= 1.6x faster than 1',
+    two?.speedupVsOneWorker,
+    (v) => v >= 1.6,
+    (v) => `${v.toFixed(2)}x`,
+    note ?? none,
+  );
+  add(
+    'wc-2-time',
+    '128 MB wc with 2 workers <= 22 s',
+    two?.correct ? two.ms : undefined,
+    (v) => v <= 22_000,
+    secs,
+    note ?? none,
+  );
   const seqRss = report.memory?.sequentialPeakRssBytes;
   add('seq-rss', 'mrsequential on 128 MB <= 2 GB peak RSS', onBig(seqRss), (v) => v <= 2 * GB, mb, note ?? none);
   const wRss = report.memory?.workerPeakRssBytes;
   add('worker-rss', 'each worker <= 1 GB peak RSS (128 MB corpus)', onBig(wRss), (v) => v <= GB, mb, note ?? none);
-  add('worker-start', 'worker start to first RPC <= 300 ms (median)', report.startup?.worker.medianMs, (v) => v <= 300, ms, report.startup?.worker.problem);
-  add('coordinator-start', 'coordinator start to accepting <= 500 ms (median)', report.startup?.coordinator.medianMs, (v) => v <= 500, ms, report.startup?.coordinator.problem);
+  add(
+    'worker-start',
+    'worker start to first RPC <= 300 ms (median)',
+    report.startup?.worker.medianMs,
+    (v) => v <= 300,
+    ms,
+    report.startup?.worker.problem,
+  );
+  add(
+    'coordinator-start',
+    'coordinator start to accepting <= 500 ms (median)',
+    report.startup?.coordinator.medianMs,
+    (v) => v <= 500,
+    ms,
+    report.startup?.coordinator.problem,
+  );
   const box = report.gradescopeBox;
   t.push({
     id: 'gradescope-box',
@@ -645,7 +745,14 @@ interface Report {
   tool: string;
   startedAt: string;
   durationMs: number;
-  machine: { cpus: number; cpuModel: string; memoryBytes: number; node: string; os: string; loadAverageAtStart: number[] };
+  machine: {
+    cpus: number;
+    cpuModel: string;
+    memoryBytes: number;
+    node: string;
+    os: string;
+    loadAverageAtStart: number[];
+  };
   impl: { dir: string; staged: string };
   parts: Part[];
   quick: boolean;
@@ -686,13 +793,17 @@ function chart(report: Report): string {
       label: `${label} vs 1 worker`,
       color,
       dashed: false,
-      points: c.runs.filter((r) => r.speedupVsOneWorker !== undefined).map((r) => ({ workers: r.workers, speedup: r.speedupVsOneWorker! })),
+      points: c.runs
+        .filter((r) => r.speedupVsOneWorker !== undefined)
+        .map((r) => ({ workers: r.workers, speedup: r.speedupVsOneWorker! })),
     });
     series.push({
       label: `${label} vs mrsequential`,
       color,
       dashed: true,
-      points: c.runs.filter((r) => r.speedupVsSequential !== undefined).map((r) => ({ workers: r.workers, speedup: r.speedupVsSequential! })),
+      points: c.runs
+        .filter((r) => r.speedupVsSequential !== undefined)
+        .map((r) => ({ workers: r.workers, speedup: r.speedupVsSequential! })),
     });
   });
   const m = report.machine;
@@ -761,7 +872,11 @@ async function main(argv: string[]): Promise<number> {
     console.log(`wrote ${path.join(opts.out, 'scaling.svg')}`);
     return 0;
   }
-  for (const [signal, status] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+  for (const [signal, status] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const) {
     process.once(signal, () => {
       console.error(`\nbench: interrupted by ${signal}; every process it started has been killed`);
       cleanupSync();
@@ -813,11 +928,20 @@ async function main(argv: string[]): Promise<number> {
         corpora = [generated('1MB', 4, path.join(stage.dir, 'corpus-1MB'), false)];
         corpora[0].name = 'quick-1MB';
       } else {
-        const inputs = fs.readdirSync(path.join(KIT, 'inputs')).filter((n) => /^gen-.*\.txt$/.test(n)).sort();
+        const inputs = fs
+          .readdirSync(path.join(KIT, 'inputs'))
+          .filter((n) => /^gen-.*\.txt$/.test(n))
+          .sort();
         if (inputs.length === 0) throw new UsageError('no inputs/gen-*.txt in the kit (npm run inputs)');
         const big = generated(opts.bigSize, 16, path.join(build, `bench-corpus-${opts.bigSize}`), true);
         bigName = big.name;
-        corpora = [corpusOf('inputs', inputs.map((n) => path.join(KIT, 'inputs', n))), big];
+        corpora = [
+          corpusOf(
+            'inputs',
+            inputs.map((n) => path.join(KIT, 'inputs', n)),
+          ),
+          big,
+        ];
       }
     } catch (err) {
       console.error(`bench: cannot make the corpora: ${(err as Error).message.split('\n')[0]}`);
@@ -898,7 +1022,9 @@ async function main(argv: string[]): Promise<number> {
       return { ...(await runGrader(stage, opts, group, 12 * 60_000)), ...base };
     });
     const b = report.gradescopeBox;
-    console.log(`gradescope-box: ${b.status === 'ok' ? `${b.passed ? 'passed' : 'FAILED'} in ${secs(b.wallMs!)}` : `unavailable (${b.reason})`}`);
+    console.log(
+      `gradescope-box: ${b.status === 'ok' ? `${b.passed ? 'passed' : 'FAILED'} in ${secs(b.wallMs!)}` : `unavailable (${b.reason})`}`,
+    );
   }
 
   report.targets = targets(report, bigName);
@@ -916,7 +1042,8 @@ async function main(argv: string[]): Promise<number> {
   fs.writeFileSync(svg, chart(JSON.parse(text) as Report)); // drawn from what --chart would read
 
   printSummary(report);
-  const show = (f: string): string => (path.relative(process.cwd(), f).startsWith('..') ? f : path.relative(process.cwd(), f));
+  const show = (f: string): string =>
+    path.relative(process.cwd(), f).startsWith('..') ? f : path.relative(process.cwd(), f);
   console.log(`\nwrote ${show(json)} and ${show(svg)}`);
   return 0;
 }

@@ -132,14 +132,76 @@ don't didn't can't won't it's i'm that's you're i'll wasn't couldn't isn't there
 // accent (e + U+0301, which splits a word in two), fullwidth letters, and
 // letters outside the BMP (Deseret, mathematical script, Gothic).
 const SPECIAL = [
-  'café', 'naïve', 'résumé', 'fiancée', 'über', 'Müller', 'señor', 'niño', 'mañana', 'straße', 'Größe',
-  'façade', 'déjà', 'Zoë', 'λόγος', 'ψυχή', 'Αθήνα', 'καλός', 'слово', 'Москва', 'мир', 'человек',
-  'cafe\u0301', 'naı\u0308ve', 'ＡＢＣ', 'ｗｏｒｄ', '\u{10400}\u{1042F}\u{10445}', '\u{10437}\u{1042F}',
-  '\u{1D49C}\u{1D4B7}\u{1D4B8}', '\u{1D49E}ode', '\u{10330}\u{10331}\u{10332}', 'k\u{10330}t',
+  'café',
+  'naïve',
+  'résumé',
+  'fiancée',
+  'über',
+  'Müller',
+  'señor',
+  'niño',
+  'mañana',
+  'straße',
+  'Größe',
+  'façade',
+  'déjà',
+  'Zoë',
+  'λόγος',
+  'ψυχή',
+  'Αθήνα',
+  'καλός',
+  'слово',
+  'Москва',
+  'мир',
+  'человек',
+  'cafe\u0301',
+  'naı\u0308ve',
+  'ＡＢＣ',
+  'ｗｏｒｄ',
+  '\u{10400}\u{1042F}\u{10445}',
+  '\u{10437}\u{1042F}',
+  '\u{1D49C}\u{1D4B7}\u{1D4B8}',
+  '\u{1D49E}ode',
+  '\u{10330}\u{10331}\u{10332}',
+  'k\u{10330}t',
 ];
 
-const ONSETS = ['b', 'c', 'd', 'f', 'g', 'h', 'j', 'k', 'l', 'm', 'n', 'p', 'r', 's', 't', 'v', 'w',
-  'br', 'ch', 'cl', 'cr', 'dr', 'fl', 'gr', 'pl', 'pr', 'sh', 'sl', 'st', 'str', 'th', 'tr', 'wh', ''];
+const ONSETS = [
+  'b',
+  'c',
+  'd',
+  'f',
+  'g',
+  'h',
+  'j',
+  'k',
+  'l',
+  'm',
+  'n',
+  'p',
+  'r',
+  's',
+  't',
+  'v',
+  'w',
+  'br',
+  'ch',
+  'cl',
+  'cr',
+  'dr',
+  'fl',
+  'gr',
+  'pl',
+  'pr',
+  'sh',
+  'sl',
+  'st',
+  'str',
+  'th',
+  'tr',
+  'wh',
+  '',
+];
 const NUCLEI = ['a', 'e', 'i', 'o', 'u', 'a', 'e', 'i', 'o', 'ea', 'ai', 'ou', 'oo', 'ee', 'y'];
 const CODAS = ['', '', '', 'n', 'r', 's', 't', 'l', 'm', 'nd', 'st', 'ng', 'ck', 'th', 'rt', 'ss', 'ld'];
 const SUFFIXES = ['', '', '', '', '', '', '', '', 'ed', 'ing', 's', 's', 'ly', 'er', 'ness', 'ful', 'tion'];
@@ -169,7 +231,14 @@ function capitalize(word: string): string {
 }
 
 function romanNumeral(n: number): string {
-  const table: Array<[number, string]> = [[40, 'XL'], [10, 'X'], [9, 'IX'], [5, 'V'], [4, 'IV'], [1, 'I']];
+  const table: Array<[number, string]> = [
+    [40, 'XL'],
+    [10, 'X'],
+    [9, 'IX'],
+    [5, 'V'],
+    [4, 'IV'],
+    [1, 'I'],
+  ];
   let out = '';
   for (const [value, letters] of table) {
     while (n >= value) {

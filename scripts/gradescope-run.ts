@@ -78,7 +78,13 @@ function checkedResults(text: string, points: Record<string, number>): Gradescop
     const max = typeof t.name === 'string' ? points[t.name] : undefined;
     if (max === undefined || typeof t.score !== 'number') return undefined;
     const score = Math.min(Math.max(t.score, 0), max);
-    tests.push({ name: t.name!, score, max_score: max, status: t.status === 'passed' && score === max ? 'passed' : 'failed', output: String(t.output ?? '') });
+    tests.push({
+      name: t.name!,
+      score,
+      max_score: max,
+      status: t.status === 'passed' && score === max ? 'passed' : 'failed',
+      output: String(t.output ?? ''),
+    });
   }
   return {
     score: tests.reduce((sum, t) => sum + t.score, 0),
@@ -113,7 +119,12 @@ async function main(): Promise<void> {
   try {
     await grade(root, kit, started, write);
   } catch (err) {
-    write(failedResults(`The autograder failed: ${err instanceof Error ? err.message : String(err)}`, (Date.now() - started) / 1000));
+    write(
+      failedResults(
+        `The autograder failed: ${err instanceof Error ? err.message : String(err)}`,
+        (Date.now() - started) / 1000,
+      ),
+    );
   }
 }
 
@@ -121,7 +132,12 @@ async function grade(root: string, kit: string, started: number, write: (r: Grad
   const submission = path.join(root, 'submission');
   const mr = findMrFolder(submission);
   if (!mr) {
-    write(failedResults(`No src/mr found in the submission: upload your repository, or at least src/mr/ with ${STUDENT_FILES.join(', ')}.`, 0));
+    write(
+      failedResults(
+        `No src/mr found in the submission: upload your repository, or at least src/mr/ with ${STUDENT_FILES.join(', ')}.`,
+        0,
+      ),
+    );
     return;
   }
   const notes: string[] = [];
@@ -150,7 +166,8 @@ async function grade(root: string, kit: string, started: number, write: (r: Grad
     if (process.getuid?.() === 0) graderArgs.push('--require-wall'); // never run a student's code as root
     if (process.env.AUTOGRADER_TIMEOUT_SCALE) graderArgs.push('--timeout-scale', process.env.AUTOGRADER_TIMEOUT_SCALE);
     if (process.env.AUTOGRADER_ONLY) graderArgs.push('--only', process.env.AUTOGRADER_ONLY);
-    if (process.env.AUTOGRADER_GRADER_OPTIONS) graderArgs.push(...process.env.AUTOGRADER_GRADER_OPTIONS.split(' ').filter(Boolean));
+    if (process.env.AUTOGRADER_GRADER_OPTIONS)
+      graderArgs.push(...process.env.AUTOGRADER_GRADER_OPTIONS.split(' ').filter(Boolean));
 
     const { code, timedOut, output } = await runWithBudget(process.execPath, graderArgs, kit, budgetMs);
     const seconds = (Date.now() - started) / 1000;
@@ -167,7 +184,12 @@ async function grade(root: string, kit: string, started: number, write: (r: Grad
       results.output = [...notes, why, results.output].filter(Boolean).join('\n\n');
       write(results);
     } else {
-      write(failedResults([...notes, why || `The grader could not run (exit ${code}).`, tail(output)].filter(Boolean).join('\n\n'), seconds));
+      write(
+        failedResults(
+          [...notes, why || `The grader could not run (exit ${code}).`, tail(output)].filter(Boolean).join('\n\n'),
+          seconds,
+        ),
+      );
     }
     process.stdout.write(output);
   } finally {

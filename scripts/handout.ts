@@ -27,6 +27,9 @@ const INCLUDE = [
   'tsconfig.build.json',
   'tsconfig.json',
   '.gitignore',
+  'eslint.config.js', // npm run lint works in a student's copy too
+  '.prettierrc.json',
+  '.prettierignore',
 ];
 
 /** Files written from a different place in the kit: release path -> kit path. */
@@ -35,7 +38,15 @@ const RENAMED: Record<string, string> = {
 };
 
 /** Never in a release, whatever INCLUDE says (build output, local runs, the solution). */
-const EXCLUDE = [/(^|\/)node_modules\//, /(^|\/)dist(-grader)?\//, /(^|\/)mr-tmp\//, /(^|\/)mr-out-/, /\.tsbuildinfo$/, /solution/i, /STUDENT-README/];
+const EXCLUDE = [
+  /(^|\/)node_modules\//,
+  /(^|\/)dist(-grader)?\//,
+  /(^|\/)mr-tmp\//,
+  /(^|\/)mr-out-/,
+  /\.tsbuildinfo$/,
+  /solution/i,
+  /STUDENT-README/,
+];
 
 /** package.json scripts that are the instructor's only, by name or by what they run. */
 const INSTRUCTOR_SCRIPTS = new Set(['handout', 'autograder']);
@@ -127,7 +138,11 @@ function selectFiles(kit: string, candidates: string[]): string[] {
 function trackedFiles(kit: string): string[] | undefined {
   let listing: string;
   try {
-    listing = execFileSync('git', ['ls-files', '-z'], { cwd: kit, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    listing = execFileSync('git', ['ls-files', '-z'], {
+      cwd: kit,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
   } catch {
     return undefined; // no git, or not a checkout
   }

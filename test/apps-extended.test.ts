@@ -60,7 +60,10 @@ describe('tokencount', () => {
   test('every whitespace-separated token is a key as written; Unicode spaces separate too', () => {
     const text = '__proto__ constructor\t"quoted" back\\slash\n\n  a,b\u3000\u{1D400}x\u00a0toString ';
     expect(tokencount.map('f.txt', text)).toEqual(
-      ['__proto__', 'constructor', '"quoted"', 'back\\slash', 'a,b', '\u{1D400}x', 'toString'].map((key) => ({ key, value: '1' })),
+      ['__proto__', 'constructor', '"quoted"', 'back\\slash', 'a,b', '\u{1D400}x', 'toString'].map((key) => ({
+        key,
+        value: '1',
+      })),
     );
     expect(tokencount.map('f.txt', '')).toEqual([]);
     expect(tokencount.map('f.txt', ' \n\t')).toEqual([]);

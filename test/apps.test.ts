@@ -48,7 +48,7 @@ describe('indexer', () => {
 });
 
 describe('crash output (nocrash, and crash when it does not crash)', () => {
-  test('map emits the name, its byte length, the contents\' byte length and xyzzy', () => {
+  test("map emits the name, its byte length, the contents' byte length and xyzzy", () => {
     expect(nocrash.map('../pg-grimm.txt', 'héllo \u{10400}')).toEqual([
       { key: 'a', value: '../pg-grimm.txt' },
       { key: 'b', value: '15' },
@@ -103,7 +103,9 @@ describe('crash', () => {
     const seed = findSeed((o) => o.join() === 'ok,ok,crash', 3);
     const first = await run(seed, 3);
     expect(first.exitCode).toBe(1);
-    expect(first.stdout).toBe('0 [{"key":"a","value":"f.txt"},{"key":"b","value":"5"},{"key":"c","value":"3"},{"key":"d","value":"xyzzy"}]\n1 "10 2"\n');
+    expect(first.stdout).toBe(
+      '0 [{"key":"a","value":"f.txt"},{"key":"b","value":"5"},{"key":"c","value":"3"},{"key":"d","value":"xyzzy"}]\n1 "10 2"\n',
+    );
     const second = await run(seed, 3);
     expect([second.exitCode, second.stdout]).toEqual([1, first.stdout]);
   });
@@ -113,7 +115,12 @@ describe('crash', () => {
     const seed = findSeed((o) => o.length === 4 && o.every(short) && o.some((x) => x.startsWith('delay')), 4);
     const result = await run(seed, 4);
     expect(result.exitCode).toBe(0);
-    expect(result.stdout.split('\n').filter(Boolean).map((l) => l.split(' ')[0])).toEqual(['0', '1', '2', '3']);
+    expect(
+      result.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.split(' ')[0]),
+    ).toEqual(['0', '1', '2', '3']);
   });
 
   test('crashRandom: a seed gives the same sequence, another seed another one', () => {

@@ -56,7 +56,11 @@ describe('the Gradescope autograder', () => {
     // Executable bits as stored in the archive (python's unpacking drops them, Gradescope's keeps them).
     const modes = spawnSync(
       'python3',
-      ['-c', 'import sys, zipfile\nfor i in zipfile.ZipFile(sys.argv[1]).infolist(): print(i.filename, oct(i.external_attr >> 16))', zip],
+      [
+        '-c',
+        'import sys, zipfile\nfor i in zipfile.ZipFile(sys.argv[1]).infolist(): print(i.filename, oct(i.external_attr >> 16))',
+        zip,
+      ],
       { encoding: 'utf8' },
     ).stdout;
     expect(modes).toMatch(/^setup\.sh 0o100755$/m);
@@ -66,7 +70,7 @@ describe('the Gradescope autograder', () => {
     expect(fs.readFileSync(path.join(source, 'setup.sh'), 'utf8')).toContain('npm ci');
   });
 
-  test('grades a correct submission, with the kit\'s own drivers', () => {
+  test("grades a correct submission, with the kit's own drivers", () => {
     const { results } = grade(
       'correct',
       (sub) => {
@@ -85,7 +89,7 @@ describe('the Gradescope autograder', () => {
     expect(results.output).toContain('src/main/mrcoordinator.ts');
   }, 240_000);
 
-  test('a submission that does not compile gets 0 and the compiler\'s message', () => {
+  test("a submission that does not compile gets 0 and the compiler's message", () => {
     const { results } = grade(
       'broken',
       (sub) => {
@@ -107,7 +111,13 @@ describe('the Gradescope autograder', () => {
         const worker = path.join(sub, 'src', 'mr', 'worker.ts');
         const text = fs.readFileSync(worker, 'utf8');
         // A worker that never asks for work again, and never exits.
-        fs.writeFileSync(worker, text.replace('  try {\n    for (;;) {', '  try {\n    await new Promise(() => setInterval(() => undefined, 1000));\n    for (;;) {'));
+        fs.writeFileSync(
+          worker,
+          text.replace(
+            '  try {\n    for (;;) {',
+            '  try {\n    await new Promise(() => setInterval(() => undefined, 1000));\n    for (;;) {',
+          ),
+        );
       },
       { AUTOGRADER_BUDGET_S: '25', AUTOGRADER_ONLY: 'wc' },
     );
@@ -121,7 +131,11 @@ describe('the Gradescope autograder', () => {
       const run = spawnSync(process.execPath, [path.join(KIT, 'dist', 'scripts', 'autograder.js'), ...args], {
         encoding: 'utf8',
       });
-      expect({ args, status: run.status, lines: run.stderr.trim().split('\n').length }).toEqual({ args, status: 2, lines: 1 });
+      expect({ args, status: run.status, lines: run.stderr.trim().split('\n').length }).toEqual({
+        args,
+        status: 2,
+        lines: 1,
+      });
     }
   });
 

@@ -79,9 +79,16 @@ describe('npm run bench', () => {
     expect(report.memory.corpus).toBe('quick-1MB');
     expect(report.memory.sequentialPeakRssBytes).toBeGreaterThan(10 * 1024 * 1024);
     const targets = Object.fromEntries(report.targets.map((t: { id: string }) => [t.id, t]));
-    expect(Object.keys(targets).sort()).toEqual(
-      ['coordinator-start', 'gradescope-box', 'seq-rss', 'speedup-2', 'suite-time', 'wc-2-time', 'worker-rss', 'worker-start'],
-    );
+    expect(Object.keys(targets).sort()).toEqual([
+      'coordinator-start',
+      'gradescope-box',
+      'seq-rss',
+      'speedup-2',
+      'suite-time',
+      'wc-2-time',
+      'worker-rss',
+      'worker-start',
+    ]);
     for (const id of ['suite-time', 'speedup-2', 'wc-2-time', 'seq-rss', 'worker-rss', 'gradescope-box']) {
       expect(targets[id].met).toBeNull();
     }
@@ -112,7 +119,7 @@ describe('npm run bench', () => {
     expect(fs.readFileSync(path.join(again, 'scaling.svg'), 'utf8')).toBe(svg);
   });
 
-  test('another implementation folder is compiled with the kit\'s tsc and measured', async () => {
+  test("another implementation folder is compiled with the kit's tsc and measured", async () => {
     const impl = path.join(tmp.path, 'impl');
     fs.cpSync(path.join(ROOT, 'labs', 'mr', 'solution'), impl, { recursive: true });
     const out = path.join(tmp.path, 'results');

@@ -84,7 +84,7 @@ describe('bulk grading', () => {
     expect(student('mallory')).toMatchObject({ status: 'graded', score: 15 });
   });
 
-  test('uses the kit\'s drivers and reports changes outside src/mr', () => {
+  test("uses the kit's drivers and reports changes outside src/mr", () => {
     // alice's mrworker.ts exits at once; had it been used, her wc test would have failed.
     expect(student('alice').changedOutsideMr).toEqual(['src/main/mrworker.ts']);
     expect(student('bob').changedOutsideMr).toEqual([]);
@@ -101,7 +101,7 @@ describe('bulk grading', () => {
     ]);
   });
 
-  (asRoot ? test : test.skip)('a student\'s code cannot change the kit or reach the other students\' folders', () => {
+  (asRoot ? test : test.skip)("a student's code cannot change the kit or reach the other students' folders", () => {
     expect(fs.readFileSync(path.join(KIT, 'grader', 'points.json'), 'utf8')).toBe(pointsBefore);
     const reports = fs.readdirSync(evilReport).map((f) => fs.readFileSync(path.join(evilReport, f), 'utf8'));
     expect(reports.length).toBeGreaterThan(0);

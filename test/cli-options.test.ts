@@ -21,12 +21,17 @@ test('after "--" nothing is an option', () => {
 });
 
 test('options it was not asked for stay in the rest (the caller rejects them)', () => {
-  expect(takeOptions(['--n-reduce', '3', 'x'], { endpoint: 'E' })).toEqual({ values: {}, rest: ['--n-reduce', '3', 'x'] });
+  expect(takeOptions(['--n-reduce', '3', 'x'], { endpoint: 'E' })).toEqual({
+    values: {},
+    rest: ['--n-reduce', '3', 'x'],
+  });
   expect(takeOptions(['--endpointy', 'x'], WANTED).rest).toEqual(['--endpointy', 'x']);
 });
 
 test('a missing value is a usage error naming what is needed', () => {
-  expect(() => takeOptions(['x', '--n-reduce'], WANTED)).toThrow(new UsageError('--n-reduce needs a value (the number of reduce tasks)'));
+  expect(() => takeOptions(['x', '--n-reduce'], WANTED)).toThrow(
+    new UsageError('--n-reduce needs a value (the number of reduce tasks)'),
+  );
   expect(() => takeEndpoint(['--endpoint'])).toThrow('--endpoint needs a value (a socket path or host:port)');
 });
 

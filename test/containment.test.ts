@@ -107,25 +107,29 @@ function readCmdline(pid: number): string {
 // so the lock must stay until then: freed earlier, the id could go to another
 // grader, whose fresh processes that last reap would kill.
 const rootTest = process.getuid?.() === 0 ? test : test.skip;
-rootTest('a sandbox user id stays locked, by the grader and its watchdog, until the watchdog has reaped it a last time', async () => {
-  const locks = '/run/mr-lab-uids';
-  const { child, done } = startGrader(['quiet', '--impl', SOLUTION, '--only', 'wc'], tmp);
-  let ours: { file: string; pids: number[] } | undefined;
-  for (let i = 0; i < 300 && !ours; i++) {
-    for (const name of fs.existsSync(locks) ? fs.readdirSync(locks) : []) {
-      const pids = fs.readFileSync(`${locks}/${name}`, 'utf8').trim().split(/\s+/).map(Number);
-      if (pids[0] === child.pid) ours = { file: `${locks}/${name}`, pids };
+rootTest(
+  'a sandbox user id stays locked, by the grader and its watchdog, until the watchdog has reaped it a last time',
+  async () => {
+    const locks = '/run/mr-lab-uids';
+    const { child, done } = startGrader(['quiet', '--impl', SOLUTION, '--only', 'wc'], tmp);
+    let ours: { file: string; pids: number[] } | undefined;
+    for (let i = 0; i < 300 && !ours; i++) {
+      for (const name of fs.existsSync(locks) ? fs.readdirSync(locks) : []) {
+        const pids = fs.readFileSync(`${locks}/${name}`, 'utf8').trim().split(/\s+/).map(Number);
+        if (pids[0] === child.pid) ours = { file: `${locks}/${name}`, pids };
+      }
+      if (!ours) await sleep(100);
     }
-    if (!ours) await sleep(100);
-  }
-  expect(ours?.pids.length).toBe(2);
-  const watchdog = ours!.pids[1];
-  expect(fs.readFileSync(`/proc/${watchdog}/cmdline`, 'utf8')).toContain('watchdog.js');
-  expect((await done).code).toBe(0);
-  // The lock goes only once the watchdog is done, never before it.
-  for (let i = 0; i < 50 && fs.existsSync(ours!.file); i++) {
-    expect(isAlive(watchdog)).toBe(true);
-    await sleep(100);
-  }
-  expect(fs.existsSync(ours!.file)).toBe(false);
-}, 120_000);
+    expect(ours?.pids.length).toBe(2);
+    const watchdog = ours!.pids[1];
+    expect(fs.readFileSync(`/proc/${watchdog}/cmdline`, 'utf8')).toContain('watchdog.js');
+    expect((await done).code).toBe(0);
+    // The lock goes only once the watchdog is done, never before it.
+    for (let i = 0; i < 50 && fs.existsSync(ours!.file); i++) {
+      expect(isAlive(watchdog)).toBe(true);
+      await sleep(100);
+    }
+    expect(fs.existsSync(ours!.file)).toBe(false);
+  },
+  120_000,
+);

@@ -100,7 +100,14 @@ test('fields of nested messages are checked too; a oneof name is accepted', () =
   try {
     const attempt = (args: unknown) => () => void connection.call('Put', args, 1_000).catch(() => undefined);
     expect(attempt({ pairs: [{ key: 'k', value: 'v' }], first: { key: 'k' }, choice: 'a', a: 'x' })).not.toThrow();
-    expect(attempt({ pairs: [{ key: 'k', value: 'v' }, { key: 'k', vlaue: 'v' }] })).toThrow(ContractError);
+    expect(
+      attempt({
+        pairs: [
+          { key: 'k', value: 'v' },
+          { key: 'k', vlaue: 'v' },
+        ],
+      }),
+    ).toThrow(ContractError);
     expect(attempt({ pairs: [{ key: 'k', vlaue: 'v' }] })).toThrow(
       "call('Put'), in pairs: field vlaue is not in message Pair of mr.proto (its fields: key, value)",
     );

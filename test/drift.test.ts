@@ -240,19 +240,44 @@ describe('the drift guard', () => {
 
   test.each([
     ['coordinator.ts', 'done(): boolean {', 'done(): Promise<boolean> {', 'Coordinator#done()'],
-    ['coordinator.ts', 'nReduce: number): Promise<Coordinator>', 'nReduce: string): Promise<Coordinator>', 'makeCoordinator()'],
+    [
+      'coordinator.ts',
+      'nReduce: number): Promise<Coordinator>',
+      'nReduce: string): Promise<Coordinator>',
+      'makeCoordinator()',
+    ],
     ['coordinator.ts', '  stop(): void {', '  private stop(): void {', 'Coordinator#stop()'],
-    ['worker.ts', 'reducef: ReduceFunction): Promise<void>', 'reducef: ReduceFunction, id: number): Promise<void>', 'worker()'],
+    [
+      'worker.ts',
+      'reducef: ReduceFunction): Promise<void>',
+      'reducef: ReduceFunction, id: number): Promise<void>',
+      'worker()',
+    ],
     ['worker.ts', 'export function ihash(', 'function ihash(', 'worker.ts exports ihash'],
     ['worker.ts', 'hash = Math.imul(hash, 0x01000193);', 'hash = Math.imul(hash, 0x01000199);', 'ihash body'],
-    ['worker.ts', "): Promise<Rpcs[Name]['reply'] | undefined> {", "): Promise<Rpcs[Name]['reply'] | null> {", 'call()'],
+    [
+      'worker.ts',
+      "): Promise<Rpcs[Name]['reply'] | undefined> {",
+      "): Promise<Rpcs[Name]['reply'] | null> {",
+      'call()',
+    ],
     ['worker.ts', 'value: string;', 'value: number;', 'type KeyValue'],
     ['worker.ts', 'contents: string) => KeyValue[]', 'contents: string) => KeyValue', 'type MapFunction'],
     ['rpc.ts', 'x: number;', 'x: string;', 'type ExampleArgs'],
     ['rpc.ts', 'export interface Rpcs {', 'interface Rpcs {', 'rpc.ts exports Rpcs'],
-    ['rpc.ts', "=> Rpcs[Name]['reply'] | Promise<", "=> Promise<", 'type Handlers'],
-    ['mr.proto', 'rpc Example (ExampleArgs) returns (ExampleReply);', 'rpc Example (ExampleArgs) returns (TaskReply);', 'proto rpc Example'],
-    ['mr.proto', /message ExampleReply \{\s*int32 y = 1;/, 'message ExampleReply {\n  int64 y = 1;', 'proto message ExampleReply'],
+    ['rpc.ts', "=> Rpcs[Name]['reply'] | Promise<", '=> Promise<', 'type Handlers'],
+    [
+      'mr.proto',
+      'rpc Example (ExampleArgs) returns (ExampleReply);',
+      'rpc Example (ExampleArgs) returns (TaskReply);',
+      'proto rpc Example',
+    ],
+    [
+      'mr.proto',
+      /message ExampleReply \{\s*int32 y = 1;/,
+      'message ExampleReply {\n  int64 y = 1;',
+      'proto message ExampleReply',
+    ],
     ['transport.ts', 'const TOKEN_HEADER', '// changed\nconst TOKEN_HEADER', 'transport.ts'],
   ])('reports a change in %s: %s', (file, from, to, reported) => {
     mutate(file, from, to);

@@ -44,7 +44,11 @@ describe('bad arguments: one line, exit 1', () => {
   });
 
   test('mrcoordinator: usage, missing input, directory input', async () => {
-    await expectFailure(coordinator(), [], /^mrcoordinator: usage: mrcoordinator \[--endpoint E\] \[--n-reduce N\] inputfiles\.\.\.$/);
+    await expectFailure(
+      coordinator(),
+      [],
+      /^mrcoordinator: usage: mrcoordinator \[--endpoint E\] \[--n-reduce N\] inputfiles\.\.\.$/,
+    );
     await expectFailure(coordinator(), ['--endpoint', path.join(tmp.path, 'c.sock')], /^mrcoordinator: usage: /);
     await expectFailure(coordinator(), ['missing.txt'], /^mrcoordinator: cannot read input file missing\.txt/);
     await expectFailure(coordinator(), [tmp.path], /is a directory/);
@@ -56,7 +60,11 @@ describe('bad arguments: one line, exit 1', () => {
     for (const value of ['0', '7.5', 'ten', '1001', '007']) {
       await expectFailure(coordinator(), ['--n-reduce', value, input()], bad);
     }
-    await expectFailure(coordinator(), [input(), '--n-reduce'], /--n-reduce needs a value \(the number of reduce tasks\)/);
+    await expectFailure(
+      coordinator(),
+      [input(), '--n-reduce'],
+      /--n-reduce needs a value \(the number of reduce tasks\)/,
+    );
     await expectFailure(coordinator(), ['--n-reduce=', input()], bad);
     expect(fs.existsSync(path.join(tmp.path, 'env.sock'))).toBe(false);
   });
@@ -81,15 +89,25 @@ describe('endpoints: a mistyped one is refused in one line, and nothing at its p
 
   test('--endpoint inputs/gen-*.txt: the first input, taken as the endpoint, stays', async () => {
     const inputs = ['inputs/gen-1.txt', 'inputs/gen-2.txt'].map((name) => writeFile(name, `text of ${name}\n`));
-    await expectFailure(coordinator(), ['--endpoint', ...inputs], /^mrcoordinator: endpoint .*\/inputs\/gen-1\.txt is a file/);
+    await expectFailure(
+      coordinator(),
+      ['--endpoint', ...inputs],
+      /^mrcoordinator: endpoint .*\/inputs\/gen-1\.txt is a file/,
+    );
     for (const name of inputs) expect(fs.readFileSync(path.join(tmp.path, name), 'utf8')).toBe(`text of ${name}\n`);
   });
 
   test('a directory at the path, through MR_ENDPOINT too, stays with its files', async () => {
     writeFile('jobs/keep.txt', 'kept\n');
     const input = writeFile('in.txt', 'x');
-    await expectFailure(coordinator(), ['--endpoint', 'jobs/', input], /^mrcoordinator: endpoint .*\/jobs is a directory, not a socket/);
-    await expectFailure(coordinator(), [input], /is a directory, not a socket/, { MR_ENDPOINT: path.join(tmp.path, 'jobs') });
+    await expectFailure(
+      coordinator(),
+      ['--endpoint', 'jobs/', input],
+      /^mrcoordinator: endpoint .*\/jobs is a directory, not a socket/,
+    );
+    await expectFailure(coordinator(), [input], /is a directory, not a socket/, {
+      MR_ENDPOINT: path.join(tmp.path, 'jobs'),
+    });
     expect(fs.readFileSync(path.join(tmp.path, 'jobs/keep.txt'), 'utf8')).toBe('kept\n');
   });
 
@@ -172,9 +190,14 @@ describe('the Example RPC between processes', () => {
     const first = startCoordinator(endpoint);
     await first.ready();
 
-    const second = await runNode(coordinator(), ['--endpoint', endpoint, input()], { cwd: tmp.path, timeoutMs: 20_000 });
+    const second = await runNode(coordinator(), ['--endpoint', endpoint, input()], {
+      cwd: tmp.path,
+      timeoutMs: 20_000,
+    });
     expect(second.exitCode).toBe(1);
-    expect(oneLine(second.stderr)).toMatch(/^mrcoordinator: endpoint .*c\.sock is already served by a live coordinator$/);
+    expect(oneLine(second.stderr)).toMatch(
+      /^mrcoordinator: endpoint .*c\.sock is already served by a live coordinator$/,
+    );
     expect(await callExample(endpoint, 1)).toEqual({ ok: true, reply: { y: 2 } }); // the first is unharmed
 
     process.kill(first.child.pid!, 'SIGKILL');
@@ -227,7 +250,10 @@ describe('with the reference solution as src/mr', () => {
       cwd: tmp.path,
       env: { ...process.env, MR_TOKEN: undefined, ...env },
     });
-    return { child, ready: () => waitForEndpoint(endpoint, 20_000, () => child.exitCode === null && child.signalCode === null) };
+    return {
+      child,
+      ready: () => waitForEndpoint(endpoint, 20_000, () => child.exitCode === null && child.signalCode === null),
+    };
   }
 
   test('a worker refused for a wrong or missing MR_TOKEN exits 1 with one line, having done nothing', async () => {

@@ -30,7 +30,11 @@ describe('bad options', () => {
     ['an unknown option', ['--bogus'], /unknown option "--bogus"/],
     ['an unknown test', ['--only', 'wc,nope'], /unknown test "nope"/],
     ['--only with --skip', ['--only', 'wc', '--skip', 'crash'], /cannot be used together/],
-    ['skipping every test', ['--skip', 'wc,indexer,map-parallelism,reduce-parallelism,job-count,early-exit,crash'], /no test left/],
+    [
+      'skipping every test',
+      ['--skip', 'wc,indexer,map-parallelism,reduce-parallelism,job-count,early-exit,crash'],
+      /no test left/,
+    ],
     ['a missing value', ['--seed'], /--seed needs a value/],
     ['a bad --many', ['--many', '0'], /--many expects a whole number/],
     ['a bad --parallel', ['--many', '2', '--parallel', 'x'], /--parallel expects a whole number/],
@@ -55,7 +59,20 @@ describe('bad options', () => {
     const run = await runGrader(['--help'], tmp, 30_000);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^usage: test-mr/);
-    for (const option of ['--impl', '--only', '--skip', '--inputs', '--many', '--parallel', '--seed', '--gradescope', '--junit', '--json', '--timeout-scale', '--keep']) {
+    for (const option of [
+      '--impl',
+      '--only',
+      '--skip',
+      '--inputs',
+      '--many',
+      '--parallel',
+      '--seed',
+      '--gradescope',
+      '--junit',
+      '--json',
+      '--timeout-scale',
+      '--keep',
+    ]) {
       expect(run.stdout).toContain(option);
     }
   });
@@ -93,11 +110,7 @@ test('--only and --skip choose the tests, in the course order', async () => {
     '*** Starting wc test.',
     '*** Starting job count test.',
   ]);
-  const skip = await runGrader(
-    ['quiet', '--skip', 'wc,indexer,map-parallelism,early-exit,crash'],
-    tmp,
-    120_000,
-  );
+  const skip = await runGrader(['quiet', '--skip', 'wc,indexer,map-parallelism,early-exit,crash'], tmp, 120_000);
   expect(verdicts(skip.stdout)).toEqual([
     ['reduce parallelism', 'FAIL'],
     ['job count', 'FAIL'],
@@ -133,7 +146,11 @@ test('SIGINT ends every process the grader started and removes its temporary fol
 test('a process past its time limit is killed with its group, and the test fails saying so', async () => {
   const json = path.join(tmp, 'r.json');
   // job count's maps take 2-5 s each: with 45 s x 0.05 = 2.25 s per process, some process runs out of time
-  const run = await runGrader(['quiet', '--impl', SOLUTION, '--only', 'job-count', '--timeout-scale', '0.05', '--json', json], tmp, 60_000);
+  const run = await runGrader(
+    ['quiet', '--impl', SOLUTION, '--only', 'job-count', '--timeout-scale', '0.05', '--json', json],
+    tmp,
+    60_000,
+  );
   expect(run.code).toBe(1);
   expect(verdicts(run.stdout)).toEqual([['job count', 'FAIL']]);
   expect(run.stdout).toMatch(/ran past its [\d.]+ s limit and was killed/);
@@ -144,14 +161,17 @@ test('a process past its time limit is killed with its group, and the test fails
   }
 }, 90_000);
 
-test('a crash in the student\'s code is shown by its error line and its own .ts line, not compiled JavaScript', async () => {
+test("a crash in the student's code is shown by its error line and its own .ts line, not compiled JavaScript", async () => {
   const impl = path.join(tmp, 'impl');
   fs.cpSync(SOLUTION, impl, { recursive: true });
   const file = path.join(impl, 'worker.ts');
   const text = fs.readFileSync(file, 'utf8');
   const anchor = '  try {\n    for (;;) {';
   expect(text.includes(anchor)).toBe(true);
-  const broken = text.replace(anchor, `  const broken: any = undefined;\n  if (process.pid > 0) broken.push(1);\n${anchor}`);
+  const broken = text.replace(
+    anchor,
+    `  const broken: any = undefined;\n  if (process.pid > 0) broken.push(1);\n${anchor}`,
+  );
   fs.writeFileSync(file, broken);
   const line = broken.split('\n').findIndex((l) => l.includes('broken.push(1)')) + 1;
   const run = await runGrader(['quiet', '--impl', impl, '--only', 'wc'], tmp, 120_000);

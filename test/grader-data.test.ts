@@ -107,8 +107,25 @@ test('the few-keys inputs have fewer distinct words than reduce tasks, so some t
 
 describe('the per-file checks', () => {
   test('file set: exactly mr-out-0 .. mr-out-(n-1), empty files included', () => {
-    expect(() => checkFileSet(new Map([['mr-out-0', ''], ['mr-out-1', 'a 1\n']]), 2)).not.toThrow();
-    const notes = failure(() => checkFileSet(new Map([['mr-out-0', 'a 1\n'], ['mr-out-2', ''], ['mr-out-x', '']]), 3));
+    expect(() =>
+      checkFileSet(
+        new Map([
+          ['mr-out-0', ''],
+          ['mr-out-1', 'a 1\n'],
+        ]),
+        2,
+      ),
+    ).not.toThrow();
+    const notes = failure(() =>
+      checkFileSet(
+        new Map([
+          ['mr-out-0', 'a 1\n'],
+          ['mr-out-2', ''],
+          ['mr-out-x', ''],
+        ]),
+        3,
+      ),
+    );
     expect(notes[0]).toMatch(/^expected exactly 3 output files mr-out-0 \.\. mr-out-2 .*, found 3$/);
     expect(notes.slice(1)).toEqual(['missing: mr-out-1', 'unexpected: mr-out-x']);
   });
@@ -146,7 +163,9 @@ describe('the per-file checks', () => {
     const notes = failure(() => checkKeyOrder(bad));
     expect(notes[0]).toMatch(/^keys out of order in 2 output files \(mr-out-0, mr-out-2\): /);
     expect(notes[1]).toBe(`mr-out-0 line 1: "${astral}", then line 2: "${high}"`);
-    expect(notes[2]).toMatch(/^at character 1 they differ: U\+1D400 > U\+FF21, so "\uFF21y" must come first; JavaScript's default sort/);
+    expect(notes[2]).toMatch(
+      /^at character 1 they differ: U\+1D400 > U\+FF21, so "\uFF21y" must come first; JavaScript's default sort/,
+    );
   });
 
   test('the explanation of an order break', () => {

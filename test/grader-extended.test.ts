@@ -9,7 +9,17 @@ import { ihash } from '../grader/layout';
 import { parseOptions } from '../grader/options';
 import { readPoints } from '../grader/report';
 import { ihash as kitIhash } from '../src/mr/worker';
-import { COURSE_NAMES, groupAlive, isAlive, makeTmp, removeTmp, ROOT, runGrader, SOLUTION, verdicts } from './grader-helpers';
+import {
+  COURSE_NAMES,
+  groupAlive,
+  isAlive,
+  makeTmp,
+  removeTmp,
+  ROOT,
+  runGrader,
+  SOLUTION,
+  verdicts,
+} from './grader-helpers';
 
 const EXTENDED_NAMES = EXTENDED_IDS.map((id) => DISPLAY_NAMES[id]);
 
@@ -20,7 +30,7 @@ beforeAll(() => {
 afterAll(() => removeTmp(tmp));
 
 describe('options and catalog', () => {
-  test('the default is the course\'s seven; --extended adds the tier after them', () => {
+  test("the default is the course's seven; --extended adds the tier after them", () => {
     expect(parseOptions([], ROOT).tests).toEqual([...COURSE_IDS]);
     expect(parseOptions(['--extended'], ROOT).tests).toEqual([...COURSE_IDS, ...EXTENDED_IDS]);
     expect(parseOptions(['--extended', '--skip', 'crash,layout'], ROOT).tests).toEqual([
@@ -43,25 +53,39 @@ describe('options and catalog', () => {
     for (const id of EXTENDED_IDS) expect(points[id]).toBeGreaterThan(0);
   });
 
-  test('the grader\'s ihash is 31-bit FNV-1a', () => {
+  test("the grader's ihash is 31-bit FNV-1a", () => {
     expect(ihash('a')).toBe(1678518572);
     expect(ihash('hello')).toBe(1335831723);
     expect(ihash('')).toBe(0x811c9dc5 & 0x7fffffff);
   });
 
-  test('the grader\'s ihash agrees with the kit\'s (it may not import src/)', () => {
-    const keys = ['the', 'The', "don't", 'café', '\u{10400}', 'a b', ...Array.from({ length: 300 }, (_, i) => `k${i * 7919}`)];
+  test("the grader's ihash agrees with the kit's (it may not import src/)", () => {
+    const keys = [
+      'the',
+      'The',
+      "don't",
+      'café',
+      '\u{10400}',
+      'a b',
+      ...Array.from({ length: 300 }, (_, i) => `k${i * 7919}`),
+    ];
     for (const key of keys) expect([key, ihash(key)]).toEqual([key, kitIhash(key)]);
   });
 });
 
 test('the reference solution passes every extended test', async () => {
   const json = path.join(tmp, 'solution.json');
-  const run = await runGrader(['quiet', '--impl', SOLUTION, '--only', EXTENDED_IDS.join(','), '--json', json], tmp, 480_000);
+  const run = await runGrader(
+    ['quiet', '--impl', SOLUTION, '--only', EXTENDED_IDS.join(','), '--json', json],
+    tmp,
+    480_000,
+  );
   if (run.code !== 0) console.log(run.stdout, run.stderr);
   expect(run.code).toBe(0);
   expect(verdicts(run.stdout)).toEqual(EXTENDED_NAMES.map((n) => [n, 'PASS']));
-  expect(run.stdout.match(/^\*\*\* Starting (.+) test\.$/gm)).toEqual(EXTENDED_NAMES.map((n) => `*** Starting ${n} test.`));
+  expect(run.stdout.match(/^\*\*\* Starting (.+) test\.$/gm)).toEqual(
+    EXTENDED_NAMES.map((n) => `*** Starting ${n} test.`),
+  );
   const summary = JSON.parse(fs.readFileSync(json, 'utf8'));
   for (const pid of summary.pids) {
     expect(isAlive(pid)).toBe(false); // also the worker frozen by the hung-worker test
@@ -69,7 +93,7 @@ test('the reference solution passes every extended test', async () => {
   }
 }, 510_000);
 
-test('the skeleton fails the extended tier fast; --extended runs it after the course\'s tests', async () => {
+test("the skeleton fails the extended tier fast; --extended runs it after the course's tests", async () => {
   const json = path.join(tmp, 'skeleton.json');
   const skip = COURSE_IDS.filter((id) => id !== 'wc').join(',');
   // Fifteen extended tests, each failed within about 5 s of the skeleton's workers exiting (plus the build).
@@ -79,7 +103,9 @@ test('the skeleton fails the extended tier fast; --extended runs it after the co
   expect(verdicts(run.stdout)).toEqual([['wc', 'FAIL'], ...EXTENDED_NAMES.map((n) => [n, 'FAIL'])]);
   expect(COURSE_NAMES[0]).toBe('wc');
   expect(run.stdout).toMatch(/hung worker test: FAIL\n\s+every worker exited before any of them started a map task/);
-  expect(run.stdout).toMatch(/coordinator loss test: FAIL\n\s+every worker exited before any of them started a map task/);
+  expect(run.stdout).toMatch(
+    /coordinator loss test: FAIL\n\s+every worker exited before any of them started a map task/,
+  );
   const summary = JSON.parse(fs.readFileSync(json, 'utf8'));
   for (const t of summary.runs[0].tests) {
     expect(t.passed).toBe(false);

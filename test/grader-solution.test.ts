@@ -54,7 +54,11 @@ test('the reference solution passes the full suite', async () => {
 
 test('--many 2 --parallel 2 runs the suite twice at once and prints a table', async () => {
   const json = path.join(tmp, 'many.json');
-  const run = await runGrader(['--impl', SOLUTION, '--only', 'wc', '--many', '2', '--parallel', '2', '--json', json], tmp, 180_000);
+  const run = await runGrader(
+    ['--impl', SOLUTION, '--only', 'wc', '--many', '2', '--parallel', '2', '--json', json],
+    tmp,
+    180_000,
+  );
   if (run.code !== 0) console.log(run.stdout, run.stderr);
   expect(run.code).toBe(0);
   expect(run.stdout).toMatch(/^\[run 1\] --- wc test: PASS$/m);

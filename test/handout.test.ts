@@ -106,7 +106,9 @@ describe('npm run handout', () => {
   test('leaves out the kit tests, CI, notes, the jest config and the handout script', () => {
     const files = listFiles(release);
     const instructorOnly = files.filter((f) =>
-      /^(test|\.ci|notes|dist|dist-grader|node_modules|\.git|labs\/mr\/solution)\/|^jest\.config|^scripts\/handout|STUDENT-README/.test(f),
+      /^(test|\.ci|notes|dist|dist-grader|node_modules|\.git|labs\/mr\/solution)\/|^jest\.config|^scripts\/handout|STUDENT-README/.test(
+        f,
+      ),
     );
     expect(instructorOnly).toEqual([]);
     const labs = files.filter((f) => f.startsWith('labs/'));
@@ -133,7 +135,13 @@ describe('npm run handout', () => {
     const read = (f: string) => fs.readFileSync(path.join(release, f), 'utf8');
     expect(read('labs/mr/README.md')).toBe(fs.readFileSync(path.join(KIT, 'labs/mr/README.md'), 'utf8'));
     expect(read('README.md')).toBe(fs.readFileSync(path.join(KIT, 'labs/mr/STUDENT-README.md'), 'utf8'));
-    for (const f of ['tsconfig.json', 'tsconfig.base.json', 'tsconfig.build.json', '.gitignore', 'scripts/copy-assets.js']) {
+    for (const f of [
+      'tsconfig.json',
+      'tsconfig.base.json',
+      'tsconfig.build.json',
+      '.gitignore',
+      'scripts/copy-assets.js',
+    ]) {
       expect(fs.existsSync(path.join(release, f)) ? f : `${f} is missing`).toBe(f);
     }
     for (const f of ['grader/cli.ts', 'test-mr.sh', 'scripts/gen-inputs.ts']) {

@@ -44,7 +44,11 @@ function start(steps: string[], env: Record<string, string>): { log: string; don
 /** The holds recorded so far. */
 function held(log: string): Array<Record<string, unknown>> {
   if (!fs.existsSync(log)) return [];
-  return fs.readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  return fs
+    .readFileSync(log, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 }
 
 async function waitHolds(log: string, n: number): Promise<Array<Record<string, unknown>>> {

@@ -21,7 +21,10 @@ const SIZES: Record<string, number> = {
 const NAMES = Object.keys(SIZES);
 
 function textFiles(dir: string): string[] {
-  return fs.readdirSync(dir).filter((name) => name.endsWith('.txt')).sort();
+  return fs
+    .readdirSync(dir)
+    .filter((name) => name.endsWith('.txt'))
+    .sort();
 }
 
 /** Decodes strictly: throws on any byte sequence that is not UTF-8. */
@@ -32,7 +35,7 @@ function decodeStrict(bytes: Buffer): string {
 describe('the committed inputs', () => {
   const texts = NAMES.map((name) => decodeStrict(fs.readFileSync(path.join(INPUTS, name))));
 
-  test('are the 8 texts, with the course texts\' sizes, 3,301,104 bytes in all', () => {
+  test("are the 8 texts, with the course texts' sizes, 3,301,104 bytes in all", () => {
     expect(textFiles(INPUTS)).toEqual(NAMES);
     let total = 0;
     for (const name of NAMES) {

@@ -22,12 +22,15 @@ function withDefect(name: string): string {
     const file = path.join(impl, edit.file);
     const text = fs.readFileSync(file, 'utf8');
     expect(text.split(edit.find).length - 1).toBe(1);
-    fs.writeFileSync(file, text.replace(edit.find, () => edit.replace));
+    fs.writeFileSync(
+      file,
+      text.replace(edit.find, () => edit.replace),
+    );
   }
   return impl;
 }
 
-test('writing mr-out-Y in place: a note under the course\'s PASS, a failure in the extended tier', async () => {
+test("writing mr-out-Y in place: a note under the course's PASS, a failure in the extended tier", async () => {
   const impl = withDefect('reduce-output-in-place');
   const run = await runGrader(['quiet', '--impl', impl, '--only', 'wc,layout'], tmp, 200_000);
   expect(verdicts(run.stdout)).toEqual([

@@ -79,9 +79,13 @@ test('wc over the generated inputs counts every word', async () => {
 
   const counts = new Map<string, number>();
   for (const name of names) {
-    for (const w of words(fs.readFileSync(path.join(ROOT, 'inputs', name), 'utf8'))) counts.set(w, (counts.get(w) ?? 0) + 1);
+    for (const w of words(fs.readFileSync(path.join(ROOT, 'inputs', name), 'utf8')))
+      counts.set(w, (counts.get(w) ?? 0) + 1);
   }
-  const expected = [...counts.keys()].sort(compareCodePoints).map((k) => `${k} ${counts.get(k)}\n`).join('');
+  const expected = [...counts.keys()]
+    .sort(compareCodePoints)
+    .map((k) => `${k} ${counts.get(k)}\n`)
+    .join('');
   const got = output();
   expect(got.split('\n').length - 1).toBe(counts.size);
   expect(got === expected).toBe(true);

@@ -129,7 +129,9 @@ describeNetns('workers in another network namespace, over TCP with a token', () 
     for (const intruder of intruders) {
       const result = await withLimit(intruder, 20_000, 'a worker with a wrong token did not exit');
       expect(result.exitCode).toBe(1);
-      expect(result.stderr).toMatch(/^mrworker: the coordinator at \S+ refused the call: wrong or missing MR_TOKEN \(set MR_TOKEN/m);
+      expect(result.stderr).toMatch(
+        /^mrworker: the coordinator at \S+ refused the call: wrong or missing MR_TOKEN \(set MR_TOKEN/m,
+      );
     }
     for (let i = 0; i < intruders.length; i++) {
       const trace = path.join(seqDir, `intruder-${i}.trace`);
@@ -196,7 +198,12 @@ function connectFromLoopback(host: string, port: number): Promise<void> {
 }
 
 /** Polls get() until it yields a value; fails when alive() turns false or the limit passes. */
-async function waitFor<T>(get: () => T | undefined, alive: () => boolean, limitMs: number, why: () => string): Promise<T> {
+async function waitFor<T>(
+  get: () => T | undefined,
+  alive: () => boolean,
+  limitMs: number,
+  why: () => string,
+): Promise<T> {
   const deadline = Date.now() + limitMs;
   for (;;) {
     const value = get();

@@ -20,7 +20,16 @@ const SANDBOX_UIDS = [61000, 62000];
 /** Where no network namespace can be made, the grader says so and student processes keep the network. */
 const NETNS = asRoot && spawnSync('unshare', ['--net', 'true'], { stdio: 'ignore' }).status === 0;
 /** Budgets small enough to reach fast. */
-const BUDGET_OPTIONS = ['--disk-limit', '64MB', '--output-limit', '16MB', '--task-limit', '256', '--memory-limit', '512MB'];
+const BUDGET_OPTIONS = [
+  '--disk-limit',
+  '64MB',
+  '--output-limit',
+  '16MB',
+  '--task-limit',
+  '256',
+  '--memory-limit',
+  '512MB',
+];
 /** Attacks that break the job itself: the test they are in must fail, for this reason. */
 const BREAKS: Partial<Record<Attack, RegExp>> = {
   flood: /printed more than 16 MB \(the limit for one process\)/,
@@ -39,12 +48,23 @@ const describeRoot = asRoot ? describe : describe.skip;
 function kitState(kit: string): Record<string, string> {
   const files = [
     'grader/points.json',
-    ...fs.readdirSync(path.join(kit, 'dist-grader', 'grader')).filter((f) => f.endsWith('.js')).map((f) => `dist-grader/grader/${f}`),
+    ...fs
+      .readdirSync(path.join(kit, 'dist-grader', 'grader'))
+      .filter((f) => f.endsWith('.js'))
+      .map((f) => `dist-grader/grader/${f}`),
     ...fs.readdirSync(path.join(kit, 'inputs')).map((f) => `inputs/${f}`),
     path.relative(KIT, require.resolve('@grpc/grpc-js')),
   ];
   const base = (f: string) => (f.startsWith('node_modules') ? KIT : kit);
-  return Object.fromEntries(files.map((f) => [f, crypto.createHash('sha256').update(fs.readFileSync(path.join(base(f), f))).digest('hex')]));
+  return Object.fromEntries(
+    files.map((f) => [
+      f,
+      crypto
+        .createHash('sha256')
+        .update(fs.readFileSync(path.join(base(f), f)))
+        .digest('hex'),
+    ]),
+  );
 }
 
 /** Live processes of the sandbox user ids working under `work` (other graders may be running meanwhile). */
@@ -54,7 +74,8 @@ function sandboxProcesses(work: string): string[] {
     try {
       const uid = Number(/^Uid:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${name}/status`, 'utf8'))![1]);
       const ours = fs.readlinkSync(`/proc/${name}/cwd`).startsWith(work);
-      if (uid >= SANDBOX_UIDS[0] && uid < SANDBOX_UIDS[1] && ours) found.push(`${name}: ${fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').replace(/\0/g, ' ')}`);
+      if (uid >= SANDBOX_UIDS[0] && uid < SANDBOX_UIDS[1] && ours)
+        found.push(`${name}: ${fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').replace(/\0/g, ' ')}`);
     } catch {
       // gone
     }
@@ -66,14 +87,21 @@ function sandboxProcesses(work: string): string[] {
 function evidenceOf(evidence: string, attack: string): string[] {
   const dir = path.join(evidence, attack);
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir).flatMap((f) => (/^(coordinator|worker)-/.test(f) ? fs.readFileSync(path.join(dir, f), 'utf8').split('\n').filter(Boolean) : []));
+  return fs
+    .readdirSync(dir)
+    .flatMap((f) =>
+      /^(coordinator|worker)-/.test(f) ? fs.readFileSync(path.join(dir, f), 'utf8').split('\n').filter(Boolean) : [],
+    );
 }
 
 /** Heartbeat files still being written 2 s after the grading ended mean a process outlived it. */
 async function heartbeatsStopped(dir: string): Promise<string[]> {
   const beats = () =>
     fs.existsSync(dir)
-      ? fs.readdirSync(dir).filter((f) => f.startsWith('heartbeat-')).map((f) => `${f}=${fs.readFileSync(path.join(dir, f), 'utf8')}`)
+      ? fs
+          .readdirSync(dir)
+          .filter((f) => f.startsWith('heartbeat-'))
+          .map((f) => `${f}=${fs.readFileSync(path.join(dir, f), 'utf8')}`)
       : [];
   await new Promise((r) => setTimeout(r, 300));
   const before = beats();
@@ -102,11 +130,16 @@ async function listenForIntruders(): Promise<Intruders> {
 
 function checkEvidence(attack: Attack, lines: string[], evidence: string): void {
   // Every attempt of the attacks below must have been refused.
-  const allowedToSucceed = /^(double fork|detached child|same-group child|fork bomb|fill the disk|fill \/tmp|kill -1|flood)/;
-  const succeeded = lines.filter((l) => l.endsWith(': done') && !allowedToSucceed.test(l) && (NETNS || !l.startsWith('connect')));
+  const allowedToSucceed =
+    /^(double fork|detached child|same-group child|fork bomb|fill the disk|fill \/tmp|kill -1|flood)/;
+  const succeeded = lines.filter(
+    (l) => l.endsWith(': done') && !allowedToSucceed.test(l) && (NETNS || !l.startsWith('connect')),
+  );
   expect({ attack, succeeded }).toEqual({ attack, succeeded: [] });
   const dir = path.join(evidence, attack);
-  const leaked = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => /^(stolen|planted-module-ran|hostile-transport-loaded)/.test(f)) : [];
+  const leaked = fs.existsSync(dir)
+    ? fs.readdirSync(dir).filter((f) => /^(stolen|planted-module-ran|hostile-transport-loaded)/.test(f))
+    : [];
   expect({ attack, leaked }).toEqual({ attack, leaked: [] });
 }
 
@@ -147,7 +180,12 @@ describeRoot('red team: bulk grading as root', () => {
       const targets: Targets = {
         kit: KIT,
         evidence: path.join(evidence, attack),
-        readable: [path.join(subs, 'a-honest', 'src', 'mr', 'worker.ts'), path.join(SOLUTION, 'worker.ts'), secret, subs],
+        readable: [
+          path.join(subs, 'a-honest', 'src', 'mr', 'worker.ts'),
+          path.join(SOLUTION, 'worker.ts'),
+          secret,
+          subs,
+        ],
         port,
       };
       makeHostile(SOLUTION, path.join(subs, `h-${attack}`, 'src', 'mr'), attack, targets);
@@ -178,7 +216,7 @@ describeRoot('red team: bulk grading as root', () => {
     if (work) removeTempDir(work);
   });
 
-  (NETNS ? test : test.skip)('no student process reached the grading machine\'s network', () => {
+  (NETNS ? test : test.skip)("no student process reached the grading machine's network", () => {
     expect(intruders.connections).toBe(0);
   });
 
@@ -195,7 +233,11 @@ describeRoot('red team: bulk grading as root', () => {
     expect(g.score).toBeLessThanOrEqual(g.maxScore);
     const broke = BREAKS[attack];
     if (broke) {
-      expect({ attack, passed: g.tests[0].passed, notes: g.tests[0].notes }).toEqual({ attack, passed: false, notes: expect.anything() });
+      expect({ attack, passed: g.tests[0].passed, notes: g.tests[0].notes }).toEqual({
+        attack,
+        passed: false,
+        notes: expect.anything(),
+      });
       expect(g.tests[0].notes[0]).toMatch(broke);
     } else {
       expect({ attack, score: g.score, notes: g.tests[0].notes }).toEqual({ attack, score: g.maxScore, notes: [] });
@@ -213,7 +255,7 @@ describeRoot('red team: bulk grading as root', () => {
     expect(fs.existsSync(path.join(KIT, '.mr-build', 'node_modules'))).toBe(false);
   });
 
-  test('a changed transport.ts is reported, and the kit\'s is used', () => {
+  test("a changed transport.ts is reported, and the kit's is used", () => {
     expect(student('h-transport').changedOutsideMr).toContain('src/mr/transport.ts');
     expect(student('a-honest').changedOutsideMr).toEqual([]);
   });
@@ -246,7 +288,11 @@ describeRoot('red team: the Gradescope layout as root', () => {
     intruders = await listenForIntruders();
     const port = intruders.port;
     const zip = path.join(work, 'autograder.zip');
-    const built = spawnSync(process.execPath, [path.join(KIT, 'dist', 'scripts', 'autograder.js'), zip], { cwd: KIT, encoding: 'utf8', timeout: 120_000 });
+    const built = spawnSync(process.execPath, [path.join(KIT, 'dist', 'scripts', 'autograder.js'), zip], {
+      cwd: KIT,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     if (built.status !== 0) throw new Error(`autograder.js failed: ${built.stderr}`);
     source = path.join(work, 'source');
     const unpacked = spawnSync('python3', ['-m', 'zipfile', '-e', zip, source], { encoding: 'utf8' });
@@ -268,13 +314,23 @@ describeRoot('red team: the Gradescope layout as root', () => {
         makeHostile(SOLUTION, path.join(root, 'submission', 'src', 'mr'), attack, {
           kit: source,
           evidence: path.join(evidence, attack),
-          readable: [secret, path.join(work, `root-${attack === 'forge' ? 'plant' : 'forge'}`, 'submission', 'src', 'mr', 'worker.ts')],
+          readable: [
+            secret,
+            path.join(work, `root-${attack === 'forge' ? 'plant' : 'forge'}`, 'submission', 'src', 'mr', 'worker.ts'),
+          ],
           results,
           port,
         });
         await new Promise<void>((resolve) => {
           const child = spawn('bash', [path.join(source, 'run_autograder')], {
-            env: { ...process.env, TMPDIR: work, AUTOGRADER_ROOT: root, AUTOGRADER_ONLY: 'wc', AUTOGRADER_BUDGET_S: '150', AUTOGRADER_GRADER_OPTIONS: BUDGET_OPTIONS.join(' ') },
+            env: {
+              ...process.env,
+              TMPDIR: work,
+              AUTOGRADER_ROOT: root,
+              AUTOGRADER_ONLY: 'wc',
+              AUTOGRADER_BUDGET_S: '150',
+              AUTOGRADER_GRADER_OPTIONS: BUDGET_OPTIONS.join(' '),
+            },
             stdio: 'ignore',
           });
           child.on('close', () => resolve());
@@ -295,7 +351,7 @@ describeRoot('red team: the Gradescope layout as root', () => {
     if (work) removeTempDir(work);
   });
 
-  (NETNS ? test : test.skip)('no student process reached the grading machine\'s network', () => {
+  (NETNS ? test : test.skip)("no student process reached the grading machine's network", () => {
     expect(intruders.connections).toBe(0);
   });
 
@@ -325,7 +381,7 @@ describeRoot('red team: the Gradescope layout as root', () => {
     expect(beating).toEqual([]);
   });
 
-  test('the autograder\'s kit is unchanged, and a changed transport.ts is reported', () => {
+  test("the autograder's kit is unchanged, and a changed transport.ts is reported", () => {
     expect(kitState(source)).toEqual(before);
     expect(outcomes.get('transport')!.results.output).toContain('src/mr/transport.ts');
   });

@@ -8,7 +8,15 @@ import { useTempDir } from './helpers/tmpdir';
 
 test('splits ASCII text at everything but letters', () => {
   expect(words('The quick brown fox, "jumped"; over\tthe\nLAZY dog!')).toEqual([
-    'The', 'quick', 'brown', 'fox', 'jumped', 'over', 'the', 'LAZY', 'dog',
+    'The',
+    'quick',
+    'brown',
+    'fox',
+    'jumped',
+    'over',
+    'the',
+    'LAZY',
+    'dog',
   ]);
 });
 

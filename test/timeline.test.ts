@@ -12,7 +12,14 @@ import { makeTmp, removeTmp, runGrader, SOLUTION } from './grader-helpers';
 
 const T0 = 1_700_000_000_000;
 
-function call(pid: number, phase: 'map' | 'reduce', input: string, start: number, end?: number, outcome: 'ok' | 'error' = 'ok'): TraceEvent[] {
+function call(
+  pid: number,
+  phase: 'map' | 'reduce',
+  input: string,
+  start: number,
+  end?: number,
+  outcome: 'ok' | 'error' = 'ok',
+): TraceEvent[] {
   const s: TraceEvent = { pid, event: 'start', phase, input, time: T0 + start };
   return end === undefined ? [s] : [s, { pid, event: 'end', phase, input, time: T0 + end, outcome }];
 }
@@ -27,27 +34,41 @@ function synthetic(): TimelineData {
   return {
     title: 'crash test',
     passed: false,
-    notes: ['crash output is not the same as mrsequential\'s <b>'],
+    notes: ["crash output is not the same as mrsequential's <b>"],
     t0: T0,
     t1: T0 + 20_000,
     processes: [
       proc({ role: 'coordinator', pid: 100, kind: 'coordinator', exit: { at: T0 + 19_000, code: 0, signal: null } }),
       // Crashes inside a map call: a start with no end, then status 1.
       proc({
-        role: 'worker 1', pid: 101, startedAt: T0 + 100,
+        role: 'worker 1',
+        pid: 101,
+        startedAt: T0 + 100,
         calls: [...call(101, 'map', '../inputs/a.txt', 200, 900), ...call(101, 'map', ODD, 1000)],
         exit: { at: T0 + 1_200, code: 1, signal: null },
       }),
       // A restart of loop 1 (its second worker) doing reduces, then exit 0.
       proc({
-        role: 'worker 2', pid: 102, startedAt: T0 + 300, loop: 1,
+        role: 'worker 2',
+        pid: 102,
+        startedAt: T0 + 300,
+        loop: 1,
         calls: [...call(102, 'reduce', 'apple', 400, 410), ...call(102, 'reduce', 'banana', 410, 420)],
         exit: { at: T0 + 5_000, code: 0, signal: null },
       }),
-      proc({ role: 'worker 3', pid: 103, startedAt: T0 + 2_300, loop: 1, exit: { at: T0 + 6_000, code: 0, signal: null } }),
+      proc({
+        role: 'worker 3',
+        pid: 103,
+        startedAt: T0 + 2_300,
+        loop: 1,
+        exit: { at: T0 + 6_000, code: 0, signal: null },
+      }),
       // Killed at its time limit by the grader.
       proc({
-        role: 'worker 4', pid: 104, startedAt: T0 + 500, timedOut: true,
+        role: 'worker 4',
+        pid: 104,
+        startedAt: T0 + 500,
+        timedOut: true,
         signals: [{ signal: 'SIGKILL', at: T0 + 15_000, why: 'time limit' }],
         exit: { at: T0 + 15_010, code: null, signal: 'SIGKILL' },
       }),
@@ -90,7 +111,7 @@ describe('buildTimeline', () => {
     expect(pids).toEqual(['100', '101', '102', '104', '103']); // workers by start time
   });
 
-  test('crash marks, a call that never returned, the grader\'s signals, restarts', () => {
+  test("crash marks, a call that never returned, the grader's signals, restarts", () => {
     expect(html.match(/<g class="crash">/g)).toHaveLength(2); // status 1, and SIGKILL
     expect(html.match(/class="bar map failed"/g)).toHaveLength(1);
     expect(html).toContain('the call never returned: the process died in it');
@@ -164,14 +185,25 @@ function findChromium(): string | undefined {
 }
 
 /** Runs headless chromium in its own process group; kills the whole group afterwards. */
-function chromium(bin: string, args: string[], limitMs = 90_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function chromium(
+  bin: string,
+  args: string[],
+  limitMs = 90_000,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'chr-'));
   const child = spawn(
     bin,
     [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      `--user-data-dir=${profile}`, ...args,
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      `--user-data-dir=${profile}`,
+      ...args,
     ],
     { detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -199,7 +231,8 @@ function chromium(bin: string, args: string[], limitMs = 90_000): Promise<{ code
 
 // npm run test:unit (MR_UNIT=1) keeps to pure functions: the browser test belongs to the full suite.
 const CHROMIUM = process.env.MR_UNIT ? undefined : findChromium();
-if (!CHROMIUM && !process.env.MR_UNIT) console.warn('timeline.test.ts: no chromium found (apt-get install -y chromium); the browser test is skipped');
+if (!CHROMIUM && !process.env.MR_UNIT)
+  console.warn('timeline.test.ts: no chromium found (apt-get install -y chromium); the browser test is skipped');
 const browserTest = CHROMIUM ? test : test.skip;
 
 describe('a real timeline', () => {
@@ -209,36 +242,40 @@ describe('a real timeline', () => {
   });
   afterAll(() => removeTmp(tmp));
 
-  browserTest('from a grader run (--only wc --trace) renders in headless chromium with one lane per worker', async () => {
-    const run = await runGrader(['quiet', '--impl', SOLUTION, '--only', 'wc', '--trace'], tmp, 180_000);
-    if (run.code !== 0) console.log(run.stdout, run.stderr);
-    expect(run.code).toBe(0);
-    const bases = fs.readdirSync(tmp).filter((n) => n.startsWith('mr-grade-'));
-    expect(bases).toHaveLength(1); // --trace keeps the passed test's folder
-    const dir = path.join(tmp, bases[0], '1-wc');
-    const page = path.join(dir, 'timeline.html');
-    expect(run.stdout).toContain(`kept: ${dir} (timeline: ${page})`); // a passed test's kept folder is named
-    expect(fs.statSync(page).size).toBeLessThan(1_000_000);
-    const workerLogs = fs.readdirSync(dir).filter((n) => /^worker-\d+\.log$/.test(n));
-    expect(workerLogs).toHaveLength(3);
-    expect(fs.readdirSync(dir).filter((n) => /^trace-\d+\.jsonl$/.test(n))).toHaveLength(3);
+  browserTest(
+    'from a grader run (--only wc --trace) renders in headless chromium with one lane per worker',
+    async () => {
+      const run = await runGrader(['quiet', '--impl', SOLUTION, '--only', 'wc', '--trace'], tmp, 180_000);
+      if (run.code !== 0) console.log(run.stdout, run.stderr);
+      expect(run.code).toBe(0);
+      const bases = fs.readdirSync(tmp).filter((n) => n.startsWith('mr-grade-'));
+      expect(bases).toHaveLength(1); // --trace keeps the passed test's folder
+      const dir = path.join(tmp, bases[0], '1-wc');
+      const page = path.join(dir, 'timeline.html');
+      expect(run.stdout).toContain(`kept: ${dir} (timeline: ${page})`); // a passed test's kept folder is named
+      expect(fs.statSync(page).size).toBeLessThan(1_000_000);
+      const workerLogs = fs.readdirSync(dir).filter((n) => /^worker-\d+\.log$/.test(n));
+      expect(workerLogs).toHaveLength(3);
+      expect(fs.readdirSync(dir).filter((n) => /^trace-\d+\.jsonl$/.test(n))).toHaveLength(3);
 
-    // The merged log names every process and the grader's events, in time order.
-    const merged = fs.readFileSync(path.join(dir, 'merged.log'), 'utf8').trimEnd().split('\n');
-    expect(merged[0]).toMatch(/^\+\d+\.\d{3}s \[grader\] started coordinator \(pid \d+\)$/);
-    expect(merged.filter((l) => /\[grader\] worker \d \(pid \d+\) exited with status 0$/.test(l))).toHaveLength(3);
-    const times = merged.map((l) => Number(/^\+(\d+\.\d+)s/.exec(l)![1]));
-    expect([...times].sort((a, b) => a - b)).toEqual(times);
-    expect(fs.existsSync(path.join(dir, 'merged-log.html'))).toBe(true);
+      // The merged log names every process and the grader's events, in time order.
+      const merged = fs.readFileSync(path.join(dir, 'merged.log'), 'utf8').trimEnd().split('\n');
+      expect(merged[0]).toMatch(/^\+\d+\.\d{3}s \[grader\] started coordinator \(pid \d+\)$/);
+      expect(merged.filter((l) => /\[grader\] worker \d \(pid \d+\) exited with status 0$/.test(l))).toHaveLength(3);
+      const times = merged.map((l) => Number(/^\+(\d+\.\d+)s/.exec(l)![1]));
+      expect([...times].sort((a, b) => a - b)).toEqual(times);
+      expect(fs.existsSync(path.join(dir, 'merged-log.html'))).toBe(true);
 
-    const dom = await chromium(CHROMIUM!, ['--dump-dom', `file://${page}`]);
-    const body = /<body[^>]*>/.exec(dom.stdout)?.[0] ?? '';
-    if (!body.includes('data-rendered="ok"')) console.log(dom.stderr.slice(-2000));
-    expect(body).toContain('data-rendered="ok"');
-    expect(body).not.toContain('data-errors');
-    expect(body).toContain('data-worker-lanes="3"');
-    expect(dom.stdout.match(/class="lane lane-worker"/g)).toHaveLength(3);
-    expect(dom.stdout.match(/class="bar map"/g)!.length).toBeGreaterThanOrEqual(8); // one per input file
-    expect(dom.stdout).toMatch(/class="bar reduce"/);
-  }, 300_000);
+      const dom = await chromium(CHROMIUM!, ['--dump-dom', `file://${page}`]);
+      const body = /<body[^>]*>/.exec(dom.stdout)?.[0] ?? '';
+      if (!body.includes('data-rendered="ok"')) console.log(dom.stderr.slice(-2000));
+      expect(body).toContain('data-rendered="ok"');
+      expect(body).not.toContain('data-errors');
+      expect(body).toContain('data-worker-lanes="3"');
+      expect(dom.stdout.match(/class="lane lane-worker"/g)).toHaveLength(3);
+      expect(dom.stdout.match(/class="bar map"/g)!.length).toBeGreaterThanOrEqual(8); // one per input file
+      expect(dom.stdout).toMatch(/class="bar reduce"/);
+    },
+    300_000,
+  );
 });

@@ -32,7 +32,10 @@ function buildDefect(defect: Defect, dir: string): void {
     const text = fs.readFileSync(file, 'utf8');
     const count = text.split(edit.find).length - 1;
     if (count !== 1) throw new Error(`${defect.name}: edit of ${edit.file} matches ${count} times, not once`);
-    fs.writeFileSync(file, text.replace(edit.find, () => edit.replace));
+    fs.writeFileSync(
+      file,
+      text.replace(edit.find, () => edit.replace),
+    );
   }
 }
 
@@ -45,13 +48,16 @@ function runGrader(impl: string, tests: string[], options: string[], work: strin
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
-    const limit = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, 'SIGTERM'); // the grader ends its own processes on SIGTERM
-      } catch {
-        /* gone */
-      }
-    }, RUN_BOUND_MS + 30_000 + (impl === SOLUTION ? 40_000 * tests.length : 0)); // the solution runs every test the zoo uses
+    const limit = setTimeout(
+      () => {
+        try {
+          process.kill(-child.pid!, 'SIGTERM'); // the grader ends its own processes on SIGTERM
+        } catch {
+          /* gone */
+        }
+      },
+      RUN_BOUND_MS + 30_000 + (impl === SOLUTION ? 40_000 * tests.length : 0),
+    ); // the solution runs every test the zoo uses
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(limit);
@@ -111,7 +117,7 @@ describe('the zoo of broken implementations', () => {
 
   afterAll(() => removeTempDir(work));
 
-  test('under the crash defects\' seed, the first worker crashes in its first call', () => {
+  test("under the crash defects' seed, the first worker crashes in its first call", () => {
     // The grader gives worker n the seed "<S>-<n>"; a draw below 330 is a crash.
     expect(crashRandom(`${CRASHING_SEED[1]}-1`)(1000)).toBeLessThan(330);
   });
@@ -136,7 +142,8 @@ describe('the zoo of broken implementations', () => {
     expect({ code: run.code, ranTests: run.verdicts.size }).toEqual({ code: 1, ranTests: defect.run.length });
     const verdict = (id: string, passed: boolean): void => {
       // On a surprise, the grader's own words: what it found, and where.
-      if (run.verdicts.get(id) !== passed) throw new Error(`${id} should have ${passed ? 'passed' : 'failed'}:\n${report}`);
+      if (run.verdicts.get(id) !== passed)
+        throw new Error(`${id} should have ${passed ? 'passed' : 'failed'}:\n${report}`);
     };
     for (const id of defect.mustFail) verdict(id, false);
     for (const id of defect.mustPass ?? []) verdict(id, true);

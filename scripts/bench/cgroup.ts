@@ -52,7 +52,8 @@ export function makeGroup(name: string, want: { memory?: boolean; memoryLimit?: 
     }
     if (want.cpuQuota) {
       const parent = ownFolder('cpu');
-      if (!fs.existsSync(path.join(parent, 'cpu.cfs_quota_us'))) throw new Error(`no cgroup v1 cpu controller at ${parent}`);
+      if (!fs.existsSync(path.join(parent, 'cpu.cfs_quota_us')))
+        throw new Error(`no cgroup v1 cpu controller at ${parent}`);
       group.cpu = path.join(parent, name);
       fs.mkdirSync(group.cpu);
       fs.writeFileSync(path.join(group.cpu, 'cpu.cfs_period_us'), '100000');

@@ -22,7 +22,7 @@ export function loadApp(spec: string): App {
   const file = resolveAppFile(spec);
   let mod: Record<string, unknown>;
   try {
-    mod = require(file);
+    mod = require(file); // eslint-disable-line @typescript-eslint/no-require-imports -- an app is found at run time
   } catch (err) {
     throw new UsageError(`cannot load app ${spec}: ${(err as Error).message.split('\n')[0]}`);
   }

@@ -94,7 +94,7 @@ export function traced(app: App, file = process.env.MR_TRACE): App {
   });
 }
 
-type Watched = (...args: any[]) => unknown;
+type Watched = (...args: any[]) => unknown; // eslint-disable-line @typescript-eslint/no-explicit-any -- any fs function
 
 /** Records every RPC sent through the kit's transport, and its answer; a forced schedule may hold the worker first. */
 function watchCalls(record: Record_): void {

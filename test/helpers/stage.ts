@@ -32,6 +32,9 @@ export function stageSolution(stage: string, edits: Edit[] = []): void {
     const text = fs.readFileSync(full, 'utf8');
     const count = text.split(find).length - 1;
     if (count !== 1) throw new Error(`edit of ${file}: "${find}" occurs ${count} times, not once`);
-    fs.writeFileSync(full, text.replace(find, () => replace));
+    fs.writeFileSync(
+      full,
+      text.replace(find, () => replace),
+    );
   }
 }

@@ -43,7 +43,10 @@ export function makeHostile(solution: string, dir: string, attack: Attack, targe
   if (attack === 'transport') {
     const p = path.join(dir, 'transport.ts');
     const marker = path.join(targets.evidence, 'hostile-transport-loaded');
-    fs.writeFileSync(p, `require('fs').writeFileSync(${JSON.stringify(marker)}, 'loaded');\n` + fs.readFileSync(p, 'utf8'));
+    fs.writeFileSync(
+      p,
+      `require('fs').writeFileSync(${JSON.stringify(marker)}, 'loaded');\n` + fs.readFileSync(p, 'utf8'),
+    );
   }
 }
 

@@ -64,8 +64,8 @@ export const DEFECTS: Defect[] = [
   },
   {
     name: 'no-reassignment',
-    description: 'Never hands a running task to another worker: a crashed worker\'s task is never finished.',
-    edits: [{ file: 'coordinator.ts', find: 'task.state = \'idle\'; // presumed dead', replace: '// presumed dead' }],
+    description: "Never hands a running task to another worker: a crashed worker's task is never finished.",
+    edits: [{ file: 'coordinator.ts', find: "task.state = 'idle'; // presumed dead", replace: '// presumed dead' }],
     run: ['crash'],
     mustFail: ['crash'],
     options: ['--timeout-scale', '0.35', ...CRASHING_SEED],
@@ -73,7 +73,9 @@ export const DEFECTS: Defect[] = [
   {
     name: 'early-reassignment',
     description: 'Hands a task to another worker after 1 s instead of 10 s, so slow map tasks run twice.',
-    edits: [{ file: 'coordinator.ts', find: 'const TASK_TIMEOUT_MS = 10_000;', replace: 'const TASK_TIMEOUT_MS = 1_000;' }],
+    edits: [
+      { file: 'coordinator.ts', find: 'const TASK_TIMEOUT_MS = 10_000;', replace: 'const TASK_TIMEOUT_MS = 1_000;' },
+    ],
     run: ['job-count'],
     mustFail: ['job-count'],
   },
@@ -90,7 +92,8 @@ export const DEFECTS: Defect[] = [
       {
         file: 'worker.ts',
         find: '  for (let m = 0; m < task.n_map; m++) {\n',
-        replace: '  for (let m = 0; m < task.n_map; m++) {\n    if (!fs.existsSync(intermediateFile(m, task.task))) continue;\n',
+        replace:
+          '  for (let m = 0; m < task.n_map; m++) {\n    if (!fs.existsSync(intermediateFile(m, task.task))) continue;\n',
       },
     ],
     run: ['wc'],
@@ -112,7 +115,8 @@ export const DEFECTS: Defect[] = [
   },
   {
     name: 'done-before-output',
-    description: 'done() turns true once every reduce task has been handed out, before their output is renamed into place.',
+    description:
+      'done() turns true once every reduce task has been handed out, before their output is renamed into place.',
     edits: [
       {
         file: 'coordinator.ts',
@@ -143,7 +147,7 @@ export const DEFECTS: Defect[] = [
     edits: [
       {
         file: 'coordinator.ts',
-        find: "    const tasks = mapsDone ? this.reduceTasks : this.mapTasks;\n",
+        find: '    const tasks = mapsDone ? this.reduceTasks : this.mapTasks;\n',
         replace:
           "    const tasks = mapsDone ? this.reduceTasks : this.mapTasks;\n    if (!mapsDone && this.mapTasks.some((t) => t.state === 'running')) return undefined;\n",
       },
@@ -157,7 +161,7 @@ export const DEFECTS: Defect[] = [
     edits: [
       {
         file: 'coordinator.ts',
-        find: "    const tasks = mapsDone ? this.reduceTasks : this.mapTasks;\n",
+        find: '    const tasks = mapsDone ? this.reduceTasks : this.mapTasks;\n',
         replace:
           "    const tasks = mapsDone ? this.reduceTasks : this.mapTasks;\n    if (mapsDone && this.reduceTasks.some((t) => t.state === 'running')) return undefined;\n",
       },
@@ -167,7 +171,8 @@ export const DEFECTS: Defect[] = [
   },
   {
     name: 'worker-never-exits',
-    description: 'The worker ignores "exit" and keeps asking for work, and keeps retrying when the coordinator is gone.',
+    description:
+      'The worker ignores "exit" and keeps asking for work, and keeps retrying when the coordinator is gone.',
     edits: [
       {
         file: 'worker.ts',
@@ -227,7 +232,7 @@ export const DEFECTS: Defect[] = [
   {
     name: 'plain-object-grouping',
     description:
-      'Groups a reduce task\'s values in a plain object guarded by Object.hasOwn: for the key __proto__ the assignment sets the object\'s prototype instead, and the key vanishes from the output.',
+      "Groups a reduce task's values in a plain object guarded by Object.hasOwn: for the key __proto__ the assignment sets the object's prototype instead, and the key vanishes from the output.",
     edits: [
       {
         file: 'worker.ts',
@@ -257,7 +262,7 @@ export const DEFECTS: Defect[] = [
   {
     name: 'spread-push',
     description:
-      'Merges a key\'s values from several map tasks with push(...values): a key with 400,000 values in one file exceeds the call stack, and every worker that tries that reduce task dies.',
+      "Merges a key's values from several map tasks with push(...values): a key with 400,000 values in one file exceeds the call stack, and every worker that tries that reduce task dies.",
     edits: [
       {
         file: 'worker.ts',
@@ -335,7 +340,7 @@ export const DEFECTS: Defect[] = [
   {
     name: 'utf16-key-sort',
     description:
-      'Sorts each reduce task\'s keys with the default sort(), which compares UTF-16 code units: letters outside the BMP come before U+E000..U+FFFF, unlike mrsequential\'s code-point order. The merged output is still right.',
+      "Sorts each reduce task's keys with the default sort(), which compares UTF-16 code units: letters outside the BMP come before U+E000..U+FFFF, unlike mrsequential's code-point order. The merged output is still right.",
     edits: [
       {
         file: 'worker.ts',
@@ -357,8 +362,8 @@ export const DEFECTS: Defect[] = [
     edits: [
       {
         file: 'worker.ts',
-        find: '    writeAtomically(intermediateFile(task.task, r), lines.join(\'\'));',
-        replace: '    writeAtomically(`${intermediateFile(task.task, r)}-${process.pid}`, lines.join(\'\'));',
+        find: "    writeAtomically(intermediateFile(task.task, r), lines.join(''));",
+        replace: "    writeAtomically(`${intermediateFile(task.task, r)}-${process.pid}`, lines.join(''));",
       },
       {
         file: 'worker.ts',
@@ -381,7 +386,8 @@ export const DEFECTS: Defect[] = [
       {
         file: 'coordinator.ts',
         find: "    const tasks = args.kind === 'map' ? this.mapTasks : this.reduceTasks;",
-        replace: "    if (args.kind === 'map') this.mapsReported++;\n    const tasks = args.kind === 'map' ? this.mapTasks : this.reduceTasks;",
+        replace:
+          "    if (args.kind === 'map') this.mapsReported++;\n    const tasks = args.kind === 'map' ? this.mapTasks : this.reduceTasks;",
       },
       {
         file: 'coordinator.ts',
@@ -446,14 +452,18 @@ export const DEFECTS: Defect[] = [
   {
     name: 'temp-file-in-tmpdir',
     description:
-      'Writes each temporary file in os.tmpdir() and renames it into the job\'s folder: on a machine whose temporary folder is on another file system, rename fails (EXDEV).',
+      "Writes each temporary file in os.tmpdir() and renames it into the job's folder: on a machine whose temporary folder is on another file system, rename fails (EXDEV).",
     edits: [
       {
         file: 'worker.ts',
         find: '  const temp = path.join(path.dirname(file), `.tmp-${path.basename(file)}-${process.pid}`);',
         replace: '  const temp = path.join(os.tmpdir(), `.tmp-${path.basename(file)}-${process.pid}`);',
       },
-      { file: 'worker.ts', find: "import * as path from 'path';", replace: "import * as os from 'os';\nimport * as path from 'path';" },
+      {
+        file: 'worker.ts',
+        find: "import * as path from 'path';",
+        replace: "import * as os from 'os';\nimport * as path from 'path';",
+      },
     ],
     run: ['wc', 'layout'],
     mustFail: ['layout'],
