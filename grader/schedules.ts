@@ -66,8 +66,8 @@ class Stage {
   readonly hints: Array<() => string | undefined> = [];
   readonly holds: Hold[] = [];
   private readonly seenHolds = new Map<Proc, number>();
-  /** Points whose holds are released as soon as they are seen: the schedule is past them. */
-  private readonly passed = new Set<string>();
+  /** Holds to release as soon as they are seen: the schedule is past them (and why). */
+  private readonly passed: Array<{ matches: (h: Hold) => boolean; why: string }> = [];
   private readonly ticker: NodeJS.Timeout;
 
   constructor(readonly job: Job) {
@@ -110,8 +110,8 @@ class Stage {
         this.holds.push(h);
         if (h.at !== 'call') this.tell(this.where(h), h.time);
         proc.signals.push({ signal: 'SIGSTOP', at: h.time, why: `forced schedule: ${this.where(h)}`, staged: true });
-        if (this.passed.has(h.at) || this.passed.has(`${h.at}@${h.input}`))
-          this.release(h, 'the schedule is past this point');
+        const past = this.passed.find((p) => p.matches(h));
+        if (past) this.release(h, past.why);
       }
       this.seenHolds.set(proc, held.length);
     }
@@ -130,9 +130,25 @@ class Stage {
 
   /** The schedule is past `point` (with or without "@input"): release everyone held there, now and later. */
   pass(point: string, why: string): void {
-    this.passed.add(point);
+    this.passAll((h) => h.at === point || `${h.at}@${h.input}` === point, why);
+  }
+
+  /** Releases every hold that `matches`, now and later. */
+  passAll(matches: (h: Hold) => boolean, why: string): void {
+    this.passed.push({ matches, why });
     this.scan();
-    for (const h of this.holds) if (h.at === point || `${h.at}@${h.input}` === point) this.release(h, why);
+    for (const h of this.holds) if (matches(h)) this.release(h, why);
+  }
+
+  /**
+   * Every worker holds at `point` once; the first to get there is the one
+   * the schedule needs, and the others are let go at once. (Which worker
+   * gets a reduce task first, or any, is the coordinator's choice.)
+   */
+  async first(point: Point): Promise<Hold> {
+    const h = await this.until(`a worker to reach ${point}`, () => this.holds.find((x) => x.at === point));
+    this.passAll((x) => x.at === point && x !== h, `another worker is the one held at ${point}`);
+    return h;
   }
 
   release(h: Hold, why: string): void {
@@ -331,16 +347,15 @@ export const SCHEDULE_TESTS: Record<ScheduleId, TestBody> = {
     });
   },
 
-  // wc on 8 small files, 3 workers. Worker 1 is held in its first reduce
-  // call until another worker has re-run that reduce task to its end (and is
-  // held before reporting it); then worker 1 finishes its copy, writes its
-  // output and reports first, and the re-run's report comes after.
+  // wc on 8 small files, 3 workers. The first worker to start a reduce call
+  // is held in it until another worker has re-run that reduce task to its
+  // end (and is held before reporting it); then the first finishes its copy,
+  // writes its output and reports first, and the re-run's report comes after.
   async 'straggler-reduce'(job) {
     await staged(job, FILES, async (stage) => {
-      const straggler = stage.worker(['reduce']);
-      stage.worker();
-      stage.worker();
-      const held = await stage.held(straggler, 'reduce');
+      for (let i = 0; i < 3; i++) stage.worker(['reduce']);
+      const held = await stage.first('reduce');
+      const straggler = held.proc;
       const task = `reduce task ${ihash(held.input!) % job.nReduce}`;
       stage.arm('reduce-report', held.input!);
       const rerun = await stage.until(`${task} to be re-run by another worker`, () =>
@@ -366,14 +381,14 @@ export const SCHEDULE_TESTS: Record<ScheduleId, TestBody> = {
   // unfinished (worker 2 is held in it, and so is whoever re-runs it). So
   // worker 1's report arrives late, while a map task is still to be done:
   // counted as a new completion, it would start the reduce phase too early.
-  // Then worker 3 is held after its first reduce task is written, until
-  // that task has been re-run (its intermediate files must still be there)
-  // and reported; its report arrives late too.
+  // Then the first worker to finish a reduce task is held before reporting
+  // it, until that task has been re-run (its intermediate files must still
+  // be there) and reported; its report arrives late too.
   async 'late-report'(job) {
     await staged(job, FILES, async (stage) => {
-      const late = stage.worker(['map-report']);
+      const late = stage.worker(['map-report', 'reduce-report']);
       const heldMap = await stage.held(late, 'map-report');
-      const slow = stage.worker(['map']);
+      const slow = stage.worker(['map', 'reduce-report']);
       const heldOther = await stage.held(slow, 'map');
       stage.arm('map', heldOther.input!); // its re-run is held too: that map task stays unfinished
       stage.causes.push(() => {
@@ -386,7 +401,7 @@ export const SCHEDULE_TESTS: Record<ScheduleId, TestBody> = {
           'a late report of a finished task must not count it as finished again'
         );
       });
-      const third = stage.worker(['reduce-report']);
+      stage.worker(['reduce-report']);
       const rerun = await stage.until(
         `the map task of ${heldMap.input} to be re-run by another worker and reported`,
         () => stage.ranElsewhere('map', heldMap.input!, late),
@@ -407,7 +422,8 @@ export const SCHEDULE_TESTS: Record<ScheduleId, TestBody> = {
       );
       stage.disarm('map', heldOther.input!, 'its map task may finish now');
 
-      const heldReduce = await stage.held(third, 'reduce-report');
+      const heldReduce = await stage.first('reduce-report');
+      const third = heldReduce.proc;
       const y = ihash(heldReduce.input!) % job.nReduce;
       const task = `reduce task ${y}`;
       stage.hints.push(() => {
