@@ -159,11 +159,6 @@ class Stage {
     h.proc.signals.push({ signal: 'SIGCONT', at: h.releasedAt, why: `forced schedule: ${why}`, staged: true });
   }
 
-  /** Releases every hold of `proc` not yet released. */
-  releaseAll(proc: Proc, why: string): void {
-    for (const h of this.holds) if (h.proc === proc) this.release(h, why);
-  }
-
   tell(line: string, time = Date.now()): void {
     this.story.push(`${at(this.job, time)}: ${line}`);
   }
