@@ -7,7 +7,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { driver } from './build';
-import { DataId } from './catalog';
 import {
   adversarialInputs,
   fewKeyInputs,
@@ -20,15 +19,8 @@ import {
 import { Job, TestFailure } from './job';
 import { checkFileSet, checkKeyOrder, checkPartition, ihash, keyOf } from './layout';
 import { outputFiles, readOutput, sortedLines } from './output';
-import { checkSameAsSequential, checkSameOutput, TestBody } from './tests';
-
-/** Per-process limits: the adversarial jobs map 4 MB and reduce a 400,000-value key in a second or two. */
-export const DATA_LIMIT_MS: Record<DataId, number> = {
-  'adversarial-input': 45_000,
-  'n-reduce': 45_000,
-  'few-keys': 45_000,
-  'key-order': 45_000,
-};
+import { checkSameAsSequential, checkSameOutput } from './tests';
+import { defineTests } from './spec';
 
 const N_REDUCE = 10; // as main/mrcoordinator, by default
 const OTHER_N_REDUCE = 7; // not 10, and prime: no power of two or multiple of 10 hides a hard-coded 10
@@ -37,54 +29,76 @@ export const INPUT_DIR = 'generated-inputs'; // in the test's folder; the job se
 const SEQUENTIAL_LIMIT_MS = 120_000;
 const LOG_LINES = 40; // of each process's log, for the hints: a Node stack trace fits
 
-export const DATA_TESTS: Record<DataId, TestBody> = {
+/** Per-process limits 45 s: the adversarial jobs map 4 MB and reduce a 400,000-value key in a second or two. */
+export const DATA_TESTS = defineTests([
   // tokencount, 3 workers, on the adversarial inputs: the output equals mrsequential's.
-  async 'adversarial-input'(job) {
-    await withDataHints(job, async () => {
-      const expected = await generatedJob(job, 'tokencount', adversarialInputs());
-      checkSameOutput(job, expected, 'tokencount on the adversarial inputs');
-    });
-    await job.settle();
+  {
+    id: 'adversarial-input',
+    name: 'adversarial input',
+    limitMs: 45_000,
+    async run(job) {
+      await withDataHints(job, async () => {
+        const expected = await generatedJob(job, 'tokencount', adversarialInputs());
+        checkSameOutput(job, expected, 'tokencount on the adversarial inputs');
+      });
+      await job.settle();
+    },
   },
 
   // wc, 3 workers, with nReduce 7: exactly mr-out-0 .. mr-out-6, every key in
   // mr-out-<ihash(key) % 7>, and the output equals mrsequential's.
-  async 'n-reduce'(job) {
-    job.startCoordinator({ nReduce: OTHER_N_REDUCE });
-    await job.waitListening();
-    for (let i = 0; i < WORKERS; i++) job.startWorker('wc');
-    try {
-      await job.waitCoordinator();
-      const atExit = outputFiles(job.dir);
-      checkFileSet(atExit, OTHER_N_REDUCE);
-      checkPartition(atExit, OTHER_N_REDUCE);
-      checkSameAsSequential(job, 'wc');
-    } catch (err) {
-      throw withNotes(err, [
-        `(this job's coordinator was started with nReduce = ${OTHER_N_REDUCE}, not the course's 10: nothing may assume 10)`,
-      ]);
-    }
-    await job.settle();
+  {
+    id: 'n-reduce',
+    name: 'nReduce 7',
+    app: 'wc',
+    limitMs: 45_000,
+    async run(job) {
+      job.startCoordinator({ nReduce: OTHER_N_REDUCE });
+      await job.waitListening();
+      for (let i = 0; i < WORKERS; i++) job.startWorker('wc');
+      try {
+        await job.waitCoordinator();
+        const atExit = outputFiles(job.dir);
+        checkFileSet(atExit, OTHER_N_REDUCE);
+        checkPartition(atExit, OTHER_N_REDUCE);
+        checkSameAsSequential(job, 'wc');
+      } catch (err) {
+        throw withNotes(err, [
+          `(this job's coordinator was started with nReduce = ${OTHER_N_REDUCE}, not the course's 10: nothing may assume 10)`,
+        ]);
+      }
+      await job.settle();
+    },
   },
 
   // wc, 3 workers, on two small files with 3 distinct words (nReduce 10): every
   // mr-out-Y exists, empty for a reduce task that got no key, and the output is right.
-  async 'few-keys'(job) {
-    const expected = await generatedJob(job, 'wc', fewKeyInputs());
-    checkFileSet(outputFiles(job.dir), N_REDUCE);
-    checkSameOutput(job, expected, 'wc on three distinct words');
-    await job.settle();
+  {
+    id: 'few-keys',
+    name: 'few keys',
+    limitMs: 45_000,
+    async run(job) {
+      const expected = await generatedJob(job, 'wc', fewKeyInputs());
+      checkFileSet(outputFiles(job.dir), N_REDUCE);
+      checkSameOutput(job, expected, 'wc on three distinct words');
+      await job.settle();
+    },
   },
 
   // tokencount, 3 workers, on the adversarial inputs: in every mr-out file the
   // keys are in code-point order (mrsequential's), and the output is right.
-  async 'key-order'(job) {
-    const expected = await generatedJob(job, 'tokencount', adversarialInputs());
-    checkKeyOrder(outputFiles(job.dir));
-    checkSameOutput(job, expected, 'tokencount on the adversarial inputs');
-    await job.settle();
+  {
+    id: 'key-order',
+    name: 'key order',
+    limitMs: 45_000,
+    async run(job) {
+      const expected = await generatedJob(job, 'tokencount', adversarialInputs());
+      checkKeyOrder(outputFiles(job.dir));
+      checkSameOutput(job, expected, 'tokencount on the adversarial inputs');
+      await job.settle();
+    },
   },
-};
+]);
 
 /**
  * Writes `files` into the test's folder, computes mrsequential's output of

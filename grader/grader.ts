@@ -8,7 +8,7 @@ import chalk from 'chalk';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Build, buildImpl, driver, makeBuildDir } from './build';
-import { DISPLAY_NAMES, EXPECTED_APP, isExtended, TestId } from './catalog';
+import { DISPLAY_NAMES, EXPECTED_APP, isExtended, spec, TestId } from './catalog';
 import { invariantBreaks } from './invariants';
 import { Job, otherFileSystem, RunContext, TestFailure } from './job';
 import { Options } from './options';
@@ -17,16 +17,13 @@ import { Registry, startLine } from './processes';
 import { closedAncestor, Wall } from './sandbox';
 import { UsageError } from './options';
 import { manyTable, RunResult, Summary, TestResult } from './report';
-import { LIMIT_MS, TESTS, writeArtifacts } from './tests';
-import { EXTENDED_LIMIT_MS, EXTENDED_TESTS } from './extended';
+import { writeArtifacts } from './tests';
 import { writeTimeline } from './timeline';
 import { writeMergedLog } from './merged-log';
 
 const BUILD_LIMIT_MS = 180_000;
 const SEQUENTIAL_LIMIT_MS = 180_000;
 /** Every test's body and per-process limit: the course's seven and the extended tier. */
-const BODIES = { ...TESTS, ...EXTENDED_TESTS };
-const LIMITS = { ...LIMIT_MS, ...EXTENDED_LIMIT_MS };
 
 export class Grader {
   readonly registry = new Registry();
@@ -230,10 +227,10 @@ export class Grader {
     const dir = path.join(this.base!, `${this.many ? `run${run}-` : ''}${n}-${id}`);
     fs.mkdirSync(dir);
     const t0 = Date.now();
-    const job = new Job(ctx, dir, LIMITS[id] * ctx.scale, id === 'crash', isExtended(id));
+    const job = new Job(ctx, dir, spec(id).limitMs * ctx.scale, id === 'crash', isExtended(id));
     const result: TestResult = { id, name, run, passed: false, durationMs: 0, notes: [] };
     try {
-      await BODIES[id](job);
+      await spec(id).run(job);
       result.passed = true;
     } catch (err) {
       result.notes =

@@ -4,116 +4,143 @@
 
 import { writeFresh } from './files';
 import * as path from 'path';
-import { CourseId } from './catalog';
 import { fail, Job, TestFailure } from './job';
 import { Proc } from './processes';
 import { describeDifference, quote, readOutput, sameLines } from './output';
+import { defineTests } from './spec';
 
-export type TestBody = (job: Job) => Promise<void>;
-
-/** Per-process limits, as the course's `timeout 45s` and `timeout 120s` (crash). */
-export const LIMIT_MS: Record<CourseId, number> = {
-  wc: 45_000,
-  indexer: 45_000,
-  'map-parallelism': 45_000,
-  'reduce-parallelism': 45_000,
-  'job-count': 45_000,
-  'early-exit': 45_000,
-  crash: 120_000,
-};
-
-export const TESTS: Record<CourseId, TestBody> = {
+/** The course's seven, in its order; per-process limits as its `timeout 45s` and `timeout 120s` (crash). */
+export const COURSE_TESTS = defineTests([
   // 3 workers; the check runs when the coordinator exits.
-  async wc(job) {
-    job.startCoordinator();
-    await job.waitListening();
-    for (let i = 0; i < 3; i++) job.startWorker('wc');
-    await job.waitCoordinator();
-    checkSameAsSequential(job, 'wc');
-    await job.settle();
+  {
+    id: 'wc',
+    name: 'wc',
+    app: 'wc',
+    limitMs: 45_000,
+    async run(job) {
+      job.startCoordinator();
+      await job.waitListening();
+      for (let i = 0; i < 3; i++) job.startWorker('wc');
+      await job.waitCoordinator();
+      checkSameAsSequential(job, 'wc');
+      await job.settle();
+    },
   },
 
   // 2 workers; the check runs when the foreground (second) worker exits.
-  async indexer(job) {
-    job.startCoordinator();
-    await job.waitListening();
-    job.startWorker('indexer');
-    const foreground = job.startWorker('indexer');
-    await job.waitFor(foreground);
-    readAfterExit(job, foreground, () => checkSameAsSequential(job, 'indexer'));
-    await job.settle();
+  {
+    id: 'indexer',
+    name: 'indexer',
+    app: 'indexer',
+    limitMs: 45_000,
+    async run(job) {
+      job.startCoordinator();
+      await job.waitListening();
+      job.startWorker('indexer');
+      const foreground = job.startWorker('indexer');
+      await job.waitFor(foreground);
+      readAfterExit(job, foreground, () => checkSameAsSequential(job, 'indexer'));
+      await job.settle();
+    },
   },
 
   // mtiming, 2 workers: both must have run maps (exactly two times- lines),
   // and some map must have seen exactly 2 map workers at once.
-  async 'map-parallelism'(job) {
-    job.startCoordinator();
-    await job.waitListening();
-    job.startWorker('mtiming');
-    const foreground = job.startWorker('mtiming');
-    await job.waitFor(foreground);
-    readAfterExit(job, foreground, () => checkMapParallelism(job));
-    await job.settle();
+  {
+    id: 'map-parallelism',
+    name: 'map parallelism',
+    limitMs: 45_000,
+    async run(job) {
+      job.startCoordinator();
+      await job.waitListening();
+      job.startWorker('mtiming');
+      const foreground = job.startWorker('mtiming');
+      await job.waitFor(foreground);
+      readAfterExit(job, foreground, () => checkMapParallelism(job));
+      await job.settle();
+    },
   },
 
   // rtiming, 2 workers: at least 2 reduces must have seen 2 reduce workers at once.
-  async 'reduce-parallelism'(job) {
-    job.startCoordinator();
-    await job.waitListening();
-    job.startWorker('rtiming');
-    const foreground = job.startWorker('rtiming');
-    await job.waitFor(foreground);
-    readAfterExit(job, foreground, () => checkReduceParallelism(job));
-    await job.settle();
+  {
+    id: 'reduce-parallelism',
+    name: 'reduce parallelism',
+    limitMs: 45_000,
+    async run(job) {
+      job.startCoordinator();
+      await job.waitListening();
+      job.startWorker('rtiming');
+      const foreground = job.startWorker('rtiming');
+      await job.waitFor(foreground);
+      readAfterExit(job, foreground, () => checkReduceParallelism(job));
+      await job.settle();
+    },
   },
 
   // jobcount, 4 workers started background, foreground, background,
   // foreground: every map must run exactly once, so the output is "a <inputs>".
-  async 'job-count'(job) {
-    job.startCoordinator();
-    await job.waitListening();
-    job.startWorker('jobcount');
-    await job.waitFor(job.startWorker('jobcount'));
-    job.startWorker('jobcount');
-    const foreground = job.startWorker('jobcount');
-    await job.waitFor(foreground);
-    readAfterExit(job, foreground, () => checkJobCount(job));
-    await job.settle();
+  {
+    id: 'job-count',
+    name: 'job count',
+    limitMs: 45_000,
+    async run(job) {
+      job.startCoordinator();
+      await job.waitListening();
+      job.startWorker('jobcount');
+      await job.waitFor(job.startWorker('jobcount'));
+      job.startWorker('jobcount');
+      const foreground = job.startWorker('jobcount');
+      await job.waitFor(foreground);
+      readAfterExit(job, foreground, () => checkJobCount(job));
+      await job.settle();
+    },
   },
 
   // early_exit, 3 workers: the output at the first exit of any process must
   // already be final, and (unlike the course) it must also be correct.
-  async 'early-exit'(job) {
-    job.startCoordinator();
-    await job.waitListening();
-    for (let i = 0; i < 3; i++) job.startWorker('early_exit');
-    const first = await job.firstExit();
-    const initial = readOutput(job.dir).lines;
-    job.artifact('mr-early-exit-initial', initial);
-    await job.waitCoordinator();
-    await job.settle();
-    const final = readOutput(job.dir).lines;
-    if (!sameLines(initial, final)) {
-      fail(
-        `output changed after the first process exited (${first.role}, pid ${first.pid}, ${first.describeExit()})`,
-        ...describeDifference(final, initial, 'in the final output').map((n) => `at that exit: ${n}`),
-      );
-    }
-    checkSameAsSequential(job, 'early_exit');
+  {
+    id: 'early-exit',
+    name: 'early exit',
+    app: 'early_exit',
+    limitMs: 45_000,
+    async run(job) {
+      job.startCoordinator();
+      await job.waitListening();
+      for (let i = 0; i < 3; i++) job.startWorker('early_exit');
+      const first = await job.firstExit();
+      const initial = readOutput(job.dir).lines;
+      job.artifact('mr-early-exit-initial', initial);
+      await job.waitCoordinator();
+      await job.settle();
+      const final = readOutput(job.dir).lines;
+      if (!sameLines(initial, final)) {
+        fail(
+          `output changed after the first process exited (${first.role}, pid ${first.pid}, ${first.describeExit()})`,
+          ...describeDifference(final, initial, 'in the final output').map((n) => `at that exit: ${n}`),
+        );
+      }
+      checkSameAsSequential(job, 'early_exit');
+    },
   },
 
   // crash, one worker plus three loops restarting workers while the
   // coordinator runs; the output must equal nocrash's.
-  async crash(job) {
-    job.startCoordinator();
-    await job.waitListening();
-    job.startWorker('crash');
-    for (let i = 0; i < 3; i++) job.restartLoop('crash');
-    await job.waitCoordinator();
-    checkSameAsSequential(job, 'nocrash', 'crash');
-    await job.settle(30_000);
+  {
+    id: 'crash',
+    name: 'crash',
+    app: 'nocrash',
+    limitMs: 120_000,
+    async run(job) {
+      job.startCoordinator();
+      await job.waitListening();
+      job.startWorker('crash');
+      for (let i = 0; i < 3; i++) job.restartLoop('crash');
+      await job.waitCoordinator();
+      checkSameAsSequential(job, 'nocrash', 'crash');
+      await job.settle(30_000);
+    },
   },
-};
+]);
 
 /** mtiming: both workers ran maps (exactly two times- lines), and some map saw exactly 2 map workers at once. */
 function checkMapParallelism(job: Job): void {

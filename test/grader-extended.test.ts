@@ -4,7 +4,7 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
-import { COURSE_IDS, DISPLAY_NAMES, EXTENDED_IDS, TEST_IDS } from '../grader/catalog';
+import { COURSE_IDS, DISPLAY_NAMES, EXTENDED_IDS, spec, TEST_IDS } from '../grader/catalog';
 import { ihash } from '../grader/layout';
 import { parseOptions } from '../grader/options';
 import { readPoints } from '../grader/report';
@@ -46,9 +46,13 @@ describe('options and catalog', () => {
     expect(() => parseOptions(['--only', 'layuot'], ROOT)).toThrow(/unknown test "layuot"/);
   });
 
-  test('every test has a name and points; the extended ones are worth something', () => {
-    expect(TEST_IDS).toHaveLength(18);
-    expect(new Set(Object.values(DISPLAY_NAMES)).size).toBe(18);
+  test('every test is declared once, with a name of its own, and points.json names exactly those tests', () => {
+    expect(TEST_IDS).toHaveLength(22);
+    expect(new Set(TEST_IDS).size).toBe(TEST_IDS.length);
+    expect(new Set(Object.values(DISPLAY_NAMES)).size).toBe(TEST_IDS.length);
+    for (const id of TEST_IDS) expect(spec(id).limitMs).toBeGreaterThan(0);
+    const inFile = Object.keys(JSON.parse(fs.readFileSync(path.join(ROOT, 'grader', 'points.json'), 'utf8')));
+    expect([...inFile].sort()).toEqual([...TEST_IDS].sort());
     const points = readPoints(ROOT);
     for (const id of EXTENDED_IDS) expect(points[id]).toBeGreaterThan(0);
   });
