@@ -78,7 +78,9 @@ export class Grader {
       if (this.opts.requireWall) throw new UsageError(`the sandbox users could not read their compiled code: ${why}`);
       this.wall.dropUserWall(why);
     }
-    if (!this.wall.hasUserWall)
+    // A student grading their own src/mr as themselves needs no word about the wall; whoever grades someone else's does.
+    const ownCode = process.getuid?.() !== 0 && path.resolve(this.opts.impl) === path.join(this.kit, 'src', 'mr');
+    if (!this.wall.hasUserWall && !ownCode)
       console.log(`test-mr: ${this.wall.describe()}; grade untrusted code as root or in a container`);
     else if (!this.wall.hasCgroups) console.log(`test-mr: ${this.wall.describe()}`);
     if (this.opts.tests.some(isExtended) && !otherFileSystem(this.base)) {
