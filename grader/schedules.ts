@@ -567,8 +567,7 @@ async function checkIdleCpu(stage: Stage, idle: Proc[], held: Hold): Promise<voi
     if (idle.every((w) => !w.alive)) return Date.now(); // the end checks say why
     return undefined;
   });
-  const pidOf = (w: Proc): number => Number(stage.lines(w).find((l) => typeof l.e.pid === 'number')?.e.pid ?? w.pid);
-  const before = idle.map((w) => cpuTimeMs(pidOf(w)));
+  const before = idle.map((w) => cpuTimeMs(w.pid));
   await stage.until(`the map task of ${input} to be handed to another worker`, () =>
     stage.startedMap(input, held.proc).length || idle.every((w) => !w.alive) ? true : undefined,
   );
@@ -577,7 +576,7 @@ async function checkIdleCpu(stage: Stage, idle: Proc[], held: Hold): Promise<voi
   const capacity = cpuCapacity();
   const limit = Math.max(0.1, IDLE_SHARE * capacity);
   idle.forEach((w, i) => {
-    const after = cpuTimeMs(pidOf(w));
+    const after = cpuTimeMs(w.pid);
     const start = before[i];
     if (after === undefined || start === undefined) return; // gone: the end checks say why
     const share = (after - start) / span;

@@ -107,3 +107,14 @@ test('an armed gate holds whichever process reaches it on that input, as long as
   release(third);
   expect((await done).stdout.trim().split('\n')).toHaveLength(steps.length);
 });
+
+test('a hold ends when its gates folder is gone: no one is left to release it', async () => {
+  const gates = path.join(dir, 'gates');
+  fs.mkdirSync(gates);
+  const { log, done } = start(['before:map:a.txt'], { MR_HOLD: 'map', MR_GATES: gates });
+  await waitHolds(log, 1);
+  fs.rmSync(gates, { recursive: true });
+  const result = await done;
+  expect(result.timedOut).toBe(false);
+  expect(result.stdout).toBe('did before:map:a.txt\n');
+});

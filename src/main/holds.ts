@@ -58,7 +58,8 @@ export function holdsFromEnv(record: (e: HoldEvent) => void, env = process.env):
     record({ event: 'held', n, at, phase, input });
     const release = path.join(gates, `release-${process.pid}-${n}`);
     const nap = new Int32Array(new SharedArrayBuffer(4));
-    while (!fs.existsSync(release)) Atomics.wait(nap, 0, 0, RELEASE_POLL_MS); // sleeps: no CPU, no event loop
+    // Sleeps (no CPU, no event loop) until released, or until the folder is gone: then no one is left to release it.
+    while (!fs.existsSync(release) && fs.existsSync(gates)) Atomics.wait(nap, 0, 0, RELEASE_POLL_MS);
   };
   const holdOnce = (at: HoldPoint, phase?: Phase, input?: string): boolean => {
     if (!once.delete(at)) return false;
