@@ -1,5 +1,5 @@
 // Builds the implementation under test: stages it with the kit's own
-// src/main and src/mrapps in <kit>/.mr-build/<unique>/src, compiles that
+// src/kit, src/main and src/mrapps in <kit>/.mr-build/<unique>/src, compiles that
 // with the kit's TypeScript, and puts the .proto files next to the compiled
 // mr code (the transport loads path.join(__dirname, 'mr.proto')). Processes
 // then run the compiled JavaScript: node <build>/out/src/main/mrworker.js.
@@ -38,8 +38,9 @@ export async function buildImpl(
   const out = path.join(dir, 'out');
   const build: Build = { dir, out, ok: false, message: '', changedProvided: [] };
 
-  copyTree(path.join(kit, 'src', 'main'), path.join(dir, 'src', 'main'));
-  copyTree(path.join(kit, 'src', 'mrapps'), path.join(dir, 'src', 'mrapps'));
+  for (const provided of ['kit', 'main', 'mrapps']) {
+    copyTree(path.join(kit, 'src', provided), path.join(dir, 'src', provided));
+  }
   copyTree(impl, path.join(dir, 'src', 'mr'), (name) => name.endsWith('.ts') || name.endsWith('.proto'));
   for (const name of PROVIDED_MR_FILES) {
     const ours = path.join(kit, 'src', 'mr', name);

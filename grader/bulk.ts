@@ -11,12 +11,12 @@
 // job needs: not the submissions, the solution, another student's build, or
 // any result.
 
-import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { TestId } from './catalog';
 import { Options, UsageError } from './options';
+import { Registry, sleep } from './processes';
 import { Points, readPoints, Summary } from './report';
 import { changesOutsideMr, copyRegularFiles, findMrFolder } from './submission';
 
@@ -73,28 +73,49 @@ export async function gradeSubmissions(kit: string, opts: Options): Promise<numb
   }
   const studentOpts = { ...opts, inputsGlob: path.join(inputs, '*') };
 
-  const grades: StudentGrade[] = new Array(students.length);
+  // Every student's grader, in the one registry that can end them all. Interrupted, each
+  // gets SIGTERM (it ends its student's processes and writes what it found), no
+  // further student starts, and the grades so far are written.
+  const registry = new Registry();
+  let interrupted: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    interrupted ??= signal;
+    registry.signalAll('SIGTERM', `bulk grading interrupted by ${signal}`);
+  };
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const signal of signals) process.on(signal, onSignal);
+
+  const grades: StudentGrade[] = [];
   let next = 0;
   const lane = async () => {
-    while (next < students.length) {
+    while (next < students.length && !interrupted) {
       const i = next++;
       const student = students[i];
       console.log(`*** Grading ${student}`);
-      grades[i] = await gradeOne(kit, studentOpts, points, path.join(dir, student), student, work, i);
-      const g = grades[i];
+      const g = await gradeOne(kit, studentOpts, points, path.join(dir, student), student, work, i, registry);
+      if (interrupted) break; // graded only in part
+      grades[i] = g;
       console.log(`--- ${student}: ${g.score}/${g.maxScore}${g.status === 'graded' ? '' : ` (${g.status})`}`);
     }
   };
   try {
     await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.parallel, students.length)) }, lane));
   } finally {
+    await registry.settle(10_000);
+    registry.close();
+    for (const signal of signals) process.off(signal, onSignal);
     fs.rmSync(work, { recursive: true, force: true });
   }
 
   const tests = opts.tests;
-  fs.writeFileSync(path.join(out, 'grades.json'), JSON.stringify({ tests, students: grades }, null, 2) + '\n');
-  fs.writeFileSync(path.join(out, 'grades.csv'), toCsv(grades, tests));
-  console.log(`*** Wrote ${path.join(out, 'grades.csv')} and grades.json (${grades.length} students)`);
+  const graded = grades.filter(Boolean);
+  fs.writeFileSync(path.join(out, 'grades.json'), JSON.stringify({ tests, students: graded }, null, 2) + '\n');
+  fs.writeFileSync(path.join(out, 'grades.csv'), toCsv(graded, tests));
+  console.log(`*** Wrote ${path.join(out, 'grades.csv')} and grades.json (${graded.length} students)`);
+  if (interrupted) {
+    console.error(`test-mr: interrupted by ${interrupted}: ${students.length - graded.length} students not graded`);
+    return interrupted === 'SIGINT' ? 130 : interrupted === 'SIGHUP' ? 129 : 143;
+  }
   return 0;
 }
 
@@ -106,6 +127,7 @@ async function gradeOne(
   student: string,
   work: string,
   index: number,
+  registry: Registry,
 ): Promise<StudentGrade> {
   const started = Date.now();
   const maxScore = opts.tests.reduce((sum, id) => sum + points[id], 0);
@@ -159,7 +181,21 @@ async function gradeOne(
   );
   args.push('--task-limit', String(b.tasks));
   if (process.getuid?.() === 0) args.push('--require-wall'); // never grade a student as root without the wall
-  const { code, output } = await runGrader(args, kit, tmp);
+  const grader = registry.spawn({
+    role: `the grader of ${student}`,
+    command: process.execPath,
+    args,
+    cwd: kit,
+    env: { ...process.env, TMPDIR: tmp },
+    limitMs: STUDENT_LIMIT_MS,
+    limitSignal: 'SIGTERM',
+    logDir: trusted,
+    logName: 'grader',
+    echo: false,
+  });
+  const { code } = await grader.exited;
+  await Promise.race([grader.logged, sleep(2000)]); // its log is complete once its output has ended
+  const output = grader.tail(3).join(' | ');
 
   try {
     const summary = JSON.parse(fs.readFileSync(result, 'utf8')) as Summary;
@@ -183,40 +219,10 @@ async function gradeOne(
     }
   } catch {
     grade.status = 'grader-error';
-    grade.message = `the grader ended with status ${code} and no results: ${output.trim().split('\n').slice(-3).join(' | ')}`;
+    grade.message = `the grader ended with status ${code} and no results: ${output}`;
   }
   grade.durationMs = Date.now() - started;
   return grade;
-}
-
-/** Runs one student's grader; stops it past STUDENT_LIMIT_MS. Keeps the last 64 KB of what it printed. */
-function runGrader(args: string[], cwd: string, tmp: string) {
-  return new Promise<{ code: number | null; output: string }>((resolve) => {
-    const env = { ...process.env, TMPDIR: tmp };
-    const child = spawn(process.execPath, args, {
-      cwd,
-      env,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    const keep = (d: Buffer): void => {
-      output = (output + d.toString()).slice(-65_536);
-    };
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, 'SIGTERM');
-      } catch {
-        /* gone */
-      }
-    }, STUDENT_LIMIT_MS);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
 }
 
 /** Closes a folder to "others" (every sandbox user is one), saying so. */

@@ -4,13 +4,14 @@
 // 130/143 interrupted by SIGINT/SIGTERM (or when whatever started the grader
 // is gone: an orphaned grader stops as if it got SIGTERM).
 
-import * as path from 'path';
+import { helpText, UsageError } from '../src/kit/args';
+import { kitRoot } from '../src/kit/root';
 import { gradeSubmissions } from './bulk';
 import { Grader } from './grader';
-import { Options, parseOptions, USAGE, UsageError } from './options';
+import { COMMAND_LINE, Options, parseOptions } from './options';
 import { Points, readPoints, writeGradescope, writeJson, writeJunit } from './report';
 
-const KIT = path.resolve(__dirname, '..', '..'); // dist-grader/grader -> the kit
+const KIT = kitRoot();
 
 async function main(): Promise<number> {
   let opts: Options;
@@ -26,7 +27,7 @@ async function main(): Promise<number> {
     throw err;
   }
   if (opts.help) {
-    console.log(USAGE);
+    console.log(helpText(COMMAND_LINE));
     return 0;
   }
   if (opts.submissions) {

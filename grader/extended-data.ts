@@ -17,7 +17,8 @@ import {
   writeInputs,
 } from './generated-inputs';
 import { Job, TestFailure } from './job';
-import { checkFileSet, checkKeyOrder, checkPartition, ihash, keyOf } from './layout';
+import { checkFileSet, checkKeyOrder, checkPartition, keyOf } from './layout';
+import { ihash } from '../src/kit/hash';
 import { outputFiles, readOutput, sortedLines } from './output';
 import { checkSameAsSequential, checkSameOutput } from './tests';
 import { defineTests } from './spec';

@@ -7,16 +7,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { fail, indent, Job } from './job';
 import { readCapped } from './files';
-import {
-  compareCodePoints,
-  describeDifference,
-  outputFiles,
-  quote,
-  readOutput,
-  sameLines,
-  sortedLines,
-} from './output';
+import { describeDifference, outputFiles, quote, readOutput, sameLines, sortedLines } from './output';
+import { compareCodePoints } from '../src/kit/order';
 import { fmtSeconds, Proc, sleep } from './processes';
+import { readTrace } from './timeline';
 import { checkFileSet, checkPartition } from './layout';
 import { DATA_TESTS } from './extended-data';
 import { checkSameAsSequential } from './tests';
@@ -36,9 +30,7 @@ const OWN_TESTS = defineTests([
     name: 'worker exit',
     limitMs: 45_000,
     async run(job) {
-      job.startCoordinator();
-      await job.waitListening();
-      for (let i = 0; i < 3; i++) job.startWorker('wc');
+      await job.startJob('wc', 3);
       await job.waitCoordinator();
       await checkWorkersExit(job, 'exited', true);
       await job.settle();
@@ -53,9 +45,7 @@ const OWN_TESTS = defineTests([
     app: 'wc',
     limitMs: 45_000,
     async run(job) {
-      job.startCoordinator();
-      await job.waitListening();
-      const workers = [1, 2, 3].map(() => job.startWorker('slowwc'));
+      const workers = await job.startJob('slowwc', 3);
       const frozen = await freezeMidMap(job, workers);
       await waitCoordinatorDespite(job, frozen);
       checkSameAsSequential(job, 'wc', 'slowwc');
@@ -90,9 +80,7 @@ const OWN_TESTS = defineTests([
     app: 'wc',
     limitMs: 45_000,
     async run(job) {
-      job.startCoordinator();
-      await job.waitListening();
-      for (let i = 0; i < 3; i++) job.startWorker('wc');
+      await job.startJob('wc', 3);
       await job.waitCoordinator();
       const atExit = outputFiles(job.dir);
       checkFileSet(atExit, N_REDUCE);
@@ -133,9 +121,7 @@ const OWN_TESTS = defineTests([
     app: 'early_exit',
     limitMs: 45_000,
     async run(job) {
-      job.startCoordinator();
-      await job.waitListening();
-      for (let i = 0; i < 3; i++) job.startWorker('early_exit');
+      await job.startJob('early_exit', 3);
       const seen = new Map<string, Set<string>>();
       const observe = (): void => {
         for (const [name, text] of outputFiles(job.dir)) {
@@ -219,9 +205,7 @@ const OWN_TESTS = defineTests([
     name: 'reduce count',
     limitMs: 45_000,
     async run(job) {
-      job.startCoordinator();
-      await job.waitListening();
-      for (let i = 0; i < 4; i++) job.startWorker('rjobcount');
+      await job.startJob('rjobcount', 4);
       await job.waitCoordinator();
       await job.settle();
       const markers = fs.readdirSync(job.dir).filter((n) => n.startsWith('mr-worker-rjobcount-'));
@@ -320,28 +304,12 @@ async function checkWorkersExit(job: Job, how: string, statusZero: boolean): Pro
   }
 }
 
-interface TraceEvent {
-  pid: number;
-  event: 'start' | 'end';
-  phase: 'map' | 'reduce';
-  input: string;
-}
-
 /** The map call a worker is in the middle of, from its trace: a map start with no end after it. */
 function openMap(job: Job, w: Proc): string | undefined {
   const file = job.traceFiles.get(w);
   if (!file) throw new Error(`${w.role} has no trace file`);
-  const text = readCapped(file, 16 * 1024 * 1024)?.text ?? ''; // nothing traced yet: ''
-
   let open: string | undefined;
-  for (const line of text.split('\n')) {
-    if (!line.endsWith('}')) continue; // blank, or still being written
-    let e: TraceEvent;
-    try {
-      e = JSON.parse(line) as TraceEvent;
-    } catch {
-      continue;
-    }
+  for (const e of readTrace(file)) {
     if (e.phase !== 'map') continue;
     if (e.event === 'start') open = e.input;
     else if (e.input === open) open = undefined;

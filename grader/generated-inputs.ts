@@ -5,6 +5,7 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
+import { seededRandom } from '../src/kit/random';
 
 export interface InputFile {
   name: string;
@@ -192,16 +193,10 @@ function utf8File(): string {
   return parts.join('');
 }
 
-/** A deterministic stream of integers in [0, n): xorshift32 from a fixed seed. */
+/** A deterministic stream of integers in [0, n), the same on every machine. */
 function sequence(seed: number): (n: number) => number {
-  let s = (seed * 0x9e3779b1) >>> 0 || 1;
-  return (n) => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s % n;
-  };
+  const next = seededRandom(`generated-inputs-${seed}`);
+  return (n) => Math.floor(next() * n);
 }
 
 /** One code point from the ranges, as a string. */

@@ -15,6 +15,7 @@ import { Options } from './options';
 import { OutputTooLarge, readOutput, sortedLines } from './output';
 import { Registry, startLine } from './processes';
 import { closedAncestor, Wall } from './sandbox';
+import { ScratchFolders } from './scratch';
 import { UsageError } from './options';
 import { manyTable, RunResult, Summary, TestResult } from './report';
 import { writeArtifacts } from './tests';
@@ -34,7 +35,7 @@ export class Grader {
   private base?: string; // <tmp>/mr-grade-XXXX: inputs/, and one folder per test
   private build?: Build;
   private buildDir?: string;
-  private readonly tempDirs = new Set<string>();
+  private readonly scratch: ScratchFolders;
   private readonly kept = new Set<string>();
   private readonly startedAt = new Date();
   private cleaned = false;
@@ -46,6 +47,7 @@ export class Grader {
     readonly opts: Options,
   ) {
     this.wall = new Wall(opts.budgets, path.join(__dirname, 'watchdog.js'));
+    this.scratch = new ScratchFolders((message) => this.wall.tell(message));
   }
 
   private get many(): boolean {
@@ -72,6 +74,7 @@ export class Grader {
     this.base = fs.mkdtempSync(path.join(this.wall.tmpdir(), 'mr-grade-'));
     fs.chmodSync(this.base, 0o711); // the sandbox users pass through to their own test folders, and list nothing
     this.buildDir = makeBuildDir(this.kit);
+    this.scratch.add(this.buildDir);
     const closed = this.wall.hasUserWall ? closedAncestor(this.buildDir) : undefined;
     if (closed) {
       const why = `${closed} is closed to other users (chmod o+x it, or put the kit elsewhere)`;
@@ -181,7 +184,7 @@ export class Grader {
       expected,
       quiet: this.opts.quiet || this.opts.parallel > 1,
       scale: this.opts.timeoutScale,
-      tempDirs: this.tempDirs,
+      scratch: this.scratch,
       wall: this.wall,
       impl: this.opts.impl,
     };
@@ -322,8 +325,7 @@ export class Grader {
     this.cleaned = true;
     this.registry.close();
     this.wall.close(); // every process of the student's side, forked and detached ones too
-    for (const dir of this.tempDirs) fs.rmSync(dir, { recursive: true, force: true });
-    if (this.buildDir) fs.rmSync(this.buildDir, { recursive: true, force: true });
+    this.scratch.removeAll(); // the build folder too
     const buildRoot = path.join(this.kit, '.mr-build');
     try {
       fs.rmdirSync(buildRoot); // only if no other grader is using it

@@ -6,7 +6,8 @@
 // verdict and print a note.
 
 import { Job } from './job';
-import { ihash, keyOrderBreaks } from './layout';
+import { keyOrderBreaks } from './layout';
+import { ihash } from '../src/kit/hash';
 import { outputFiles, quote } from './output';
 import { Proc } from './processes';
 import { readTrace, traceLines } from './timeline';

@@ -6,11 +6,12 @@
 // them all, and the test fails with that reason.
 
 import * as fs from 'fs';
-import * as net from 'net';
 import * as path from 'path';
 import { Build, driver, studentPaths } from './build';
 import { fmtSeconds, Proc, Registry, sleep } from './processes';
 import { Cell, Wall } from './sandbox';
+import { ScratchFolders } from './scratch';
+import { waitUntilAccepting } from '../src/kit/endpoint';
 
 /** A failed check: what was expected, what was found. */
 export class TestFailure extends Error {
@@ -32,7 +33,7 @@ export interface RunContext {
   quiet: boolean;
   scale: number;
   seed: string; // this run's crash seed
-  tempDirs: Set<string>; // removed by the grader whatever happens
+  scratch: ScratchFolders; // removed by the grader (or its watchdog) whatever happens
   wall: Wall;
   lane: number; // which of the --parallel lanes runs this test (each has its own sandbox user id)
   impl: string; // the implementation's folder, to name its files in diagnoses
@@ -84,11 +85,11 @@ export class Job {
   ) {
     this.sockDir = privateSocketDir(ctx.wall.tmpdir());
     this.endpoint = path.join(this.sockDir, 'mr.sock');
-    ctx.tempDirs.add(this.sockDir);
+    ctx.scratch.add(this.sockDir);
     const elsewhere = foreignTmp ? otherFileSystem(dir) : undefined;
     this.foreignTmp = elsewhere !== undefined;
     this.tmp = elsewhere ? fs.mkdtempSync(path.join(elsewhere, 'mr-tmp-')) : path.join(this.sockDir, 'tmp');
-    if (elsewhere) ctx.tempDirs.add(this.tmp);
+    if (elsewhere) ctx.scratch.add(this.tmp);
     else fs.mkdirSync(this.tmp);
     this.cell = ctx.wall.cell(ctx.lane);
     this.relabel = studentPaths(ctx.build, ctx.impl);
@@ -114,7 +115,7 @@ export class Job {
     if (!this.gates) {
       this.gates = fs.mkdtempSync(path.join(this.ctx.wall.tmpdir(), 'mrg-'));
       fs.chmodSync(this.gates, 0o755); // only the grader writes here; the workers look
-      this.ctx.tempDirs.add(this.gates);
+      this.ctx.scratch.add(this.gates);
     }
     return this.gates;
   }
@@ -211,25 +212,26 @@ export class Job {
     );
   }
 
+  /** The usual start of a test: the coordinator, once it listens `workers` workers of `app`; returns the workers. */
+  async startJob(app: string, workers: number): Promise<Proc[]> {
+    this.startCoordinator();
+    await this.waitListening();
+    return Array.from({ length: workers }, () => this.startWorker(app));
+  }
+
   /** Waits until the coordinator accepts connections on its endpoint (instead of the course's sleep 1). */
   async waitListening(): Promise<void> {
     const c = this.mustHaveCoordinator();
-    const deadline = Date.now() + this.scaled(LISTEN_LIMIT_MS);
-    for (;;) {
-      if (!c.alive) {
-        fail(
-          `the coordinator (pid ${c.pid}) ${c.describeExit()} before it listened on its endpoint`,
-          ...indent(c.tail()),
-        );
-      }
-      if (await canConnect(this.endpoint)) return;
-      if (Date.now() > deadline) {
-        fail(
-          `the coordinator (pid ${c.pid}) did not listen on ${this.endpoint} within ${fmtSeconds(this.scaled(LISTEN_LIMIT_MS))}`,
-        );
-      }
-      await sleep(50);
+    if (await waitUntilAccepting(this.endpoint, this.scaled(LISTEN_LIMIT_MS), { alive: () => c.alive })) return;
+    if (!c.alive) {
+      fail(
+        `the coordinator (pid ${c.pid}) ${c.describeExit()} before it listened on its endpoint`,
+        ...indent(c.tail()),
+      );
     }
+    fail(
+      `the coordinator (pid ${c.pid}) did not listen on ${this.endpoint} within ${fmtSeconds(this.scaled(LISTEN_LIMIT_MS))}`,
+    );
   }
 
   /**
@@ -338,9 +340,7 @@ export class Job {
     this.cell.close(); // and whatever they forked, detached or not
     await Promise.all(this.procs.map((p) => p.exited));
     for (const dir of [this.sockDir, this.gates, this.foreignTmp ? this.tmp : undefined]) {
-      if (!dir) continue;
-      fs.rmSync(dir, { recursive: true, force: true });
-      this.ctx.tempDirs.delete(dir);
+      if (dir) this.ctx.scratch.remove(dir);
     }
   }
 
@@ -383,17 +383,6 @@ function privateSocketDir(tmpdir: string): string {
   if (path.join(dir, 'mr.sock').length < 100) return dir;
   fs.rmSync(dir, { recursive: true, force: true });
   return fs.mkdtempSync('/tmp/mrs-');
-}
-
-function canConnect(socket: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const probe = net.connect(socket);
-    probe.once('connect', () => {
-      probe.destroy();
-      resolve(true);
-    });
-    probe.once('error', () => resolve(false));
-  });
 }
 
 export function indent(lines: string[]): string[] {

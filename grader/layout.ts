@@ -5,20 +5,9 @@
 // order check itself is a pure function of the files' contents.
 
 import { fail } from './job';
-import { compareCodePoints, quote } from './output';
-
-/**
- * The reduce task of a key: 32-bit FNV-1a over its UTF-8 bytes, kept to 31
- * bits, as the kit's ihash (the grader imports nothing from src/).
- */
-export function ihash(key: string): number {
-  let hash = 0x811c9dc5;
-  for (const byte of Buffer.from(key, 'utf8')) {
-    hash ^= byte;
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return (hash & 0x7fffffff) >>> 0;
-}
+import { ihash } from '../src/kit/hash';
+import { compareCodePoints } from '../src/kit/order';
+import { quote } from './output';
 
 /** The key of an output line: its text before the first space. */
 export function keyOf(line: string): string {

@@ -10,7 +10,7 @@ import * as path from 'path';
 import type { Job } from './job';
 import { LOG_HEAD, LOG_TAIL, type OutputStamp, type Proc } from './processes';
 import { readCapped, writeFresh } from './files';
-import { escapeHtml } from './timeline';
+import { escapeMarkup } from '../src/kit/escape';
 
 export interface LogLine {
   at: number; // ms since the epoch
@@ -116,14 +116,14 @@ export function mergedHtml(title: string, t0: number, sources: LogSource[], line
   const legend = sources
     .map(
       (s, i) =>
-        `<label class="p${i}"><input type="checkbox" checked data-p="p${i}"> ${escapeHtml(`${s.role} pid ${s.pid}`)}</label>`,
+        `<label class="p${i}"><input type="checkbox" checked data-p="p${i}"> ${escapeMarkup(`${s.role} pid ${s.pid}`)}</label>`,
     )
     .join('\n');
   const rows = shownLines
     .map((l) => {
       const cls = l.source < 0 ? 'g' : `p${l.source}${l.stream === 'err' ? ' err' : ''}`;
       const t = `+${((l.at - t0) / 1000).toFixed(3)}s`;
-      return `<div class="${cls}"><span class="t">${t}</span> <span class="who">[${escapeHtml(label(sources, l))}]</span> ${escapeHtml(l.text)}</div>`;
+      return `<div class="${cls}"><span class="t">${t}</span> <span class="who">[${escapeMarkup(label(sources, l))}]</span> ${escapeMarkup(l.text)}</div>`;
     })
     .join('\n');
   const cut =
@@ -134,7 +134,7 @@ export function mergedHtml(title: string, t0: number, sources: LogSource[], line
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<title>${escapeHtml(title)}: merged log</title>
+<title>${escapeMarkup(title)}: merged log</title>
 <style>
 body { font: 13px system-ui, sans-serif; margin: 16px; color: #222; }
 h1 { font-size: 18px; margin: 0 0 8px; }
@@ -149,7 +149,7 @@ ${css}
 </style>
 </head>
 <body>
-<h1>${escapeHtml(title)}: merged log</h1>
+<h1>${escapeMarkup(title)}: merged log</h1>
 <p>Every process's output (stdout and stderr, stderr shaded) in the order it reached the grader, with the grader's own events in grey. Time in seconds from the test's start. Untick a process to hide its lines.</p>
 <div class="legend">
 <label class="g"><input type="checkbox" checked data-p="g"> grader</label>

@@ -1,13 +1,14 @@
-// The grader's command line: `test-mr [quiet] [options]`. Bad input is a
-// UsageError, which cli.ts prints as one line before exiting with status 2.
+// The grader's command line: `test-mr [quiet] [options]`, one table
+// (COMMAND_LINE) that is both what is parsed and what --help shows. Bad input
+// is a UsageError, which cli.ts prints as one line before exiting with status 2.
 
 import * as fs from 'fs';
 import * as path from 'path';
+import { CommandLine, parseCommandLine, UsageError } from '../src/kit/args';
 import { COURSE_IDS, EXTENDED_IDS, TEST_IDS, TestId } from './catalog';
 import { Budgets, DEFAULT_BUDGETS } from './sandbox';
 
-/** A problem with the command line, shown to the user as one line. */
-export class UsageError extends Error {}
+export { UsageError }; // grader.ts, bulk.ts and report.ts take it from here
 
 export interface Options {
   impl: string; // absolute path of the folder holding coordinator.ts, worker.ts, ...
@@ -39,183 +40,110 @@ export interface Options {
   requireWall: boolean;
 }
 
-export const USAGE = `usage: test-mr [quiet] [options]
-
-Grades a MapReduce implementation with the course's seven tests.
-
-options:
-  --impl DIR           grade DIR (coordinator.ts, worker.ts, rpc.ts, transport.ts,
-                       mr.proto) instead of src/mr
-  --only NAMES         run only these tests (comma-separated ids)
-  --skip NAMES         run all tests but these
-                       ids: ${COURSE_IDS.join(', ')}
-                       extended: ${EXTENDED_IDS.join(', ')}
-  --inputs GLOB        input files (default: the kit's inputs/gen-*.txt)
-  quiet, --quiet       hide the output of coordinators and workers
-  --many N             run the suite N times ...
-  --parallel P         ... P at a time, then print a table of failures and times
-  --seed S             seed of the crash app (random when not given)
-  --json FILE          write the results as JSON
-  --gradescope FILE    write a Gradescope results.json (points: grader/points.json)
-  --junit FILE         write JUnit XML
-  --timeout-scale X    multiply every time limit by X (default 1)
-  --keep               keep every test's directory, not only failed ones
-  --extended           also run the extended tier (stricter tests beyond the course's)
-  --trace              write a timeline (timeline.html) for every test, not only failed ones
-  --submissions DIR    bulk grading: grade DIR/<student>/**/src/mr for every sub-folder
-  --out DIR            bulk grading: write grades.csv and grades.json into DIR
-  --memory-limit SIZE  memory of one test's processes together (default 2GB)
-  --disk-limit SIZE    disk one test's processes may write (default 1GB)
-  --output-limit SIZE  output one process may print (default 64MB)
-  --task-limit N       processes and threads of one test at once (default 512)
-  --require-wall       refuse to grade unless student code runs under sandbox user ids
-                       (needs root; what bulk grading and the Gradescope autograder use)
-  --help               show this help`;
+export const COMMAND_LINE = {
+  usage: 'test-mr [quiet] [options]',
+  about: "Grades a MapReduce implementation with the course's seven tests.",
+  options: {
+    impl: {
+      value: 'DIR',
+      help: 'grade DIR (coordinator.ts, worker.ts, rpc.ts, transport.ts, mr.proto) instead of src/mr',
+    },
+    only: { value: 'NAMES', help: 'run only these tests (comma-separated ids, below)' },
+    skip: { value: 'NAMES', help: 'run all tests but these' },
+    inputs: { value: 'GLOB', help: "input files (default: the kit's inputs/gen-*.txt)" },
+    quiet: { help: 'hide the output of coordinators and workers' },
+    many: { value: 'N', help: 'run the suite N times ...' },
+    parallel: { value: 'P', help: '... P at a time, then print a table of failures and times' },
+    seed: { value: 'S', help: 'seed of the crash app (random when not given)' },
+    json: { value: 'FILE', help: 'write the results as JSON' },
+    gradescope: { value: 'FILE', help: 'write a Gradescope results.json (points: grader/points.json)' },
+    junit: { value: 'FILE', help: 'write JUnit XML' },
+    'timeout-scale': { value: 'X', help: 'multiply every time limit by X (default 1)' },
+    keep: { help: "keep every test's directory, not only failed ones" },
+    extended: { help: "also run the extended tier (stricter tests beyond the course's)" },
+    trace: { help: 'write a timeline (timeline.html) for every test, not only failed ones' },
+    submissions: { value: 'DIR', help: 'bulk grading: grade DIR/<student>/**/src/mr for every sub-folder' },
+    out: { value: 'DIR', help: 'bulk grading: write grades.csv and grades.json into DIR' },
+    'memory-limit': {
+      value: 'SIZE',
+      help: `memory of one test's processes together (default ${sizeText(DEFAULT_BUDGETS.memoryBytes)})`,
+    },
+    'disk-limit': {
+      value: 'SIZE',
+      help: `disk one test's processes may write (default ${sizeText(DEFAULT_BUDGETS.diskBytes)})`,
+    },
+    'output-limit': {
+      value: 'SIZE',
+      help: `output one process may print (default ${sizeText(DEFAULT_BUDGETS.outputBytes)})`,
+    },
+    'task-limit': {
+      value: 'N',
+      help: `processes and threads of one test at once (default ${DEFAULT_BUDGETS.tasks})`,
+    },
+    'require-wall': {
+      help: 'refuse to grade unless student code runs under sandbox user ids\n(needs root; what bulk grading and the Gradescope autograder use)',
+    },
+  },
+  bareWords: { quiet: 'quiet' },
+  epilogue: [
+    'test ids (for --only and --skip):',
+    `  the course's: ${COURSE_IDS.join(', ')}`,
+    `  extended: ${EXTENDED_IDS.join(', ')}`,
+  ].join('\n'),
+} satisfies CommandLine;
 
 /** Parses argv (without node and the script). `kit` is the kit's root folder. */
 export function parseOptions(argv: string[], kit: string): Options {
+  const { values, help } = parseCommandLine(COMMAND_LINE, argv);
+  const resolved = (file: string | undefined) => (file === undefined ? undefined : path.resolve(file));
   const opts: Options = {
-    impl: path.join(kit, 'src', 'mr'),
+    impl: path.resolve(values.impl ?? path.join(kit, 'src', 'mr')),
     tests: [...COURSE_IDS],
     inputs: [],
     inputsGlob: '',
-    quiet: false,
-    many: 1,
-    parallel: 1,
-    seed: '',
-    seedGiven: false,
-    timeoutScale: 1,
-    keep: false,
-    help: false,
-    extended: false,
-    trace: false,
-    budgets: { ...DEFAULT_BUDGETS },
-    requireWall: false,
+    quiet: values.quiet ?? false,
+    many: values.many === undefined ? 1 : parseCount('--many', values.many),
+    parallel: values.parallel === undefined ? 1 : parseCount('--parallel', values.parallel),
+    seed: values.seed ?? '',
+    seedGiven: values.seed !== undefined,
+    json: resolved(values.json),
+    gradescope: resolved(values.gradescope),
+    junit: resolved(values.junit),
+    timeoutScale: values['timeout-scale'] === undefined ? 1 : parseTimeoutScale(values['timeout-scale']),
+    keep: values.keep ?? false,
+    help,
+    extended: values.extended ?? false,
+    trace: values.trace ?? false,
+    submissions: resolved(values.submissions),
+    out: resolved(values.out),
+    budgets: {
+      memoryBytes: optional(values['memory-limit'], (v) => parseSize('--memory-limit', v), DEFAULT_BUDGETS.memoryBytes),
+      diskBytes: optional(values['disk-limit'], (v) => parseSize('--disk-limit', v), DEFAULT_BUDGETS.diskBytes),
+      outputBytes: optional(values['output-limit'], (v) => parseSize('--output-limit', v), DEFAULT_BUDGETS.outputBytes),
+      tasks: optional(values['task-limit'], (v) => parseCount('--task-limit', v), DEFAULT_BUDGETS.tasks),
+    },
+    requireWall: values['require-wall'] ?? false,
   };
-  let only: TestId[] | undefined;
-  let skip: TestId[] = [];
-  let inputsGlob = path.join(kit, 'inputs', 'gen-*.txt');
-  let parallelGiven = false;
-
-  for (let i = 0; i < argv.length; i++) {
-    const raw = argv[i];
-    const eq = raw.startsWith('--') ? raw.indexOf('=') : -1;
-    const name = eq > 0 ? raw.slice(0, eq) : raw;
-    const inline = eq > 0 ? raw.slice(eq + 1) : undefined;
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined || v === '') throw new UsageError(`${name} needs a value`);
-      return v;
-    };
-    const flag = (): void => {
-      if (inline !== undefined) throw new UsageError(`${name} takes no value`);
-    };
-    switch (name) {
-      case 'quiet':
-      case '--quiet':
-        flag();
-        opts.quiet = true;
-        break;
-      case '--help':
-      case '-h':
-        flag();
-        opts.help = true;
-        break;
-      case '--keep':
-        flag();
-        opts.keep = true;
-        break;
-      case '--extended':
-        flag();
-        opts.extended = true;
-        break;
-      case '--trace':
-        flag();
-        opts.trace = true;
-        break;
-      case '--submissions':
-        opts.submissions = path.resolve(value());
-        break;
-      case '--out':
-        opts.out = path.resolve(value());
-        break;
-      case '--impl':
-        opts.impl = path.resolve(value());
-        break;
-      case '--only':
-        only = parseTestList(name, value());
-        break;
-      case '--skip':
-        skip = parseTestList(name, value());
-        break;
-      case '--inputs':
-        inputsGlob = value();
-        break;
-      case '--many':
-        opts.many = parseCount(name, value());
-        break;
-      case '--parallel':
-        opts.parallel = parseCount(name, value());
-        parallelGiven = true;
-        break;
-      case '--seed':
-        opts.seed = value();
-        opts.seedGiven = true;
-        break;
-      case '--json':
-        opts.json = path.resolve(value());
-        break;
-      case '--gradescope':
-        opts.gradescope = path.resolve(value());
-        break;
-      case '--junit':
-        opts.junit = path.resolve(value());
-        break;
-      case '--timeout-scale': {
-        const v = value();
-        const x = Number(v);
-        if (!/^\d*\.?\d+$/.test(v) || !(x > 0) || x > 100) {
-          throw new UsageError(`--timeout-scale expects a number above 0 (at most 100), got "${v}"`);
-        }
-        opts.timeoutScale = x;
-        break;
-      }
-      case '--require-wall':
-        flag();
-        opts.requireWall = true;
-        break;
-      case '--memory-limit':
-        opts.budgets.memoryBytes = parseSize(name, value());
-        break;
-      case '--disk-limit':
-        opts.budgets.diskBytes = parseSize(name, value());
-        break;
-      case '--output-limit':
-        opts.budgets.outputBytes = parseSize(name, value());
-        break;
-      case '--task-limit':
-        opts.budgets.tasks = parseCount(name, value());
-        break;
-      default:
-        throw new UsageError(`unknown option "${raw}" (see --help)`);
-    }
-  }
   if (opts.help) return opts;
   if (opts.requireWall && process.getuid?.() !== 0) {
     throw new UsageError('--require-wall needs root: only root can run student code under sandbox user ids');
   }
 
+  const only = values.only === undefined ? undefined : parseTestList('--only', values.only);
+  const skip = values.skip === undefined ? [] : parseTestList('--skip', values.skip);
   if (only && skip.length) throw new UsageError('--only and --skip cannot be used together');
   // --only names exactly the tests to run; otherwise the course's seven, then the extended tier with --extended.
   const pool: readonly TestId[] = opts.extended ? TEST_IDS : COURSE_IDS;
-  opts.tests = only ? TEST_IDS.filter((id) => only!.includes(id)) : pool.filter((id) => !skip.includes(id));
+  opts.tests = only ? TEST_IDS.filter((id) => only.includes(id)) : pool.filter((id) => !skip.includes(id));
   if (opts.tests.length === 0) throw new UsageError('no test left to run');
+  const parallelGiven = values.parallel !== undefined;
   if (parallelGiven && opts.many === 1 && opts.parallel > 1 && !opts.submissions) {
     throw new UsageError('--parallel needs --many N (the number of runs)');
   }
   if (opts.parallel > opts.many && !opts.submissions) opts.parallel = opts.many;
 
   checkImpl(opts.impl);
+  const inputsGlob = values.inputs ?? path.join(kit, 'inputs', 'gen-*.txt');
   opts.inputs = expandGlob(inputsGlob);
   opts.inputsGlob = path.resolve(inputsGlob);
   if (!opts.seedGiven) opts.seed = Math.random().toString(36).slice(2, 10);
@@ -225,6 +153,31 @@ export function parseOptions(argv: string[], kit: string): Options {
     }
   }
   return opts;
+}
+
+/** An option's parsed value, or its default when it was not given. */
+function optional<V>(given: string | undefined, parse: (value: string) => V, fallback: V): V {
+  return given === undefined ? fallback : parse(given);
+}
+
+function parseTimeoutScale(value: string): number {
+  const x = Number(value);
+  if (!/^\d*\.?\d+$/.test(value) || !(x > 0) || x > 100) {
+    throw new UsageError(`--timeout-scale expects a number above 0 (at most 100), got "${value}"`);
+  }
+  return x;
+}
+
+/** 2147483648 -> "2GB", for the defaults in the help. */
+function sizeText(bytes: number): string {
+  for (const [unit, size] of [
+    ['GB', 1024 ** 3],
+    ['MB', 1024 ** 2],
+    ['KB', 1024],
+  ] as const) {
+    if (bytes % size === 0) return `${bytes / size}${unit}`;
+  }
+  return String(bytes);
 }
 
 function parseTestList(name: string, value: string): TestId[] {

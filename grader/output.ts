@@ -5,22 +5,8 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
+import { compareCodePoints } from '../src/kit/order';
 import { readCapped } from './files';
-
-/** Compares by Unicode code point, i.e. the byte order of UTF-8. */
-export function compareCodePoints(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a.charCodeAt(i);
-    const y = b.charCodeAt(i);
-    if (x !== y) {
-      const xs = x >= 0xd800 && x <= 0xdfff;
-      const ys = y >= 0xd800 && y <= 0xdfff;
-      return xs === ys ? x - y : xs ? 1 : -1;
-    }
-  }
-  return a.length - b.length;
-}
 
 /** Splits text into its non-blank lines and sorts them. */
 export function sortedLines(text: string): string[] {

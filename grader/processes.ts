@@ -11,6 +11,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { openFresh, readCapped } from './files';
 import { Cell, formatBytes } from './sandbox';
+import { sleep } from '../src/kit/time';
 
 export interface ExitInfo {
   code: number | null;
@@ -38,6 +39,8 @@ const MAX_STAMPS = 200_000; // beyond this, later chunks are counted into the la
 /** Of a process's output, the log keeps the first LOG_HEAD bytes and the last LOG_TAIL. */
 export const LOG_HEAD = 256 * 1024;
 export const LOG_TAIL = 64 * 1024;
+/** How long a process told to stop by its time limit (limitSignal) has before SIGKILL. */
+const LIMIT_GRACE_MS = 5_000;
 
 export interface SpawnOptions {
   role: string; // "coordinator", "worker 2", "mrsequential wc", "tsc"
@@ -46,6 +49,11 @@ export interface SpawnOptions {
   cwd: string;
   env?: NodeJS.ProcessEnv;
   limitMs: number; // killed (SIGKILL, whole group) after this long
+  /**
+   * The signal its time limit sends instead of SIGKILL: a grader given SIGTERM
+   * still cleans up after itself. SIGKILL follows if it has not ended 5 s later.
+   */
+  limitSignal?: NodeJS.Signals;
   logDir?: string; // output goes to <logDir>/<logName>-<pid>.log (stdout and stderr interleaved)
   logName?: string;
   echo: boolean; // also copy the output to the grader's stdout/stderr
@@ -71,6 +79,9 @@ export class Proc {
   /** Bytes printed in all, and how many of them the log left out (between its head and its tail). */
   printed = 0;
   cut = 0;
+  /** Resolves once its output has ended and its log file is complete (a little after `exited`). */
+  readonly logged: Promise<void>;
+  private markLogged!: () => void;
 
   constructor(
     readonly role: string,
@@ -81,6 +92,12 @@ export class Proc {
     private readonly relabel: (text: string) => string = (t) => t,
   ) {
     this.exited = exited.then((info) => (this.exit = info));
+    this.logged = new Promise((resolve) => (this.markLogged = resolve));
+  }
+
+  /** @internal: its output streams have closed and its log is written. */
+  outputEnded(): void {
+    this.markLogged();
   }
 
   get alive(): boolean {
@@ -228,7 +245,10 @@ export class Registry {
     child.stdout!.on('data', onData(process.stdout));
     child.stderr!.on('data', onData(process.stderr));
     child.once('close', () => {
-      if (log === undefined) return;
+      if (log === undefined) {
+        proc.outputEnded();
+        return;
+      }
       let end = Buffer.concat(tail);
       if (end.length > LOG_TAIL) end = end.subarray(end.length - LOG_TAIL);
       proc.cut = proc.printed - Math.min(proc.printed, LOG_HEAD) - end.length;
@@ -244,18 +264,25 @@ export class Registry {
       } catch {
         // already closed
       }
+      proc.outputEnded();
     });
 
     timer = setTimeout(() => {
       proc.timedOut = true;
-      proc.kill('time limit');
+      proc.signal(opts.limitSignal ?? 'SIGKILL', 'time limit');
+      if (opts.limitSignal) setTimeout(() => proc.kill('time limit, and still running'), LIMIT_GRACE_MS).unref();
     }, opts.limitMs);
     return proc;
   }
 
   /** Kills every process group still running. Safe to call at any time, also from an exit handler. */
   killAll(): void {
-    for (const proc of this.live) proc.kill('the grader is ending');
+    this.signalAll('SIGKILL', 'the grader is ending');
+  }
+
+  /** Sends a signal to every process group still running. */
+  signalAll(signal: NodeJS.Signals, why: string): void {
+    for (const proc of this.live) proc.signal(signal, why);
   }
 
   /** Resolves when every killed process has been reaped, or after `ms`. */
@@ -298,6 +325,4 @@ export function fmtSeconds(ms: number): string {
   return `${Number.isInteger(s) ? s : s.toFixed(1)} s`;
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
+export { sleep };

@@ -6,6 +6,7 @@ import * as path from 'path';
 import { DISPLAY_NAMES, TEST_IDS, TestId } from './catalog';
 import { writeAtomic } from './files';
 import { UsageError } from './options';
+import { escapeMarkup } from '../src/kit/escape';
 
 export interface TestResult {
   id: TestId;
@@ -135,18 +136,20 @@ export function writeJunit(file: string, summary: Summary): void {
     const failures = run.tests.filter((t) => !t.passed).length;
     const name = summary.runs.length > 1 ? `test-mr run ${run.run}` : 'test-mr';
     xml.push(
-      `  <testsuite name="${esc(name)}" tests="${run.tests.length}" failures="${failures}" errors="0" skipped="0" ` +
+      `  <testsuite name="${escapeMarkup(name)}" tests="${run.tests.length}" failures="${failures}" errors="0" skipped="0" ` +
         `time="${secs(run.durationMs)}">`,
     );
     for (const t of run.tests) {
-      const open = `    <testcase classname="mr" name="${esc(t.name)}" time="${secs(t.durationMs)}"`;
+      const open = `    <testcase classname="mr" name="${escapeMarkup(t.name)}" time="${secs(t.durationMs)}"`;
       if (t.passed) {
         xml.push(`${open}/>`);
         continue;
       }
       const body = [...t.notes, ...(t.dir ? [`artifacts: ${t.dir}`] : [])].join('\n');
       xml.push(`${open}>`);
-      xml.push(`      <failure message="${esc(t.notes[0] ?? 'failed')}" type="TestFailure">${esc(body)}</failure>`);
+      xml.push(
+        `      <failure message="${escapeMarkup(t.notes[0] ?? 'failed')}" type="TestFailure">${escapeMarkup(body)}</failure>`,
+      );
       xml.push('    </testcase>');
     }
     xml.push('  </testsuite>');
@@ -157,15 +160,6 @@ export function writeJunit(file: string, summary: Summary): void {
 
 function secs(ms: number): string {
   return (ms / 1000).toFixed(3);
-}
-
-function esc(text: string): string {
-  return text
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
 }
 
 /** The --many table: per test, failures/runs and mean time. */

@@ -186,6 +186,7 @@ export class Wall {
   /** @internal: a message to the watchdog. */
   tell(message: object): void {
     try {
+      if (this.watchdog?.stdin?.writableEnded) return; // it has gone on to its last cleanup
       this.watchdog?.stdin?.write(JSON.stringify(message) + '\n');
     } catch {
       // the watchdog is gone: the grader's own cleanup still runs

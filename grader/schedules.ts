@@ -13,16 +13,16 @@ import * as path from 'path';
 import { INPUT_DIR, sequentialOutput } from './extended-data';
 import { scheduleInputs, writeInputs } from './generated-inputs';
 import { fail, indent, Job, TestFailure } from './job';
-import { ihash } from './layout';
+import { ihash } from '../src/kit/hash';
 import { quote } from './output';
 import { fmtSeconds, Proc, sleep } from './processes';
 import { traceLines } from './timeline';
+import type { HoldPoint, Phase } from '../src/kit/trace-format';
 import { checkSameOutput } from './tests';
 import { defineTests } from './spec';
 import { cpuCapacity, cpuTimeMs } from './cpu';
 
-type Phase = 'map' | 'reduce';
-type Point = Phase | `${Phase}-report` | 'call' | 'read';
+type Point = HoldPoint;
 
 /** The longest one step waits for its event: a re-run comes after the coordinator's 10 s, plus a loaded machine's delays. */
 const STEP_LIMIT_MS = 40_000;

@@ -18,9 +18,7 @@ export const COURSE_TESTS = defineTests([
     app: 'wc',
     limitMs: 45_000,
     async run(job) {
-      job.startCoordinator();
-      await job.waitListening();
-      for (let i = 0; i < 3; i++) job.startWorker('wc');
+      await job.startJob('wc', 3);
       await job.waitCoordinator();
       checkSameAsSequential(job, 'wc');
       await job.settle();
@@ -34,10 +32,7 @@ export const COURSE_TESTS = defineTests([
     app: 'indexer',
     limitMs: 45_000,
     async run(job) {
-      job.startCoordinator();
-      await job.waitListening();
-      job.startWorker('indexer');
-      const foreground = job.startWorker('indexer');
+      const [, foreground] = await job.startJob('indexer', 2);
       await job.waitFor(foreground);
       readAfterExit(job, foreground, () => checkSameAsSequential(job, 'indexer'));
       await job.settle();
@@ -51,10 +46,7 @@ export const COURSE_TESTS = defineTests([
     name: 'map parallelism',
     limitMs: 45_000,
     async run(job) {
-      job.startCoordinator();
-      await job.waitListening();
-      job.startWorker('mtiming');
-      const foreground = job.startWorker('mtiming');
+      const [, foreground] = await job.startJob('mtiming', 2);
       await job.waitFor(foreground);
       readAfterExit(job, foreground, () => checkMapParallelism(job));
       await job.settle();
@@ -67,10 +59,7 @@ export const COURSE_TESTS = defineTests([
     name: 'reduce parallelism',
     limitMs: 45_000,
     async run(job) {
-      job.startCoordinator();
-      await job.waitListening();
-      job.startWorker('rtiming');
-      const foreground = job.startWorker('rtiming');
+      const [, foreground] = await job.startJob('rtiming', 2);
       await job.waitFor(foreground);
       readAfterExit(job, foreground, () => checkReduceParallelism(job));
       await job.settle();
@@ -104,9 +93,7 @@ export const COURSE_TESTS = defineTests([
     app: 'early_exit',
     limitMs: 45_000,
     async run(job) {
-      job.startCoordinator();
-      await job.waitListening();
-      for (let i = 0; i < 3; i++) job.startWorker('early_exit');
+      await job.startJob('early_exit', 3);
       const first = await job.firstExit();
       const initial = readOutput(job.dir).lines;
       job.artifact('mr-early-exit-initial', initial);

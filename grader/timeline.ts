@@ -9,19 +9,15 @@ import * as path from 'path';
 import type { Job } from './job';
 import type { SignalRecord } from './processes';
 import { readCapped, writeFresh } from './files';
+import { escapeMarkup } from '../src/kit/escape';
+import { compareCodePoints } from '../src/kit/order';
+import { isTaskEvent, parseTrace, type TaskEvent } from '../src/kit/trace-format';
 
 /** The most of one trace file the grader reads (a worker's side writes it). */
 const TRACE_CAP = 16 * 1024 * 1024;
 
-/** One line of a worker's $MR_TRACE file (src/main/trace.ts; the grader does not import it). */
-export interface TraceEvent {
-  pid: number;
-  event: 'start' | 'end';
-  phase: 'map' | 'reduce';
-  input: string;
-  time: number;
-  outcome?: 'ok' | 'error';
-}
+/** A map or reduce call's start or end, from a worker's $MR_TRACE file. */
+export type TraceEvent = TaskEvent;
 
 export interface ProcessRecord {
   role: string; // "coordinator", "worker 3"
@@ -106,40 +102,14 @@ function unfinished(e: TraceEvent, until: number): Bar {
   return { phase: e.phase, start: e.time, end, inputs: [e.input], longest: end - e.time, failed: 'no end' };
 }
 
-function compareCodePoints(a: string, b: string): number {
-  const x = Array.from(a);
-  const y = Array.from(b);
-  for (let i = 0; i < Math.min(x.length, y.length); i++) {
-    const d = x[i].codePointAt(0)! - y[i].codePointAt(0)!;
-    if (d !== 0) return d;
-  }
-  return x.length - y.length;
-}
-
-/** Reads a $MR_TRACE file; a torn last line (a crash while writing) or a missing file gives what there is. */
+/** Reads a $MR_TRACE file's map and reduce calls; a torn last line (a crash while writing) or a missing file gives what there is. */
 export function readTrace(file: string): TraceEvent[] {
-  const isCall = (e: Record<string, unknown>): boolean =>
-    (e.event === 'start' || e.event === 'end') &&
-    (e.phase === 'map' || e.phase === 'reduce') &&
-    typeof e.time === 'number' &&
-    typeof e.input === 'string';
-  return traceLines(file).filter(isCall) as unknown as TraceEvent[];
+  return traceLines(file).filter(isTaskEvent);
 }
 
-/** Every well-formed JSON line of a $MR_TRACE file, whatever its event. */
+/** Every well-formed line of a $MR_TRACE file, whatever its event, its strings made printable. */
 export function traceLines(file: string): Array<Record<string, unknown>> {
-  const text = readCapped(file, TRACE_CAP)?.text ?? ''; // the worker's side wrote it: no link, no flood
-  const events: Array<Record<string, unknown>> = [];
-  for (const line of text.split('\n')) {
-    if (!line) continue;
-    try {
-      const e: unknown = JSON.parse(line);
-      if (typeof e === 'object' && e !== null && !Array.isArray(e)) events.push(e as Record<string, unknown>);
-    } catch {
-      // torn line
-    }
-  }
-  return events;
+  return parseTrace(readCapped(file, TRACE_CAP)?.text ?? ''); // the worker's side wrote it: no link, no flood
 }
 
 /** What a job recorded, as timeline data. */
@@ -178,10 +148,6 @@ const PLOT_W = WIDTH - LABEL_W - 30;
 const AXIS_H = 34;
 const LANE_H = 24;
 const BAR_H = 14;
-
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
 
 /** A name for the tooltip: quoted, control characters shown, long ones cut. */
 function shown(s: string, max = 80): string {
@@ -261,18 +227,18 @@ export function buildTimeline(data: TimelineData): string {
     svg.push(`<g class="${cls}" data-pid="${p.pid}">`);
     if (i % 2 === 0) svg.push(`<rect x="0" y="${y}" width="${WIDTH}" height="${LANE_H}" fill="#f7f7f9"/>`);
     svg.push(
-      `<text x="8" y="${mid + 4}" fill="#222">${isRestart ? '↻ ' : ''}${escapeHtml(label)}<title>${escapeHtml(life.join('\n'))}</title></text>`,
+      `<text x="8" y="${mid + 4}" fill="#222">${isRestart ? '↻ ' : ''}${escapeMarkup(label)}<title>${escapeMarkup(life.join('\n'))}</title></text>`,
     );
     // Lifetime: a thin line (coordinator: a thick band).
     const lx1 = f(x(p.startedAt));
     const lx2 = f(Math.max(x(end), x(p.startedAt) + 1));
     if (p.kind === 'coordinator') {
       svg.push(
-        `<rect class="life" x="${lx1}" y="${mid - 5}" width="${f(Number(lx2) - Number(lx1))}" height="10" rx="2" fill="#9aa5b1"><title>${escapeHtml(life.join('\n'))}</title></rect>`,
+        `<rect class="life" x="${lx1}" y="${mid - 5}" width="${f(Number(lx2) - Number(lx1))}" height="10" rx="2" fill="#9aa5b1"><title>${escapeMarkup(life.join('\n'))}</title></rect>`,
       );
     } else {
       svg.push(
-        `<line class="life" x1="${lx1}" y1="${mid}" x2="${lx2}" y2="${mid}" stroke="#9aa5b1" stroke-width="2"><title>${escapeHtml(life.join('\n'))}</title></line>`,
+        `<line class="life" x1="${lx1}" y1="${mid}" x2="${lx2}" y2="${mid}" stroke="#9aa5b1" stroke-width="2"><title>${escapeMarkup(life.join('\n'))}</title></line>`,
       );
     }
     svg.push(
@@ -302,7 +268,7 @@ export function buildTimeline(data: TimelineData): string {
         `${p.role}, pid ${p.pid}`,
       ];
       svg.push(
-        `<rect class="bar ${b.phase}${b.failed ? ' failed' : ''}" x="${f(bx)}" y="${mid - BAR_H / 2}" width="${f(bw)}" height="${BAR_H}" rx="1.5" fill="${fill}"${b.failed ? ' stroke="#c62828"' : ''}><title>${escapeHtml(tip.join('\n'))}</title></rect>`,
+        `<rect class="bar ${b.phase}${b.failed ? ' failed' : ''}" x="${f(bx)}" y="${mid - BAR_H / 2}" width="${f(bw)}" height="${BAR_H}" rx="1.5" fill="${fill}"${b.failed ? ' stroke="#c62828"' : ''}><title>${escapeMarkup(tip.join('\n'))}</title></rect>`,
       );
     }
 
@@ -310,12 +276,12 @@ export function buildTimeline(data: TimelineData): string {
       const sx = f(x(s.at));
       const colour = s.signal === 'SIGKILL' ? '#000' : s.signal === 'SIGSTOP' ? '#7b1fa2' : '#00838f';
       svg.push(
-        `<path class="signal" d="M${sx} ${mid - 4} l-5 -8 h10 z" fill="${colour}"><title>${escapeHtml(`${s.staged ? (s.signal === 'SIGSTOP' ? 'held' : 'released') : `the grader sent ${s.signal}`} (${s.why}) at ${rel(s.at)}`)}</title></path>`,
+        `<path class="signal" d="M${sx} ${mid - 4} l-5 -8 h10 z" fill="${colour}"><title>${escapeMarkup(`${s.staged ? (s.signal === 'SIGSTOP' ? 'held' : 'released') : `the grader sent ${s.signal}`} (${s.why}) at ${rel(s.at)}`)}</title></path>`,
       );
     }
     if (p.exit) {
       const ex = x(p.exit.at);
-      const tip = escapeHtml(`${describeExit(p)} at ${rel(p.exit.at)}`);
+      const tip = escapeMarkup(`${describeExit(p)} at ${rel(p.exit.at)}`);
       if (crashed) {
         svg.push(
           `<g class="crash"><path d="M${f(ex - 5)} ${mid - 5} l10 10 m0 -10 l-10 10" stroke="#c62828" stroke-width="3"/><rect x="${f(ex - 6)}" y="${mid - 6}" width="12" height="12" fill="transparent"><title>${tip}</title></rect></g>`,
@@ -345,7 +311,7 @@ export function buildTimeline(data: TimelineData): string {
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<title>${escapeHtml(data.title)}: timeline</title>
+<title>${escapeMarkup(data.title)}: timeline</title>
 <style>
 body { font: 13px system-ui, sans-serif; margin: 16px; color: #222; }
 h1 { font-size: 18px; margin: 0 0 4px; }
@@ -361,9 +327,9 @@ h1 { font-size: 18px; margin: 0 0 4px; }
 </head>
 <body>
 <script>window.onerror = function (m) { var b = document.body; b.dataset.errors = (b.dataset.errors ? b.dataset.errors + ' | ' : '') + m; };</script>
-<h1>${escapeHtml(data.title)}: <span class="${data.passed ? 'pass' : 'fail'}">${data.passed ? 'PASS' : 'FAIL'}</span></h1>
-<div>${escapeHtml(summary)}; time in seconds from the test's start. Hover for details, click to keep them below.</div>
-${data.notes.length ? `<div class="notes">${escapeHtml(data.notes.join('\n'))}</div>` : ''}
+<h1>${escapeMarkup(data.title)}: <span class="${data.passed ? 'pass' : 'fail'}">${data.passed ? 'PASS' : 'FAIL'}</span></h1>
+<div>${escapeMarkup(summary)}; time in seconds from the test's start. Hover for details, click to keep them below.</div>
+${data.notes.length ? `<div class="notes">${escapeMarkup(data.notes.join('\n'))}</div>` : ''}
 <div class="legend">
 <span><i class="sw" style="background:#9aa5b1"></i>process alive</span>
 <span><i class="sw" style="background:#1f77b4"></i>map call</span>

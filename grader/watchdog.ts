@@ -2,9 +2,10 @@
 // grader (sandbox.ts) in a session of its own, outside every test's cgroup.
 // The grader tells it, one JSON line at a time on its stdin, what the
 // student's side is: cells (cgroups, marker, user id), process groups, user
-// ids and their lock files. When that pipe closes, because the grader ended
-// or died (kill -9, the OOM killer), it ends every process it was told of,
-// removes the cgroups and lock files, and exits. Node has no
+// ids and their lock files, and the grader's scratch folders. When that pipe
+// closes, because the grader ended or died (kill -9, the OOM killer), it ends
+// every process it was told of, removes the cgroups, the scratch folders the
+// grader had not removed and the lock files, and exits. Node has no
 // PR_SET_PDEATHSIG; a pipe's end is the signal that cannot be missed.
 
 import * as fs from 'fs';
@@ -20,6 +21,7 @@ interface CellRecord {
 const cells = new Map<string, CellRecord>();
 const uids = new Set<number>();
 const locks = new Set<string>();
+const folders = new Set<string>(); // scratch folders the grader had not removed yet
 
 function take(message: Record<string, unknown>): void {
   if (typeof message.forget === 'string') {
@@ -36,6 +38,8 @@ function take(message: Record<string, unknown>): void {
     if (typeof message.pgid === 'number') cell.pgids.push(message.pgid);
     return;
   }
+  if (typeof message.folder === 'string') folders.add(message.folder);
+  if (typeof message.forgetFolder === 'string') folders.delete(message.forgetFolder);
   if (typeof message.uid === 'number') uids.add(message.uid);
   if (typeof message.lock === 'string') locks.add(message.lock);
 }
@@ -54,6 +58,13 @@ function endAll(): void {
   // The grader's own cgroup folders (parents of the cells) go when empty.
   const parents = new Set([...cells.values()].flatMap((c) => c.cgroups.map((d) => d.slice(0, d.lastIndexOf('/')))));
   removeCgroups([...parents]);
+  for (const folder of folders) {
+    try {
+      fs.rmSync(folder, { recursive: true, force: true }); // links inside are removed, never followed
+    } catch {
+      // the next folder still goes
+    }
+  }
   for (const lock of locks) fs.rmSync(lock, { force: true });
 }
 

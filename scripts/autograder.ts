@@ -10,20 +10,30 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { CommandLine, helpText, parseCommandLine, UsageError } from '../src/kit/args';
+import { kitRoot } from '../src/kit/root';
 import { writeZip, ZipEntry } from './zip';
 
-const KIT = path.resolve(__dirname, fs.existsSync(path.join(__dirname, 'gradescope')) ? '..' : '../..');
+const KIT = kitRoot();
 const EXTRA_FILES = ['scripts/gradescope-run.ts'];
 
+export const COMMAND_LINE = {
+  usage: 'autograder OUTFILE.zip',
+  about: 'Builds the zip to upload as the autograder of a Gradescope assignment (run it with npm run autograder).',
+  options: {},
+  positionals: { name: 'OUTFILE.zip', help: 'the zip to write', min: 1, max: 1 },
+} satisfies CommandLine;
+
 function main(argv: string[]): void {
-  const out = argv[0];
-  if (argv.length !== 1 || !out.endsWith('.zip')) {
-    console.error('usage: npm run autograder -- OUTFILE.zip');
-    process.exit(2);
+  const { positionals, help } = parseCommandLine(COMMAND_LINE, argv);
+  if (help) {
+    console.log(helpText(COMMAND_LINE));
+    return;
   }
+  const out = positionals[0];
+  if (!out.endsWith('.zip')) throw new UsageError(`the output must be a .zip file, not "${out}"`);
   if (!fs.existsSync(path.dirname(path.resolve(out)))) {
-    console.error(`autograder: cannot write ${out}: no such directory ${path.dirname(path.resolve(out))}`);
-    process.exit(2);
+    throw new UsageError(`cannot write ${out}: no such directory ${path.dirname(path.resolve(out))}`);
   }
   const release = fs.mkdtempSync(path.join(os.tmpdir(), 'mr-autograder-src-'));
   try {
@@ -53,10 +63,12 @@ function listFiles(root: string, rel = ''): string[] {
   });
 }
 
-try {
-  main(process.argv.slice(2));
-} catch (err) {
-  // The release builder has already said what went wrong, if it was the one that failed.
-  console.error(`autograder: ${(err as Error).message.split('\n')[0]}`);
-  process.exit(1);
+if (require.main === module) {
+  try {
+    main(process.argv.slice(2));
+  } catch (err) {
+    // A bad command line exits 2. Otherwise the release builder has already said what went wrong, if it failed.
+    console.error(`autograder: ${(err as Error).message.split('\n')[0]}`);
+    process.exit(err instanceof UsageError ? 2 : 1);
+  }
 }

@@ -16,6 +16,9 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
+import { CommandLine, helpText, parseCommandLine, UsageError } from '../src/kit/args';
+import { kitRoot } from '../src/kit/root';
+import { seededRandom } from '../src/kit/random';
 
 /** The course's 8 texts and their sizes in bytes; ours have the same sizes. */
 const TEXTS: ReadonlyArray<[stem: string, bytes: number]> = [
@@ -35,23 +38,13 @@ const FLUSH_BYTES = 1 << 20;
 
 // ------------------------------------------------------------ randomness
 
-/** A seeded 32-bit generator (mulberry32) with a few helpers. */
+/** The kit's seeded generator, with a few helpers. */
 class Rng {
-  private state: number;
+  /** A float in [0, 1). */
+  readonly next: () => number;
 
   constructor(seed: string) {
-    let h = 0x811c9dc5; // FNV-1a of the seed's UTF-8 bytes
-    for (const byte of Buffer.from(seed, 'utf8')) h = Math.imul(h ^ byte, 0x01000193);
-    this.state = h >>> 0;
-  }
-
-  /** A float in [0, 1). */
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.next = seededRandom(seed);
   }
 
   /** An integer in [0, n). */
@@ -430,8 +423,6 @@ function writeText(vocabulary: Vocabulary, seed: string, file: string, title: st
 
 // ------------------------------------------------------------ command line
 
-class ArgError extends Error {}
-
 interface Options {
   out: string;
   seed: string;
@@ -439,75 +430,61 @@ interface Options {
   files: number;
 }
 
-const USAGE = 'usage: gen-inputs [--out DIR] [--seed S] [--size N[KB|MB|GB] [--files N]]';
-
-/** The repository's root: the nearest directory above this script with a package.json. */
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
-  return dir;
-}
+export const COMMAND_LINE = {
+  usage: 'gen-inputs [--out DIR] [--seed S] [--size N[KB|MB|GB] [--files N]]',
+  about: "Generates the kit's English-like input texts, deterministically from a seed.",
+  options: {
+    out: { value: 'DIR', help: 'where the texts go (default: inputs/, or mr-tmp/big-inputs with --size)' },
+    seed: { value: 'S', help: `another (still deterministic) corpus (default ${DEFAULT_SEED})` },
+    size: {
+      value: 'N[KB|MB|GB]',
+      help: "one big corpus of this size, as gen-big-NN.txt, instead of the course's 8 texts",
+    },
+    files: { value: 'N', help: 'split the --size corpus into N files (default 8)' },
+  },
+} satisfies CommandLine;
 
 function parseSize(text: string): number {
   const match = /^(\d+(?:\.\d+)?)\s*(B|K|KB|KIB|M|MB|MIB|G|GB|GIB)?$/i.exec(text);
-  if (!match) throw new ArgError(`bad --size "${text}": expected a number with an optional unit (KB, MB, GB)`);
+  if (!match) throw new UsageError(`bad --size "${text}": expected a number with an optional unit (KB, MB, GB)`);
   const unit = (match[2] ?? 'B').toUpperCase()[0];
   const bytes = Math.round(Number(match[1]) * { B: 1, K: 1 << 10, M: 1 << 20, G: 1 << 30 }[unit]!);
-  if (bytes < 1) throw new ArgError(`bad --size "${text}": must be at least 1 byte`);
+  if (bytes < 1) throw new UsageError(`bad --size "${text}": must be at least 1 byte`);
   return bytes;
 }
 
-function parseArgs(argv: string[]): Options {
-  const options: Partial<Options> = {};
-  let files: number | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].startsWith('--') && argv[i].includes('=') ? argv[i].split(/=(.*)/s) : [argv[i]];
-    const value = (): string => {
-      const v = inline ?? (argv[i + 1]?.startsWith('--') ? undefined : argv[++i]);
-      if (v === undefined || v === '') throw new ArgError(`${flag} needs a value`);
-      return v;
-    };
-    switch (flag) {
-      case '--out':
-        options.out = value();
-        break;
-      case '--seed':
-        options.seed = value();
-        break;
-      case '--size':
-        options.size = parseSize(value());
-        break;
-      case '--files': {
-        const v = value();
-        if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 10000) {
-          throw new ArgError(`bad --files "${v}": expected a whole number from 1 to 10000`);
-        }
-        files = Number(v);
-        break;
-      }
-      case '-h':
-      case '--help':
-        throw new ArgError(USAGE);
-      default:
-        throw new ArgError(`unknown argument "${argv[i]}" (${USAGE})`);
-    }
+function parseFiles(text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > 10000) {
+    throw new UsageError(`bad --files "${text}": expected a whole number from 1 to 10000`);
   }
-  if (files !== undefined && options.size === undefined) throw new ArgError('--files needs --size');
-  const count = files ?? 8;
-  if (options.size !== undefined && options.size / count < 1000) {
-    throw new ArgError(`--size too small: each of the ${count} files needs at least 1000 bytes`);
+  return Number(text);
+}
+
+/** The options, or undefined when the user asked for --help (which it prints). */
+function parseOptions(argv: string[]): Options | undefined {
+  const { values, help } = parseCommandLine(COMMAND_LINE, argv);
+  if (help) {
+    console.log(helpText(COMMAND_LINE));
+    return undefined;
+  }
+  const size = values.size === undefined ? undefined : parseSize(values.size);
+  if (values.files !== undefined && size === undefined) throw new UsageError('--files needs --size');
+  const files = values.files === undefined ? 8 : parseFiles(values.files);
+  if (size !== undefined && size / files < 1000) {
+    throw new UsageError(`--size too small: each of the ${files} files needs at least 1000 bytes`);
   }
   return {
     // The big corpus goes where git ignores it, not among the committed texts.
-    out: options.out ?? path.join(repoRoot(), ...(options.size === undefined ? ['inputs'] : ['mr-tmp', 'big-inputs'])),
-    seed: options.seed ?? DEFAULT_SEED,
-    size: options.size,
-    files: count,
+    out: values.out ?? path.join(kitRoot(), ...(size === undefined ? ['inputs'] : ['mr-tmp', 'big-inputs'])),
+    seed: values.seed ?? DEFAULT_SEED,
+    size,
+    files,
   };
 }
 
 function main(): void {
-  const options = parseArgs(process.argv.slice(2));
+  const options = parseOptions(process.argv.slice(2));
+  if (!options) return;
   fs.mkdirSync(options.out, { recursive: true });
   const vocabulary = makeVocabulary(options.seed);
   const plan: Array<{ name: string; title: string; bytes: number }> = [];
@@ -530,10 +507,13 @@ function main(): void {
   console.log(`gen-inputs: wrote ${plan.length} files, ${total} bytes, to ${options.out}`);
 }
 
-try {
-  main();
-} catch (err) {
-  const message = err instanceof ArgError ? err.message : `${(err as Error).message ?? err}`.split('\n')[0];
-  console.error(`gen-inputs: ${message}`);
-  process.exit(err instanceof ArgError ? 2 : 1);
+if (require.main === module) {
+  try {
+    main();
+  } catch (err) {
+    // A bad command line exits 2; anything else (a full disk, say) 1.
+    const message = err instanceof UsageError ? err.message : `${(err as Error).message ?? err}`.split('\n')[0];
+    console.error(`gen-inputs: ${message}`);
+    process.exit(err instanceof UsageError ? 2 : 1);
+  }
 }

@@ -14,29 +14,33 @@
 // only from the grader's report (written where no student process can), checked
 // again here; results.json is written whole or not at all, whatever happens.
 
-import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { DISPLAY_NAMES } from '../grader/catalog';
+import { Registry } from '../grader/processes';
+import { sleep } from '../src/kit/time';
 import { changesOutsideMr, copyRegularFiles, findMrFolder, STUDENT_FILES } from '../grader/submission';
+import { CommandLine, helpText, parseCommandLine, UsageError } from '../src/kit/args';
+import { kitRoot } from '../src/kit/root';
 
-interface Args {
-  root: string;
-  kit: string;
-}
+export const COMMAND_LINE = {
+  usage: 'gradescope-run [--root DIR] [--kit DIR]',
+  about: "Grades the submission in --root's submission/ folder and writes its results/results.json.",
+  options: {
+    root: { value: 'DIR', help: "Gradescope's folder (default /autograder)" },
+    kit: { value: 'DIR', help: 'the kit that grades (default: the one holding this script)' },
+  },
+} satisfies CommandLine;
 
-function parseArgs(argv: string[]): Args {
-  const args: Args = { root: '/autograder', kit: path.resolve(__dirname, '..', '..') };
-  for (let i = 0; i < argv.length; i += 2) {
-    const [name, value] = [argv[i], argv[i + 1]];
-    if ((name !== '--root' && name !== '--kit') || !value) {
-      console.error(`gradescope-run: bad argument "${name}" (usage: gradescope-run [--root DIR] [--kit DIR])`);
-      process.exit(2);
-    }
-    args[name === '--root' ? 'root' : 'kit'] = path.resolve(value);
+/** The folders to work in; undefined when the user asked for --help (which it prints). */
+function parseRunArgs(argv: string[]): { root: string; kit: string } | undefined {
+  const { values, help } = parseCommandLine(COMMAND_LINE, argv);
+  if (help) {
+    console.log(helpText(COMMAND_LINE));
+    return undefined;
   }
-  return args;
+  return { root: path.resolve(values.root ?? '/autograder'), kit: path.resolve(values.kit ?? kitRoot()) };
 }
 
 /** A results.json that gives 0 and says why, for when grading itself could not run. */
@@ -102,7 +106,9 @@ function pointsByName(kit: string): Record<string, number> {
 }
 
 async function main(): Promise<void> {
-  const { root, kit } = parseArgs(process.argv.slice(2));
+  const args = parseRunArgs(process.argv.slice(2));
+  if (!args) return;
+  const { root, kit } = args;
   const started = Date.now();
   const resultsFile = path.join(root, 'results', 'results.json');
   // The verdict's folder is the trusted side's: nobody else may write in it.
@@ -169,7 +175,7 @@ async function grade(root: string, kit: string, started: number, write: (r: Grad
     if (process.env.AUTOGRADER_GRADER_OPTIONS)
       graderArgs.push(...process.env.AUTOGRADER_GRADER_OPTIONS.split(' ').filter(Boolean));
 
-    const { code, timedOut, output } = await runWithBudget(process.execPath, graderArgs, kit, budgetMs);
+    const { code, timedOut, output } = await runWithBudget(process.execPath, graderArgs, kit, work, budgetMs);
     const seconds = (Date.now() - started) / 1000;
     // The grader writes its report after every test: a grader stopped or killed still leaves what it had found.
     const text = fs.existsSync(graderResults) ? fs.readFileSync(graderResults, 'utf8') : '';
@@ -197,47 +203,43 @@ async function grade(root: string, kit: string, started: number, write: (r: Grad
   }
 }
 
-/** Runs a command in its own process group; ends the whole group when the budget runs out. */
-function runWithBudget(cmd: string, args: string[], cwd: string, budgetMs: number) {
-  return new Promise<{ code: number | null; timedOut: boolean; output: string }>((resolve) => {
-    const child = spawn(cmd, args, { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    let timedOut = false;
-    const keep = (d: Buffer): void => {
-      output = (output + d.toString()).slice(-65_536); // the last part is what explains an end
-    };
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
-    const killGroup = (signal: NodeJS.Signals) => {
-      try {
-        process.kill(-child.pid!, signal);
-      } catch {
-        /* already gone */
-      }
-    };
-    const timer = setTimeout(() => {
-      timedOut = true;
-      killGroup('SIGTERM'); // the grader ends its own processes on SIGTERM
-      setTimeout(() => killGroup('SIGKILL'), 5000).unref();
-    }, budgetMs);
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-      process.on(signal, () => {
-        killGroup('SIGTERM');
-        process.exit(1);
-      });
-    }
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, timedOut, output });
+/**
+ * Runs the grader in the grader's own process registry: a process group of its
+ * own, SIGTERM when the budget runs out (it ends its processes and keeps its
+ * report), SIGKILL if it is still there 5 s later. What it printed is capped.
+ */
+async function runWithBudget(cmd: string, args: string[], cwd: string, logDir: string, budgetMs: number) {
+  const registry = new Registry();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      registry.signalAll('SIGTERM', `gradescope-run got ${signal}`);
+      process.exit(1);
     });
+  }
+  const grader = registry.spawn({
+    role: 'grader',
+    command: cmd,
+    args,
+    cwd,
+    limitMs: budgetMs,
+    limitSignal: 'SIGTERM',
+    logDir,
+    logName: 'grader',
+    echo: false,
   });
+  const { code } = await grader.exited;
+  await Promise.race([grader.logged, sleep(2000)]); // its log is complete once its output has ended
+  const output = grader.logFile && fs.existsSync(grader.logFile) ? fs.readFileSync(grader.logFile, 'utf8') : '';
+  return { code, timedOut: grader.timedOut, output };
 }
 
 function tail(text: string, lines = 40): string {
   return text.trimEnd().split('\n').slice(-lines).join('\n');
 }
 
-main().catch((err) => {
-  console.error(`gradescope-run: ${err instanceof Error ? err.message : err}`);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(`gradescope-run: ${err instanceof Error ? err.message : err}`);
+    process.exit(err instanceof UsageError ? 2 : 1); // 2: a bad command line
+  });
+}

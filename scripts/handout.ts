@@ -10,6 +10,20 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { CommandLine, helpText, parseCommandLine, UsageError } from '../src/kit/args';
+import { kitRoot } from '../src/kit/root';
+
+export const COMMAND_LINE = {
+  usage: 'handout OUTDIR',
+  about: 'Writes the student release of the kit (no solution, no kit tests) into OUTDIR.',
+  options: {},
+  positionals: {
+    name: 'OUTDIR',
+    help: 'where the release goes: an empty or new folder outside the kit',
+    min: 1,
+    max: 1,
+  },
+} satisfies CommandLine;
 
 /** What goes into the release: whole folders (with a trailing /) and single files. */
 const INCLUDE = [
@@ -54,15 +68,14 @@ const INSTRUCTOR_COMMAND = /\bjest\b|labs\/mr\/solution|scripts\/handout|(^|\s)t
 /** The release's `npm test`: type-check the student's code, then grade it. */
 const STUDENT_TEST = 'npm run typecheck && npm run test-mr';
 
-/** A problem with the command line or the output directory: one line, exit 2. */
-class UsageError extends Error {}
-
 function main(argv: string[]): void {
-  if (argv.length !== 1 || argv[0].startsWith('-')) {
-    throw new UsageError('usage: handout OUTDIR   (writes the student release into OUTDIR, which must be empty)');
+  const { positionals, help } = parseCommandLine(COMMAND_LINE, argv);
+  if (help) {
+    console.log(helpText(COMMAND_LINE));
+    return;
   }
-  const kit = findKitRoot(__dirname);
-  const out = path.resolve(argv[0]);
+  const kit = kitRoot();
+  const out = path.resolve(positionals[0]);
   checkOutDir(out, kit);
 
   const { files, untracked } = releaseFiles(kit);
@@ -79,15 +92,6 @@ function main(argv: string[]): void {
 
   const count = files.length + Object.keys(RENAMED).length + 1;
   console.log(`handout: wrote ${count} files to ${out}`);
-}
-
-/** The kit's root: the nearest folder above this script with the kit's package.json. */
-function findKitRoot(from: string): string {
-  for (let dir = from; ; dir = path.dirname(dir)) {
-    const pkg = path.join(dir, 'package.json');
-    if (fs.existsSync(pkg) && fs.existsSync(path.join(dir, 'labs', 'mr'))) return dir;
-    if (path.dirname(dir) === dir) throw new UsageError(`cannot find the kit's root above ${from}`);
-  }
 }
 
 /** Refuses an OUTDIR that is not empty, is not a folder, or lies inside the kit. */
@@ -223,6 +227,7 @@ if (require.main === module) {
   }
 }
 
+/** Bad input (a UsageError, or a system error such as EACCES): one line, exit 2. Anything else is a bug: its stack, exit 1. */
 function report(err: unknown): never {
   const isExpected = err instanceof UsageError || (err instanceof Error && 'code' in err);
   console.error(`handout: ${err instanceof Error ? (isExpected ? err.message : err.stack) : String(err)}`);

@@ -5,6 +5,9 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { COMMAND_LINE as ZIP_COMMAND_LINE } from '../scripts/autograder';
+import { COMMAND_LINE as RUN_COMMAND_LINE } from '../scripts/gradescope-run';
+import { CommandLine, helpText } from '../src/kit/args';
 import { makeTempDir, removeTempDir } from './helpers/tmpdir';
 
 const KIT = path.resolve(__dirname, '..');
@@ -127,7 +130,14 @@ describe('the Gradescope autograder', () => {
   }, 120_000);
 
   test('the zip builder rejects bad arguments with one line and status 2', () => {
-    for (const args of [[], ['out.tar'], [path.join(work, 'no', 'such', 'dir', 'a.zip')]]) {
+    const cases: [string[], RegExp][] = [
+      [[], /^autograder: usage: autograder OUTFILE\.zip$/],
+      [['out.tar'], /^autograder: the output must be a \.zip file, not "out\.tar"$/],
+      [[path.join(work, 'no', 'such', 'dir', 'a.zip')], /^autograder: cannot write .*: no such directory /],
+      [['a.zip', 'b.zip'], /^autograder: unexpected argument "b\.zip"/],
+      [['--out', 'a.zip'], /^autograder: unknown option "--out" \(see --help\)$/],
+    ];
+    for (const [args, message] of cases) {
       const run = spawnSync(process.execPath, [path.join(KIT, 'dist', 'scripts', 'autograder.js'), ...args], {
         encoding: 'utf8',
       });
@@ -136,7 +146,36 @@ describe('the Gradescope autograder', () => {
         status: 2,
         lines: 1,
       });
+      expect(run.stderr.trim()).toMatch(message);
     }
+  });
+
+  test("run_autograder's script rejects a bad option with one line and status 2", () => {
+    const script = path.join(KIT, 'dist', 'scripts', 'gradescope-run.js');
+    for (const args of [['--root'], ['--bogus', 'x'], ['stray']]) {
+      const run = spawnSync(process.execPath, [script, ...args], { encoding: 'utf8' });
+      expect({ args, status: run.status, lines: run.stderr.trim().split('\n').length }).toEqual({
+        args,
+        status: 2,
+        lines: 1,
+      });
+    }
+  });
+
+  const helps: [string, string, CommandLine][] = [
+    ['autograder.js', 'OUTFILE.zip', ZIP_COMMAND_LINE],
+    ['gradescope-run.js', '--root DIR', RUN_COMMAND_LINE],
+  ];
+  test.each(helps)('%s --help prints the help of its option table and exits 0', (script, row, table) => {
+    const run = spawnSync(process.execPath, [path.join(KIT, 'dist', 'scripts', script), '--help'], {
+      cwd: work,
+      encoding: 'utf8',
+    });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe(`${helpText(table)}\n`);
+    expect(run.stdout).toContain(row);
+    for (const name of Object.keys(table.options)) expect(run.stdout).toContain(`--${name} `);
+    expect(run.stdout).toContain('-h, --help');
   });
 
   test('a submission without src/mr gets 0 and says what is missing', () => {

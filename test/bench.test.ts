@@ -12,25 +12,26 @@ import { useTempDir } from './helpers/tmpdir';
 jest.setTimeout(240_000);
 
 /** Runs the compiled bench; on a time-out it gets SIGTERM, so it can end what it started. */
-async function bench(args: string[]): Promise<execa.ExecaReturnValue> {
-  return execa(process.execPath, [dist('scripts/bench.js'), ...args], {
+async function bench(args: string[]): Promise<execa.ExecaReturnValue & { pid: number }> {
+  const child = execa(process.execPath, [dist('scripts/bench.js'), ...args], {
     cwd: ROOT,
     reject: false,
     timeout: 200_000,
     killSignal: 'SIGTERM',
   });
+  return { ...(await child), pid: child.pid! };
 }
 
-function leftoverStages(): string[] {
+/** The build folders a bench left in .mr-build (grader/build.ts names them <pid>-XXXXXX). */
+function leftoverStages(pid: number): string[] {
   const build = path.join(ROOT, '.mr-build');
-  return fs.existsSync(build) ? fs.readdirSync(build).filter((n) => /^bench-\d+$/.test(n)) : [];
+  return fs.existsSync(build) ? fs.readdirSync(build).filter((n) => n.startsWith(`${pid}-`)) : [];
 }
 
 describe('npm run bench', () => {
   const tmp = useTempDir('mr-bench-');
 
   test('--quick measures the reference solution and writes report.json and scaling.svg', async () => {
-    const before = leftoverStages();
     const out = path.join(tmp.path, 'results');
     const r = await bench(['--quick', '--out', out]);
     expect(r.stderr).toBe('');
@@ -109,8 +110,9 @@ describe('npm run bench', () => {
     expect((svg.match(/<text\b/g) ?? []).length).toBe((svg.match(/<\/text>/g) ?? []).length);
     expect(svg).not.toMatch(/<script|href=/);
 
-    // It cleans up its staging folder.
-    expect(leftoverStages()).toEqual(before);
+    // It builds the implementation as the grader does, and cleans up its build folder.
+    expect(report.impl.staged).toMatch(/^compiled from .*labs\/mr\/solution with the kit's tsc$/);
+    expect(leftoverStages(r.pid)).toEqual([]);
 
     // --chart redraws the same chart from the report.
     const again = path.join(tmp.path, 'again');
@@ -145,12 +147,44 @@ describe('npm run bench', () => {
     expect(fs.existsSync(path.join(tmp.path, 'o'))).toBe(false);
   });
 
+  test('SIGTERM ends it with status 143, its processes and its build folder gone', async () => {
+    const child = execa(process.execPath, [dist('scripts/bench.js'), '--quick', '--out', path.join(tmp.path, 'x')], {
+      cwd: ROOT,
+      reject: false,
+      timeout: 200_000,
+    });
+    await new Promise<void>((resolve) => {
+      child.stdout!.on('data', (chunk: Buffer) => {
+        if (chunk.toString().includes('scaling quick-1MB')) resolve();
+      });
+    });
+    child.kill('SIGTERM');
+    const r = await child;
+    expect(r.exitCode).toBe(143);
+    expect(r.stderr).toMatch(/interrupted by SIGTERM/);
+    expect(leftoverStages(child.pid!)).toEqual([]);
+    expect(fs.existsSync(path.join(tmp.path, 'x'))).toBe(false);
+  });
+
+  test('--help is the option table, and nothing runs', async () => {
+    const r = await bench(['--help']);
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^usage: npm run bench/);
+    for (const option of ['--impl DIR', '--only PARTS', '--quick', '--gradescope-box', '--chart REPORT', '--help']) {
+      expect(r.stdout).toContain(option);
+    }
+    expect(leftoverStages(r.pid)).toEqual([]);
+  });
+
   test.each([
     [['--only', 'speed'], /^bench: --only: unknown part "speed"/],
     [['--workers', '0,2'], /^bench: --workers expects counts from 1 to 16/],
     [['--big-size', 'huge'], /^bench: --big-size expects a size such as 128MB/],
     [['--impl', '/nonexistent/impl'], /^bench: --impl: \/nonexistent\/impl is not a directory/],
     [['--frobnicate'], /^bench: unknown option "--frobnicate"/],
+    [['--quick=yes'], /^bench: --quick takes no value/],
+    [['--repeat'], /^bench: --repeat needs a value/],
     [['--chart', '/nonexistent/report.json'], /^bench: --chart: no such file/],
     [['--chart', 'package.json'], /^bench: --chart: cannot read .*package\.json: not a report of npm run bench/],
   ])('bad options %j: one line, status 2', async (args, message) => {

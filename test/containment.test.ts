@@ -5,6 +5,7 @@
 
 import { spawn } from 'child_process';
 import * as fs from 'fs';
+import * as path from 'path';
 import { childrenOf, isAlive, makeTmp, removeTmp, ROOT, sleep, SOLUTION, startGrader } from './grader-helpers';
 
 /** The bound the kit promises: every process of the student's side gone this soon. */
@@ -60,6 +61,41 @@ test('kill -9 of the grader: its watchdog ends every process of the student side
   expect(left).toEqual([]);
   expect(ms).toBeLessThan(GONE_WITHIN_MS);
 }, 120_000);
+
+test('kill -9 of the grader: its watchdog removes its scratch folders (the build, $TMPDIR on tmpfs, the gates)', async () => {
+  // herd is an extended test: its workers get a $TMPDIR on a tmpfs (if there is one) and a gates folder.
+  const { child, done } = startGrader(['quiet', '--impl', SOLUTION, '--only', 'herd'], tmp);
+  await waitForStudentSide(3);
+  const scratch = new Set<string>();
+  for (const pid of studentSide()) {
+    const env = environOf(pid);
+    for (const name of ['TMPDIR', 'MR_GATES']) if (env[name]) scratch.add(env[name]);
+  }
+  const builds = path.join(ROOT, '.mr-build');
+  for (const name of fs.readdirSync(builds)) if (name.startsWith(`${child.pid}-`)) scratch.add(path.join(builds, name));
+  expect([...scratch].some((d) => d.startsWith(path.join(ROOT, '.mr-build')))).toBe(true);
+  expect([...scratch].some((d) => d.includes('mrg-'))).toBe(true);
+  child.kill('SIGKILL');
+  await done;
+  await timeUntilGone();
+  let left = [...scratch].filter((d) => fs.existsSync(d));
+  for (let i = 0; i < 50 && left.length; i++) {
+    await sleep(100);
+    left = left.filter((d) => fs.existsSync(d));
+  }
+  expect(left).toEqual([]);
+}, 120_000);
+
+function environOf(pid: number): Record<string, string> {
+  try {
+    const entries = fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+    return Object.fromEntries(
+      entries.filter((e) => e.includes('=')).map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]),
+    );
+  } catch {
+    return {};
+  }
+}
 
 test('SIGTERM to npm run test-mr reaches the grader: no orphan, no process of the student side', async () => {
   const npm = spawn('npm', ['run', '--silent', 'test-mr', '--', 'quiet', '--impl', SOLUTION, '--only', 'crash'], {

@@ -1,5 +1,5 @@
 // The distributed drivers: argument and endpoint errors (one line, exit 1,
-// nothing lost), the Example RPC between two real processes over a unix
+// nothing lost), each driver's --help, the Example RPC between two real processes over a unix
 // socket and over TCP, a worker refused for its token, and an app whose map
 // or reduce throws. Every process is killed (by process group) after each test.
 
@@ -35,11 +35,12 @@ async function expectFailure(script: string, args: string[], message: RegExp, en
   expect(oneLine(result.stderr)).toMatch(message);
 }
 
-describe('bad arguments: one line, exit 1', () => {
-  test('mrworker: usage, unknown app', async () => {
+describe("bad arguments: one line, exit 1 (as the course's Go drivers)", () => {
+  test('mrworker: usage, unknown option, unknown app', async () => {
     await expectFailure(worker(), [], /^mrworker: usage: mrworker \[--endpoint E\] APP$/);
-    await expectFailure(worker(), ['wc', 'indexer'], /^mrworker: usage: /);
-    await expectFailure(worker(), ['--endpoint'], /--endpoint needs a value/);
+    await expectFailure(worker(), ['wc', 'indexer'], /^mrworker: unexpected argument "indexer" \(usage: /);
+    await expectFailure(worker(), ['--endpoint'], /^mrworker: --endpoint needs a value \(E\)$/);
+    await expectFailure(worker(), ['--n-reduce', '3', 'wc'], /^mrworker: unknown option "--n-reduce" \(see --help\)$/);
     await expectFailure(worker(), ['nosuchapp'], /^mrworker: no app named nosuchapp \(the kit's apps: .*\bwc\b/);
   });
 
@@ -50,6 +51,11 @@ describe('bad arguments: one line, exit 1', () => {
       /^mrcoordinator: usage: mrcoordinator \[--endpoint E\] \[--n-reduce N\] inputfiles\.\.\.$/,
     );
     await expectFailure(coordinator(), ['--endpoint', path.join(tmp.path, 'c.sock')], /^mrcoordinator: usage: /);
+    await expectFailure(
+      coordinator(),
+      ['--bogus', input()],
+      /^mrcoordinator: unknown option "--bogus" \(see --help\)$/,
+    );
     await expectFailure(coordinator(), ['missing.txt'], /^mrcoordinator: cannot read input file missing\.txt/);
     await expectFailure(coordinator(), [tmp.path], /is a directory/);
     expect(fs.existsSync(path.join(tmp.path, 'env.sock'))).toBe(false);
@@ -57,16 +63,31 @@ describe('bad arguments: one line, exit 1', () => {
 
   test('mrcoordinator: --n-reduce must be a whole number from 1 to 1000', async () => {
     const bad = /^mrcoordinator: --n-reduce must be a whole number from 1 to 1000, not "/;
-    for (const value of ['0', '7.5', 'ten', '1001', '007']) {
+    for (const value of ['0', '7.5', 'ten', '1001', '007', '-3']) {
       await expectFailure(coordinator(), ['--n-reduce', value, input()], bad);
     }
-    await expectFailure(
-      coordinator(),
-      [input(), '--n-reduce'],
-      /--n-reduce needs a value \(the number of reduce tasks\)/,
-    );
-    await expectFailure(coordinator(), ['--n-reduce=', input()], bad);
+    await expectFailure(coordinator(), [input(), '--n-reduce'], /^mrcoordinator: --n-reduce needs a value \(N\)$/);
+    await expectFailure(coordinator(), ['--n-reduce=', input()], /^mrcoordinator: --n-reduce needs a value \(N\)$/);
     expect(fs.existsSync(path.join(tmp.path, 'env.sock'))).toBe(false);
+  });
+});
+
+describe("--help: the help made from each driver's option table, exit 0", () => {
+  const drivers: [string, () => string, string[]][] = [
+    ['mrcoordinator', coordinator, ['inputfiles...', '--endpoint E', '--n-reduce N', '-h, --help']],
+    ['mrworker', worker, ['APP', '--endpoint E', '-h, --help']],
+    ['mrsequential', () => dist('src/main/mrsequential.js'), ['APP inputfiles...', '-h, --help']],
+  ];
+  test.each(drivers)('%s', async (name, script, rows) => {
+    const result = await runNode(script(), ['--help'], { cwd: tmp.path, timeoutMs: 20_000 });
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(new RegExp(`^usage: ${name} `));
+    const listed = result.stdout
+      .split('\n')
+      .filter((line) => /^ {2}\S/.test(line))
+      .map((line) => line.trim().split(/ {2,}/)[0]);
+    expect(listed).toEqual(rows);
   });
 });
 

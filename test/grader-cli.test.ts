@@ -4,6 +4,9 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
+import { COURSE_IDS, EXTENDED_IDS } from '../grader/catalog';
+import { COMMAND_LINE } from '../grader/options';
+import { helpText } from '../src/kit/args';
 import {
   childrenOf,
   COURSE_NAMES,
@@ -36,6 +39,9 @@ describe('bad options', () => {
       /no test left/,
     ],
     ['a missing value', ['--seed'], /--seed needs a value/],
+    ['an option given a value it does not take', ['--keep=yes'], /--keep takes no value/],
+    ['a stray argument', ['loud'], /unexpected argument "loud" \(see --help\)/],
+    ['a bad size', ['--memory-limit', '2XB'], /--memory-limit expects a size/],
     ['a bad --many', ['--many', '0'], /--many expects a whole number/],
     ['a bad --parallel', ['--many', '2', '--parallel', 'x'], /--parallel expects a whole number/],
     ['--parallel without --many', ['--parallel', '2'], /--parallel needs --many/],
@@ -55,26 +61,16 @@ describe('bad options', () => {
     expect(lines[0]).toMatch(message);
   });
 
-  test('--help prints the usage and exits 0', async () => {
+  test('--help prints the help of its option table, with every option and test id, and exits 0', async () => {
     const run = await runGrader(['--help'], tmp, 30_000);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^usage: test-mr/);
-    for (const option of [
-      '--impl',
-      '--only',
-      '--skip',
-      '--inputs',
-      '--many',
-      '--parallel',
-      '--seed',
-      '--gradescope',
-      '--junit',
-      '--json',
-      '--timeout-scale',
-      '--keep',
-    ]) {
-      expect(run.stdout).toContain(option);
+    expect(run.stdout).toBe(`${helpText(COMMAND_LINE)}\n`);
+    expect(run.stdout).toMatch(/^usage: test-mr \[quiet\] \[options\]/);
+    for (const [name, spec] of Object.entries(COMMAND_LINE.options) as [string, { value?: string }][]) {
+      expect(run.stdout).toContain(spec.value ? `--${name} ${spec.value}` : `--${name}`);
     }
+    expect(run.stdout).toMatch(/^ {2}quiet, --quiet /m);
+    for (const id of [...COURSE_IDS, ...EXTENDED_IDS]) expect(run.stdout).toMatch(new RegExp(`\\b${id}\\b`));
   });
 });
 

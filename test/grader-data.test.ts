@@ -4,8 +4,9 @@
 
 import { adversarialInputs, FEW_KEYS, fewKeyInputs, HOT_COUNT, HOT_KEY, PROTO_KEYS } from '../grader/generated-inputs';
 import { TestFailure } from '../grader/job';
-import { checkFileSet, checkKeyOrder, checkPartition, explainOrder, ihash, keyOrderBreaks } from '../grader/layout';
-import { compareCodePoints } from '../grader/output';
+import { checkFileSet, checkKeyOrder, checkPartition, explainOrder, keyOrderBreaks } from '../grader/layout';
+import { ihash } from '../src/kit/hash';
+import { compareCodePoints } from '../src/kit/order';
 import * as tokencount from '../src/mrapps/tokencount';
 import * as wc from '../src/mrapps/wc';
 

@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { COURSE_IDS, DISPLAY_NAMES, EXTENDED_IDS, spec, TEST_IDS } from '../grader/catalog';
-import { ihash } from '../grader/layout';
+import { ihash } from '../src/kit/hash';
 import { parseOptions } from '../grader/options';
 import { readPoints } from '../grader/report';
 import { ihash as kitIhash } from '../src/mr/worker';

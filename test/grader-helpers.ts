@@ -2,23 +2,17 @@
 // the grader's own tests. Each run gets a private TMPDIR, so that what the
 // grader leaves behind (or not) can be checked.
 
-import { ChildProcess, spawn } from 'child_process';
+import { ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { GroupRun, startGroup } from './helpers/proc';
 
 export const ROOT = path.resolve(__dirname, '..');
 export const CLI = path.join(ROOT, 'dist-grader', 'grader', 'cli.js');
 export const SOLUTION = path.join(ROOT, 'labs', 'mr', 'solution');
 
-export interface GraderRun {
-  pid: number;
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
+export type GraderRun = GroupRun;
 
 export interface Started {
   child: ChildProcess;
@@ -28,24 +22,11 @@ export interface Started {
 /** Starts the grader with a private TMPDIR; `done` resolves when it exits (SIGKILLed after limitMs). */
 export function startGrader(args: string[], tmpdir: string, limitMs = 240_000): Started {
   if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`);
-  const t0 = Date.now();
-  const child = spawn(process.execPath, [CLI, ...args], {
+  return startGroup(process.execPath, [CLI, ...args], {
     cwd: ROOT,
     env: { ...process.env, TMPDIR: tmpdir, FORCE_COLOR: '0' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    limitMs,
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), limitMs);
-  const done = new Promise<GraderRun>((resolve) => {
-    child.once('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ pid: child.pid!, code, signal, stdout, stderr, ms: Date.now() - t0 });
-    });
-  });
-  return { child, done };
 }
 
 export function runGrader(args: string[], tmpdir: string, limitMs?: number): Promise<GraderRun> {
@@ -114,6 +95,4 @@ export const COURSE_NAMES = [
   'crash',
 ];
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
+export { sleep } from '../src/kit/time';

@@ -9,6 +9,8 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { helpText } from '../src/kit/args';
+import { COMMAND_LINE } from '../scripts/handout';
 
 const KIT = path.join(__dirname, '..');
 const HANDOUT = path.join(KIT, 'dist', 'scripts', 'handout.js');
@@ -190,7 +192,9 @@ describe('npm run handout', () => {
     const cases: [string[], RegExp][] = [
       [[release], /is not empty/],
       [[inside], /inside the kit/],
-      [[], /^handout: usage: /],
+      [[], /^handout: usage: handout OUTDIR$/],
+      [[scratch, 'more'], /^handout: unexpected argument "more"/],
+      [['--force', scratch], /^handout: unknown option "--force" \(see --help\)$/],
     ];
     for (const [args, message] of cases) {
       const result = await run(process.execPath, [HANDOUT, ...args], scratch, 30_000);
@@ -199,6 +203,14 @@ describe('npm run handout', () => {
       expect(result.output.trim()).toMatch(message);
     }
     expect(fs.existsSync(inside)).toBe(false);
+  });
+
+  test('--help prints the help of its option table and exits 0', async () => {
+    const result = await run(process.execPath, [HANDOUT, '--help'], scratch, 30_000);
+    expect(result.code).toBe(0);
+    expect(result.output).toBe(`${helpText(COMMAND_LINE)}\n`);
+    expect(result.output).toMatch(/^ {2}OUTDIR +where/m);
+    expect(result.output).toMatch(/^ {2}-h, --help +show this help$/m);
   });
 });
 

@@ -1,6 +1,6 @@
 // ihash: the course's FNV-1a partition hash, over the key's UTF-8 bytes.
 
-import { ihash } from '../src/mr/worker';
+import { ihash } from '../src/kit/hash';
 
 /** FNV-1a written out with BigInt, as an independent check. */
 function fnv1a31(key: string): number {

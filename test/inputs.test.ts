@@ -3,7 +3,9 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
+import { helpText } from '../src/kit/args';
 import { words } from '../src/mrapps/lib/text';
+import { COMMAND_LINE } from '../scripts/gen-inputs';
 import { dist, oneLine, ROOT, runNode } from './helpers/proc';
 import { useTempDir } from './helpers/tmpdir';
 
@@ -134,15 +136,25 @@ describe('gen-inputs', () => {
     [['--size', '2MB', '--files', '0'], /bad --files "0"/],
     [['--size', '2MB', '--files', 'x'], /bad --files "x"/],
     [['--files', '3'], /--files needs --size/],
-    [['--out'], /--out needs a value/],
-    [['--colour'], /unknown argument "--colour"/],
-    [['stray'], /unknown argument "stray"/],
+    [['--out'], /--out needs a value \(DIR\)/],
+    [['--colour'], /^gen-inputs: unknown option "--colour" \(see --help\)$/],
+    [['stray'], /^gen-inputs: unexpected argument "stray" \(see --help\)$/],
   ])('rejects %j with one line and exit 2', async (args, message) => {
     // --out first, so that a run that wrongly went ahead would not touch inputs/.
     const result = await runNode(script(), ['--out', path.join(tmp.path, 'never'), ...args], { cwd: tmp.path });
     expect(result.exitCode).toBe(2);
     expect(oneLine(result.stderr)).toMatch(message);
     expect(result.stderr).not.toMatch(/^\s+at /m);
+    expect(fs.readdirSync(tmp.path)).toEqual([]);
+  });
+
+  test('--help prints the help of its option table, lists every option, writes nothing and exits 0', async () => {
+    const result = await runNode(script(), ['--help'], { cwd: tmp.path });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toBe(`${helpText(COMMAND_LINE)}\n`);
+    for (const [name, spec] of Object.entries(COMMAND_LINE.options)) {
+      expect(result.stdout).toContain(`--${name} ${spec.value}`);
+    }
     expect(fs.readdirSync(tmp.path)).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
-import { compareCodePoints } from '../src/mrapps/lib/order';
+import { compareCodePoints } from '../src/kit/order';
 import { words } from '../src/mrapps/lib/text';
 import { dist, oneLine, ROOT, runNode } from './helpers/proc';
 import { useTempDir } from './helpers/tmpdir';

@@ -2,13 +2,14 @@
 // synthetic events, then a real page from a grader run loaded in a headless
 // chromium) and the merged log (lines split and timed from output chunks).
 
-import { spawn, spawnSync } from 'child_process';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { bars, buildTimeline, ProcessRecord, TimelineData, TraceEvent } from '../grader/timeline';
 import { mergedHtml, mergedText, stampLines } from '../grader/merged-log';
 import { makeTmp, removeTmp, runGrader, SOLUTION } from './grader-helpers';
+import { startGroup } from './helpers/proc';
 
 const T0 = 1_700_000_000_000;
 
@@ -185,48 +186,19 @@ function findChromium(): string | undefined {
 }
 
 /** Runs headless chromium in its own process group; kills the whole group afterwards. */
-function chromium(
+async function chromium(
   bin: string,
   args: string[],
   limitMs = 90_000,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'chr-'));
-  const child = spawn(
-    bin,
-    [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      `--user-data-dir=${profile}`,
-      ...args,
-    ],
-    { detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
-  const killGroup = (): void => {
-    try {
-      process.kill(-child.pid!, 'SIGKILL');
-    } catch {
-      // gone
-    }
-  };
-  const timer = setTimeout(killGroup, limitMs);
-  return new Promise((resolve) => {
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      killGroup(); // helpers (zygote, gpu) that outlived the browser
-      fs.rmSync(profile, { recursive: true, force: true });
-      resolve({ code, stdout, stderr });
-    });
-  });
+  const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run'];
+  flags.push('--disable-background-networking', '--disable-component-update', '--disable-sync');
+  try {
+    return await startGroup(bin, [...flags, `--user-data-dir=${profile}`, ...args], { limitMs }).done;
+  } finally {
+    fs.rmSync(profile, { recursive: true, force: true });
+  }
 }
 
 // npm run test:unit (MR_UNIT=1) keeps to pure functions: the browser test belongs to the full suite.

@@ -2,12 +2,12 @@
 // test and in bounded time, and pass the reference solution on the same
 // tests. Each defect is the solution with one small edit (test/zoo/defects.ts).
 
-import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { crashRandom } from '../src/mrapps/lib/random';
 import { CRASHING_SEED, DEFECTS, Defect } from './zoo/defects';
 import { makeTempDir, removeTempDir } from './helpers/tmpdir';
+import { startGroup } from './helpers/proc';
 
 const KIT = path.resolve(__dirname, '..');
 const SOLUTION = path.join(KIT, 'labs', 'mr', 'solution');
@@ -39,36 +39,21 @@ function buildDefect(defect: Defect, dir: string): void {
   }
 }
 
-function runGrader(impl: string, tests: string[], options: string[], work: string): Promise<GraderRun> {
+async function runGrader(impl: string, tests: string[], options: string[], work: string): Promise<GraderRun> {
   const json = path.join(work, `result-${path.basename(impl)}.json`);
   const args = [GRADER, 'quiet', '--impl', impl, '--only', tests.join(','), '--json', json, ...options];
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: KIT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
-    const limit = setTimeout(
-      () => {
-        try {
-          process.kill(-child.pid!, 'SIGTERM'); // the grader ends its own processes on SIGTERM
-        } catch {
-          /* gone */
-        }
-      },
-      RUN_BOUND_MS + 30_000 + (impl === SOLUTION ? 40_000 * tests.length : 0),
-    ); // the solution runs every test the zoo uses
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(limit);
-      const verdicts = new Map<string, boolean>();
-      if (fs.existsSync(json)) {
-        const summary = JSON.parse(fs.readFileSync(json, 'utf8'));
-        for (const run of summary.runs) for (const t of run.tests) verdicts.set(t.id, t.passed);
-      }
-      resolve({ code, ms: Date.now() - started, verdicts, output });
-    });
-  });
+  const run = await startGroup(process.execPath, args, {
+    cwd: KIT,
+    // the solution runs every test the zoo uses; SIGTERM: the grader ends its own processes
+    limitMs: RUN_BOUND_MS + 30_000 + (impl === SOLUTION ? 40_000 * tests.length : 0),
+    limitSignal: 'SIGTERM',
+  }).done;
+  const verdicts = new Map<string, boolean>();
+  if (fs.existsSync(json)) {
+    const summary = JSON.parse(fs.readFileSync(json, 'utf8'));
+    for (const r of summary.runs) for (const t of r.tests) verdicts.set(t.id, t.passed);
+  }
+  return { code: run.code, ms: run.ms, verdicts, output: run.output };
 }
 
 /** The kit's inputs plus a-big.txt (all of them four times over), which sorts, and so is mapped, first. */

@@ -2,6 +2,9 @@
 // corpus and baseline, next to the ideal (speedup = workers). A plain,
 // self-contained SVG (no scripts, no external fonts), readable on GitHub.
 
+import type { Report } from './report';
+import { escapeMarkup } from '../../src/kit/escape';
+
 export interface Series {
   label: string;
   color: string;
@@ -28,10 +31,10 @@ export function scalingSvg(title: string, subtitle: string, series: Series[]): s
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" ` +
       `font-family="Helvetica, Arial, sans-serif" font-size="12">`,
   );
-  out.push(`<title>${esc(title)}</title>`);
+  out.push(`<title>${escapeMarkup(title)}</title>`);
   out.push(`<rect width="${W}" height="${H}" fill="#ffffff"/>`);
-  out.push(`<text x="${M.left}" y="24" font-size="16" font-weight="bold">${esc(title)}</text>`);
-  out.push(`<text x="${M.left}" y="42" fill="#555555">${esc(subtitle)}</text>`);
+  out.push(`<text x="${M.left}" y="24" font-size="16" font-weight="bold">${escapeMarkup(title)}</text>`);
+  out.push(`<text x="${M.left}" y="42" fill="#555555">${escapeMarkup(subtitle)}</text>`);
 
   // Grid and axes.
   for (let s = 0; s <= yTop; s++) {
@@ -86,13 +89,43 @@ export function scalingSvg(title: string, subtitle: string, series: Series[]): s
       `<line x1="${lx}" y1="${ly}" x2="${lx + 28}" y2="${ly}" stroke="${s.color}" stroke-width="2.5"` +
         `${s.dashed ? ' stroke-dasharray="7 5"' : ''}/>`,
     );
-    out.push(`<text x="${lx + 36}" y="${ly + 4}">${esc(s.label)}</text>`);
+    out.push(`<text x="${lx + 36}" y="${ly + 4}">${escapeMarkup(s.label)}</text>`);
     ly += 22;
   }
   out.push('</svg>');
   return out.join('\n') + '\n';
 }
 
-function esc(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+/** The chart of a report: per corpus, the speedup against one worker (solid) and against mrsequential (dashed). */
+export function reportChart(report: Report): string {
+  const colors = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd'];
+  const series: Series[] = [];
+  (report.scaling?.corpora ?? []).forEach((c, i) => {
+    const color = colors[i % colors.length];
+    const size = c.name.replace(/^(quick-)?([\d.]+)([KMG]B)$/, '$2 $3');
+    const label = c.name === 'inputs' ? 'inputs/ (3.3 MB)' : c.name.startsWith('quick-') ? `${size} (--quick)` : size;
+    series.push({
+      label: `${label} vs 1 worker`,
+      color,
+      dashed: false,
+      points: c.runs
+        .filter((r) => r.speedupVsOneWorker !== undefined)
+        .map((r) => ({ workers: r.workers, speedup: r.speedupVsOneWorker! })),
+    });
+    series.push({
+      label: `${label} vs mrsequential`,
+      color,
+      dashed: true,
+      points: c.runs
+        .filter((r) => r.speedupVsSequential !== undefined)
+        .map((r) => ({ workers: r.workers, speedup: r.speedupVsSequential! })),
+    });
+  });
+  const m = report.machine;
+  return scalingSvg(
+    'MapReduce word count: speedup against workers',
+    `${report.startedAt.slice(0, 10)}, ${m.cpus} cores, Node ${m.node.replace(/^v/, '')}, load ${m.loadAverageAtStart[0]} at start; ` +
+      'time from coordinator start to exit',
+    series,
+  );
 }

@@ -1,51 +1,36 @@
-// Small helpers shared by the drivers: argument parsing, input checks and
+// Small helpers shared by the drivers: their command lines, input checks and
 // turning expected failures into a one-line message and a non-zero exit.
 
 import * as fs from 'fs';
+import { CommandLine, helpText, OptionTable, parseCommandLine, UsageError } from '../kit/args';
 
-/** An error whose message is meant for the user as it stands: no stack trace. */
-export class UsageError extends Error {}
+export { UsageError }; // load-app.ts takes it from here
+
+/** The option both distributed drivers take: where the coordinator listens. */
+export const ENDPOINT_OPTION = {
+  endpoint: {
+    value: 'E',
+    help:
+      "the coordinator's endpoint: a socket path, or host:port for TCP\n" +
+      '(default: $MR_ENDPOINT, else a private unix socket)',
+  },
+};
 
 /**
- * Takes the options named in `wanted` ("--name V" or "--name=V"; the key is
- * the name, the value describes V for the error) out of argv; returns their
- * values and the rest. Everything after "--" is rest, even if it looks like
- * an option. One pass over argv, so that "--" is honoured for every option.
+ * Parses a driver's command line against its table (see src/kit/args.ts for
+ * the rules). With -h or --help it prints the help made from that table, and
+ * exits.
  */
-export function takeOptions<N extends string>(
-  argv: string[],
-  wanted: Record<N, string>,
-): { values: Partial<Record<N, string>>; rest: string[] } {
-  const values: Partial<Record<N, string>> = {};
-  const rest: string[] = [];
-  const names = Object.keys(wanted) as N[];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--') {
-      rest.push(...argv.slice(i + 1));
-      break;
-    }
-    const name = names.find((n) => arg === `--${n}` || arg.startsWith(`--${n}=`));
-    if (name === undefined) {
-      rest.push(arg);
-    } else if (arg === `--${name}`) {
-      const value = argv[++i];
-      if (!value) throw new UsageError(`--${name} needs a value (${wanted[name]})`);
-      values[name] = value;
-    } else {
-      values[name] = arg.slice(`--${name}=`.length);
-    }
+export function parseDriverArgs<T extends OptionTable>(
+  cli: CommandLine & { options: T },
+  argv = process.argv.slice(2),
+) {
+  const { values, positionals, help } = parseCommandLine(cli, argv);
+  if (help) {
+    console.log(helpText(cli));
+    process.exit(0);
   }
-  return { values, rest };
-}
-
-/** The option every driver takes, for takeOptions. */
-export const ENDPOINT_OPTION = { endpoint: 'a socket path or host:port' } as const;
-
-/** Takes "--endpoint E" (or "--endpoint=E") out of argv; returns it and the rest. */
-export function takeEndpoint(argv: string[]): { endpoint?: string; rest: string[] } {
-  const { values, rest } = takeOptions(argv, ENDPOINT_OPTION);
-  return { endpoint: values.endpoint, rest };
+  return { values, positionals };
 }
 
 /** Fails unless every path names a readable regular file. */
@@ -67,8 +52,9 @@ export function checkInputFiles(files: string[]): void {
 }
 
 /**
- * Runs a driver's main. Bad input (a UsageError, or a system error such as
- * EACCES) prints one line and exits 1; anything else is a bug, so its stack
+ * Runs a driver's main. Bad input (a UsageError, a bad command line
+ * included, or a system error such as EACCES) prints one line and exits 1,
+ * as the course's Go drivers do; anything else is a bug, so its stack
  * trace is shown as well. The same goes for an error thrown outside main,
  * in a callback (the transport fails a coordinator that way).
  */

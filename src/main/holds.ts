@@ -19,17 +19,9 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Phase } from './load-app';
+import type { HeldEvent, HoldPoint, Phase, Unstamped } from '../kit/trace-format';
 
-export type HoldPoint = Phase | `${Phase}-report` | 'call' | 'read';
-
-export interface HoldEvent {
-  event: 'held';
-  n: number; // this process's n-th hold: its release is the file release-<pid>-<n>
-  at: HoldPoint;
-  phase?: Phase;
-  input?: string;
-}
+export type HoldEvent = Unstamped<HeldEvent>;
 
 export interface Holds {
   /** A map or reduce call is about to run. */

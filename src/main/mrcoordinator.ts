@@ -13,25 +13,31 @@ import { randomBytes } from 'crypto';
 import * as os from 'os';
 import { makeCoordinator } from '../mr/coordinator';
 import { isUnixSocket, resolveEndpoint } from '../mr/transport';
-import { checkInputFiles, ENDPOINT_OPTION, runMain, takeOptions, UsageError } from './cli';
+import { CommandLine } from '../kit/args';
+import { sleep } from '../kit/time';
+import { checkInputFiles, ENDPOINT_OPTION, parseDriverArgs, runMain, UsageError } from './cli';
 
-const USAGE = 'usage: mrcoordinator [--endpoint E] [--n-reduce N] inputfiles...';
 const N_REDUCE = 10;
 const MAX_N_REDUCE = 1000; // each map task writes nReduce files: keep a typo from making millions
 const POLL_MS = 100;
 const LINGER_MS = 500;
 
-runMain('mrcoordinator', async () => {
-  const { values, rest: files } = takeOptions(process.argv.slice(2), {
+const COMMAND_LINE = {
+  usage: 'mrcoordinator [--endpoint E] [--n-reduce N] inputfiles...',
+  about: 'Starts the coordinator of a job: one map task per input file.',
+  options: {
     ...ENDPOINT_OPTION,
-    'n-reduce': 'the number of reduce tasks',
-  });
-  if (files.length === 0 || files.some((f) => f.startsWith('--'))) throw new UsageError(USAGE);
+    'n-reduce': { value: 'N', help: `the number of reduce tasks (default ${N_REDUCE})` },
+  },
+  positionals: { name: 'inputfiles...', help: "the job's input files", min: 1 },
+} satisfies CommandLine;
+
+runMain('mrcoordinator', async () => {
+  const { values, positionals: files } = parseDriverArgs(COMMAND_LINE);
   const nReduce = parseNReduce(values['n-reduce']);
   checkInputFiles(files);
-  const endpoint = values.endpoint;
 
-  const where = resolveEndpoint(endpoint);
+  const where = resolveEndpoint(values.endpoint);
   // Over TCP anyone on the network could ask for tasks: demand a secret.
   const madeToken = !isUnixSocket(where) && !process.env.MR_TOKEN;
   if (madeToken) process.env.MR_TOKEN = randomBytes(16).toString('hex');
@@ -58,8 +64,4 @@ function parseNReduce(value: string | undefined): number {
   const n = /^[1-9][0-9]*$/.test(value) ? Number(value) : NaN;
   if (!(n <= MAX_N_REDUCE)) throw new UsageError(`--n-reduce must be a whole number from 1 to ${MAX_N_REDUCE}, not "${value}"`);
   return n;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -7,17 +7,27 @@
 // memory, instead of being split into nMap x nReduce buckets on disk.
 
 import * as fs from 'fs';
-import { checkInputFiles, runMain, UsageError } from './cli';
+import { CommandLine } from '../kit/args';
+import { checkInputFiles, parseDriverArgs, runMain, UsageError } from './cli';
 import { guardApp, loadApp } from './load-app';
-import { compareCodePoints } from '../mrapps/lib/order';
+import { compareCodePoints } from '../kit/order';
 
-const USAGE = 'usage: mrsequential APP inputfiles...';
+const COMMAND_LINE = {
+  usage: 'mrsequential APP inputfiles...',
+  about: 'Runs a whole job in this one process and writes its output to mr-out-0.',
+  options: {},
+  positionals: {
+    name: 'APP inputfiles...',
+    help: "the app (a module's path, or a kit app's name such as wc), then the input files",
+    min: 2,
+  },
+} satisfies CommandLine;
+
 const OUTPUT = 'mr-out-0';
 const TEMP = `.tmp-${OUTPUT}-${process.pid}`; // same folder, so the rename cannot cross file systems
 
 runMain('mrsequential', async () => {
-  const [appSpec, ...files] = process.argv.slice(2);
-  if (!appSpec || files.length === 0) throw new UsageError(USAGE);
+  const [appSpec, ...files] = parseDriverArgs(COMMAND_LINE).positionals;
   const app = guardApp(appSpec, loadApp(appSpec), (diagnosis) => {
     throw new UsageError(diagnosis);
   });

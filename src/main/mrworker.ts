@@ -10,16 +10,21 @@
 import { traced } from './trace'; // first: with $MR_TRACE it watches the writes of everything loaded after it
 import { worker } from '../mr/worker';
 import { resolveEndpoint } from '../mr/transport';
-import { runMain, takeEndpoint, UsageError } from './cli';
+import { CommandLine } from '../kit/args';
+import { ENDPOINT_OPTION, parseDriverArgs, runMain } from './cli';
 import { guardApp, loadApp } from './load-app';
 
-const USAGE = 'usage: mrworker [--endpoint E] APP';
+const COMMAND_LINE = {
+  usage: 'mrworker [--endpoint E] APP',
+  about: 'Starts a worker, which asks the coordinator for tasks until the job is done.',
+  options: { ...ENDPOINT_OPTION },
+  positionals: { name: 'APP', help: "the app: a module's path, or a kit app's bare name (wc)", min: 1, max: 1 },
+} satisfies CommandLine;
 
 runMain('mrworker', async () => {
-  const { endpoint, rest } = takeEndpoint(process.argv.slice(2));
-  if (rest.length !== 1 || rest[0].startsWith('--')) throw new UsageError(USAGE);
-  const where = resolveEndpoint(endpoint);
-  const app = guardApp(rest[0], traced(loadApp(rest[0])), (diagnosis) => {
+  const { values, positionals: [appSpec] } = parseDriverArgs(COMMAND_LINE);
+  const where = resolveEndpoint(values.endpoint);
+  const app = guardApp(appSpec, traced(loadApp(appSpec)), (diagnosis) => {
     console.error(`mrworker: ${diagnosis}`);
     process.exit(1); // at once: the student's worker must not carry on after it
   });

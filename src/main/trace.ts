@@ -11,42 +11,16 @@
 
 import fs = require('fs'); // the module object itself, whose functions every importer of fs calls
 import * as path from 'path';
-import { type App, type Phase, wrapApp } from './load-app';
-import { type HoldEvent, holdsFromEnv } from './holds';
+import { type App, wrapApp } from './load-app';
+import { holdsFromEnv } from './holds';
 import { Connection } from '../mr/transport';
-
-export interface TraceEvent {
-  pid: number;
-  event: 'start' | 'end';
-  phase: Phase;
-  /** The map task's file name, or the reduce call's key. */
-  input: string;
-  /** Milliseconds since the epoch. */
-  time: number;
-  outcome?: 'ok' | 'error';
-}
-
-/** A file of the job opened for writing under its final name; or an intermediate file opened to be read. */
-export interface WriteEvent {
-  pid: number;
-  event: 'write' | 'read';
-  file: string; // its name
-  how?: string; // the fs function (writes)
-  time: number;
-}
+import type { TraceLine, Unstamped } from '../kit/trace-format';
 
 /** The final names of the job's files: only ever made by renaming a complete temporary file. */
 const FINAL_NAME = /^mr-out-\d+$|^mr-\d+-\d+$/;
 
-/** An RPC the worker sent, or the answer (or failure) that came back. */
-export interface CallEvent {
-  pid: number;
-  event: 'call' | 'reply';
-  method: string;
-  time: number;
-}
-
-type Event = Omit<TraceEvent, 'pid' | 'time'> | Omit<WriteEvent, 'pid' | 'time'> | Omit<CallEvent, 'pid' | 'time'> | HoldEvent;
+/** A line as this process writes it: the recorder adds the pid and the time (the format: src/kit/trace-format.ts). */
+type Event = Unstamped<TraceLine>;
 type Record_ = (e: Event) => void;
 const recorders = new Map<string, Record_>();
 

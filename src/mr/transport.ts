@@ -8,11 +8,11 @@
 // mr.proto lacks without a word.
 
 import * as fs from 'fs';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import { accepting } from '../kit/endpoint';
 
 /** A handler takes the decoded request message and returns (or resolves to) the reply. */
 export type Handler = (args: any) => unknown;
@@ -265,15 +265,7 @@ async function removeStaleSocket(file: string): Promise<void> {
     const kind = stat.isDirectory() ? 'a directory' : stat.isFile() ? 'a file' : 'something else';
     throw new EndpointError(`endpoint ${file} is ${kind}, not a socket: not removing it (choose another endpoint)`);
   }
-  const alive = await new Promise<boolean>((resolve) => {
-    const probe = net.connect(file);
-    probe.once('connect', () => {
-      probe.destroy();
-      resolve(true);
-    });
-    probe.once('error', () => resolve(false));
-  });
-  if (alive) throw new EndpointError(`endpoint ${file} is already served by a live coordinator`);
+  if (await accepting(file)) throw new EndpointError(`endpoint ${file} is already served by a live coordinator`);
   fs.rmSync(file, { force: true });
 }
 

@@ -4,6 +4,7 @@
 
 import type { ExampleArgs, Rpcs } from './rpc';
 import { Connection } from './transport';
+import { ihash } from '../kit/hash';
 
 /** One key/value pair, as map functions emit them. */
 export interface KeyValue {
@@ -16,16 +17,10 @@ export type ReduceFunction = (key: string, values: string[]) => string;
 
 /**
  * Use ihash(key) % nReduce to choose the reduce task for each key emitted
- * by map. (32-bit FNV-1a over the key's UTF-8 bytes, kept to 31 bits.)
+ * by map. It is the kit's (src/kit/hash.ts), so that mrsequential, the
+ * grader and every worker agree on the bucket of each key.
  */
-export function ihash(key: string): number {
-  let hash = 0x811c9dc5;
-  for (const byte of Buffer.from(key, 'utf8')) {
-    hash ^= byte;
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return (hash & 0x7fffffff) >>> 0;
-}
+export { ihash };
 
 let coordinator: Connection | undefined;
 

@@ -1,7 +1,7 @@
 // Crash probe: every map and reduce call may kill its worker process (33%)
 // or stall it for up to 10 s (33%). Set MR_CRASH_SEED to replay the draws.
 
-import { compareCodePoints } from './lib/order';
+import { compareCodePoints } from '../kit/order';
 import type { KeyValue } from '../mr/worker';
 import { crashOutput } from './lib/crash-output';
 import { sleepSync } from './lib/probe';

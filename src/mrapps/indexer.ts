@@ -1,6 +1,6 @@
 // An inverted index: for each word, how many documents hold it, and which.
 
-import { compareCodePoints } from './lib/order';
+import { compareCodePoints } from '../kit/order';
 import type { KeyValue } from '../mr/worker';
 import { words } from './lib/text';
 

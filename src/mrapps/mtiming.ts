@@ -1,7 +1,7 @@
 // Map-parallelism probe: each map records when it ran and how many map
 // workers were running at the same moment (see nparallel).
 
-import { compareCodePoints } from './lib/order';
+import { compareCodePoints } from '../kit/order';
 import type { KeyValue } from '../mr/worker';
 import { nparallel } from './lib/probe';
 

@@ -1,7 +1,7 @@
 // The crash app without its crashes and delays: the grader's source of the
 // crash test's expected output.
 
-import { compareCodePoints } from './lib/order';
+import { compareCodePoints } from '../kit/order';
 import type { KeyValue } from '../mr/worker';
 import { crashOutput } from './lib/crash-output';
 

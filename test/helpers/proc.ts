@@ -5,6 +5,7 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
 import execa = require('execa');
+import { waitUntilAccepting } from '../../src/kit/endpoint';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -128,25 +129,9 @@ export function oneLine(stderr: string): string {
 
 /** Resolves once something accepts connections on the endpoint (a socket path or host:port). */
 export async function waitForEndpoint(endpoint: string, timeoutMs = 20_000, alive?: () => boolean): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await canConnect(endpoint)) return;
-    if (alive && !alive()) throw new Error(`the server for ${endpoint} exited before it accepted connections`);
-    if (Date.now() > deadline) throw new Error(`nothing accepted connections on ${endpoint} within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-function canConnect(endpoint: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const tcp = /^(.*):(\d+)$/.exec(endpoint);
-    const socket = endpoint.includes('/') || !tcp ? net.connect(endpoint) : net.connect(Number(tcp[2]), tcp[1]);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
+  if (await waitUntilAccepting(endpoint, timeoutMs, { everyMs: 100, alive })) return;
+  if (alive && !alive()) throw new Error(`the server for ${endpoint} exited before it accepted connections`);
+  throw new Error(`nothing accepted connections on ${endpoint} within ${timeoutMs} ms`);
 }
 
 /** A TCP port nothing listens on right now. */
@@ -159,4 +144,66 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+export interface GroupRun {
+  pid: number;
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** stdout and stderr interleaved as they came. */
+  output: string;
+  ms: number;
+}
+
+export interface GroupOptions {
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+  /** Past this, the whole group gets `limitSignal`. */
+  limitMs: number;
+  limitSignal?: NodeJS.Signals;
+}
+
+/**
+ * Starts a command in a process group of its own, capturing its output.
+ * Past its limit the whole group is signalled (what it started too), and
+ * once it has exited, anything of its group still running is killed.
+ */
+export function startGroup(
+  command: string,
+  args: string[],
+  options: GroupOptions,
+): { child: execa.ExecaChildProcess; done: Promise<GroupRun> } {
+  const t0 = Date.now();
+  const child = execa(command, args, {
+    cwd: options.cwd,
+    env: options.env,
+    detached: true,
+    all: true,
+    reject: false,
+    stripFinalNewline: false,
+  });
+  const signalGroup = (signal: NodeJS.Signals): void => {
+    try {
+      process.kill(-child.pid!, signal);
+    } catch {
+      // the whole group has gone
+    }
+  };
+  const timer = setTimeout(() => signalGroup(options.limitSignal ?? 'SIGKILL'), options.limitMs);
+  const done = child.then((result) => {
+    clearTimeout(timer);
+    signalGroup('SIGKILL'); // helpers it left behind
+    return {
+      pid: child.pid!,
+      code: result.exitCode ?? null,
+      signal: (result.signal as NodeJS.Signals | undefined) ?? null,
+      stdout: result.stdout,
+      stderr: result.stderr,
+      output: result.all ?? '',
+      ms: Date.now() - t0,
+    };
+  });
+  return { child, done };
 }

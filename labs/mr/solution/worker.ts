@@ -14,6 +14,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { ExampleArgs, Rpcs, TaskReply, TaskReport } from './rpc';
 import { Connection } from './transport';
+import { ihash } from '../kit/hash';
+import { compareCodePoints } from '../kit/order'; // mrsequential's key order
 
 /** One key/value pair, as map functions emit them. */
 export interface KeyValue {
@@ -26,16 +28,10 @@ export type ReduceFunction = (key: string, values: string[]) => string;
 
 /**
  * Use ihash(key) % nReduce to choose the reduce task for each key emitted
- * by map. (32-bit FNV-1a over the key's UTF-8 bytes, kept to 31 bits.)
+ * by map. It is the kit's (src/kit/hash.ts), so that mrsequential, the
+ * grader and every worker agree on the bucket of each key.
  */
-export function ihash(key: string): number {
-  let hash = 0x811c9dc5;
-  for (const byte of Buffer.from(key, 'utf8')) {
-    hash ^= byte;
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return (hash & 0x7fffffff) >>> 0;
-}
+export { ihash };
 
 let coordinator: Connection | undefined;
 
@@ -110,11 +106,6 @@ function writeAtomically(file: string, data: string): void {
   const temp = path.join(path.dirname(file), `.tmp-${path.basename(file)}-${process.pid}`);
   fs.writeFileSync(temp, data);
   fs.renameSync(temp, file);
-}
-
-/** Key order of mrsequential: by code point, i.e. the byte order of UTF-8. */
-function compareCodePoints(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
 /** An example of how to make an RPC call to the coordinator. */
