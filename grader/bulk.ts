@@ -7,17 +7,17 @@
 // trusted side), with its own build folder, endpoints and temporary folders,
 // writing its results where only the trusted side can. Run as root, that
 // grader runs each student's processes under a sandbox user id of their own
-// (sandbox.ts), which can write only its test folders and read only what a
+// (sandbox/wall.ts), which can write only its test folders and read only what a
 // job needs: not the submissions, the solution, another student's build, or
 // any result.
 
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { TestId } from './catalog';
+import { TestId } from './tests/catalog';
 import { Options, UsageError } from './options';
 import { Registry, sleep } from './processes';
-import { Points, readPoints, Summary } from './report';
+import { Points, readPoints, Summary } from './reports/results';
 import { changesOutsideMr, copyRegularFiles, findMrFolder } from './submission';
 
 /** Past this, a student's whole grading is stopped. */

@@ -9,7 +9,7 @@ import { kitRoot } from '../src/kit/root';
 import { gradeSubmissions } from './bulk';
 import { Grader } from './grader';
 import { COMMAND_LINE, Options, parseOptions } from './options';
-import { Points, readPoints, writeGradescope, writeJson, writeJunit } from './report';
+import { Points, readPoints, writeGradescope, writeJson, writeJunit } from './reports/results';
 
 const KIT = kitRoot();
 

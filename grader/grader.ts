@@ -1,26 +1,26 @@
 // One grader invocation: build, inputs, expected outputs, the runs of the
 // suite (one, or --many N of them, --parallel P at a time), the console
 // lines, and the cleanup that must happen whatever ends it. The grader is the
-// trusted side of the wall (sandbox.ts): the student's processes run in
+// trusted side of the wall (sandbox/wall.ts): the student's processes run in
 // cells, and nothing they can write is read back as a verdict.
 
 import chalk from 'chalk';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Build, buildImpl, driver, makeBuildDir } from './build';
-import { DISPLAY_NAMES, EXPECTED_APP, isExtended, spec, TestId } from './catalog';
-import { invariantBreaks } from './invariants';
+import { DISPLAY_NAMES, EXPECTED_APP, isExtended, spec, TestId } from './tests/catalog';
+import { invariantBreaks } from './tests/invariants';
 import { Job, otherFileSystem, RunContext, TestFailure } from './job';
 import { Options } from './options';
-import { OutputTooLarge, readOutput, sortedLines } from './output';
+import { OutputTooLarge, readOutput, sortedLines } from './tests/output';
 import { Registry, startLine } from './processes';
-import { closedAncestor, Wall } from './sandbox';
-import { ScratchFolders } from './scratch';
+import { closedAncestor, Wall } from './sandbox/wall';
+import { ScratchFolders } from './sandbox/scratch';
 import { UsageError } from './options';
-import { manyTable, RunResult, Summary, TestResult } from './report';
-import { writeArtifacts } from './tests';
-import { writeTimeline } from './timeline';
-import { writeMergedLog } from './merged-log';
+import { manyTable, RunResult, Summary, TestResult } from './reports/results';
+import { writeArtifacts } from './tests/course';
+import { writeTimeline } from './reports/timeline';
+import { writeMergedLog } from './reports/merged-log';
 
 const BUILD_LIMIT_MS = 180_000;
 const SEQUENTIAL_LIMIT_MS = 180_000;
@@ -46,7 +46,7 @@ export class Grader {
     readonly kit: string,
     readonly opts: Options,
   ) {
-    this.wall = new Wall(opts.budgets, path.join(__dirname, 'watchdog.js'));
+    this.wall = new Wall(opts.budgets, path.join(__dirname, 'sandbox', 'watchdog.js'));
     this.scratch = new ScratchFolders((message) => this.wall.tell(message));
   }
 

@@ -2,15 +2,15 @@
 // endpoint, the coordinator and workers it starts, and the ways a test
 // waits for them. Every wait fails fast with a clear message when the job
 // cannot finish any more, instead of sitting out the time limit. The job's
-// processes run in a cell of the wall (sandbox.ts): a budget they break ends
+// processes run in a cell of the wall (sandbox/wall.ts): a budget they break ends
 // them all, and the test fails with that reason.
 
 import * as fs from 'fs';
 import * as path from 'path';
 import { Build, driver, studentPaths } from './build';
 import { fmtSeconds, Proc, Registry, sleep } from './processes';
-import { Cell, Wall } from './sandbox';
-import { ScratchFolders } from './scratch';
+import { Cell, Wall } from './sandbox/wall';
+import { ScratchFolders } from './sandbox/scratch';
 import { waitUntilAccepting } from '../src/kit/endpoint';
 
 /** A failed check: what was expected, what was found. */

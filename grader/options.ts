@@ -5,10 +5,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { CommandLine, parseCommandLine, UsageError } from '../src/kit/args';
-import { COURSE_IDS, EXTENDED_IDS, TEST_IDS, TestId } from './catalog';
-import { Budgets, DEFAULT_BUDGETS } from './sandbox';
+import { COURSE_IDS, EXTENDED_IDS, TEST_IDS, TestId } from './tests/catalog';
+import { Budgets, DEFAULT_BUDGETS } from './sandbox/wall';
 
-export { UsageError }; // grader.ts, bulk.ts and report.ts take it from here
+export { UsageError }; // grader.ts, bulk.ts and reports/results.ts take it from here
 
 export interface Options {
   impl: string; // absolute path of the folder holding coordinator.ts, worker.ts, ...

@@ -17,7 +17,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { DISPLAY_NAMES } from '../grader/catalog';
+import { DISPLAY_NAMES } from '../grader/tests/catalog';
 import { Registry } from '../grader/processes';
 import { sleep } from '../src/kit/time';
 import { changesOutsideMr, copyRegularFiles, findMrFolder, STUDENT_FILES } from '../grader/submission';

@@ -40,6 +40,7 @@ const INCLUDE = [
   'tsconfig.base.json',
   'tsconfig.build.json',
   'tsconfig.json',
+  'tsconfig.kit.json', // npm run lint's stricter check of the kit's own code
   '.gitignore',
   'eslint.config.js', // npm run lint works in a student's copy too
   '.prettierrc.json',

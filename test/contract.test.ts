@@ -82,10 +82,12 @@ describe('call() checks the message against mr.proto before sending it', () => {
 
 test('fields of nested messages are checked too; a oneof name is accepted', () => {
   // A transport of its own, next to an mr.proto with nested messages.
-  const dir = path.join(ROOT, '.mr-build', `contract-${process.pid}-nested`);
-  stages.push(dir);
+  const top = path.join(ROOT, '.mr-build', `contract-${process.pid}-nested`);
+  stages.push(top);
+  const dir = path.join(top, 'mr');
   fs.mkdirSync(dir, { recursive: true });
   fs.copyFileSync(dist('src/mr/transport.js'), path.join(dir, 'transport.js'));
+  fs.cpSync(path.dirname(dist('src/kit/endpoint.js')), path.join(top, 'kit'), { recursive: true }); // it imports ../kit
   fs.writeFileSync(
     path.join(dir, 'mr.proto'),
     `syntax = "proto3";

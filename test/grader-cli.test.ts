@@ -4,7 +4,7 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
-import { COURSE_IDS, EXTENDED_IDS } from '../grader/catalog';
+import { COURSE_IDS, EXTENDED_IDS } from '../grader/tests/catalog';
 import { COMMAND_LINE } from '../grader/options';
 import { helpText } from '../src/kit/args';
 import {

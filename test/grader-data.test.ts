@@ -1,10 +1,17 @@
 // The extended tier's data tests, as pure functions: the inputs the grader
 // generates (each trap is really in them), and the per-file checks of
-// grader/layout.ts (file set, partition, key order) and their messages.
+// grader/tests/layout.ts (file set, partition, key order) and their messages.
 
-import { adversarialInputs, FEW_KEYS, fewKeyInputs, HOT_COUNT, HOT_KEY, PROTO_KEYS } from '../grader/generated-inputs';
+import {
+  adversarialInputs,
+  FEW_KEYS,
+  fewKeyInputs,
+  HOT_COUNT,
+  HOT_KEY,
+  PROTO_KEYS,
+} from '../grader/tests/generated-inputs';
 import { TestFailure } from '../grader/job';
-import { checkFileSet, checkKeyOrder, checkPartition, explainOrder, keyOrderBreaks } from '../grader/layout';
+import { checkFileSet, checkKeyOrder, checkPartition, explainOrder, keyOrderBreaks } from '../grader/tests/layout';
 import { ihash } from '../src/kit/hash';
 import { compareCodePoints } from '../src/kit/order';
 import * as tokencount from '../src/mrapps/tokencount';

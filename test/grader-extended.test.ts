@@ -1,13 +1,13 @@
-// The extended tier (grader/extended.ts): off by default, added after the
+// The extended tier (grader/tests/extended.ts): off by default, added after the
 // course's seven by --extended, nameable in --only; the reference solution
 // passes all of it, the untouched skeleton fails all of it fast.
 
 import * as fs from 'fs';
 import * as path from 'path';
-import { COURSE_IDS, DISPLAY_NAMES, EXTENDED_IDS, spec, TEST_IDS } from '../grader/catalog';
+import { COURSE_IDS, DISPLAY_NAMES, EXTENDED_IDS, spec, TEST_IDS } from '../grader/tests/catalog';
 import { ihash } from '../src/kit/hash';
 import { parseOptions } from '../grader/options';
-import { readPoints } from '../grader/report';
+import { readPoints } from '../grader/reports/results';
 import { ihash as kitIhash } from '../src/mr/worker';
 import {
   COURSE_NAMES,

@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { expandGlob, UsageError } from '../grader/options';
-import { describeDifference, readOutput } from '../grader/output';
+import { describeDifference, readOutput } from '../grader/tests/output';
 import { compareCodePoints } from '../src/kit/order';
 
 let dir: string;

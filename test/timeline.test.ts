@@ -6,8 +6,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { bars, buildTimeline, ProcessRecord, TimelineData, TraceEvent } from '../grader/timeline';
-import { mergedHtml, mergedText, stampLines } from '../grader/merged-log';
+import { bars, buildTimeline, ProcessRecord, TimelineData, TraceEvent } from '../grader/reports/timeline';
+import { mergedHtml, mergedText, stampLines } from '../grader/reports/merged-log';
 import { makeTmp, removeTmp, runGrader, SOLUTION } from './grader-helpers';
 import { startGroup } from './helpers/proc';
 

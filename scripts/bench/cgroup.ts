@@ -8,7 +8,7 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
-import { reap, removeCgroups } from '../../grader/reap';
+import { reap, removeCgroups } from '../../grader/sandbox/reap';
 
 export const CGROUP_ROOT = '/sys/fs/cgroup';
 

@@ -5,7 +5,7 @@
 
 import * as fs from 'fs';
 import { Registry } from '../../grader/processes';
-import { pause } from '../../grader/reap';
+import { pause } from '../../grader/sandbox/reap';
 import { Group, Hierarchy, Limits, makeGroup } from './cgroup';
 
 /** A running grader, as far as the session is concerned. */

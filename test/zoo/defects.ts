@@ -353,7 +353,7 @@ export const DEFECTS: Defect[] = [
     mustFail: ['key-order', 'adversarial-input'],
     mustPass: ['wc'],
   },
-  // The forced schedules (grader/schedules.ts): defects that only a task run twice, a late report,
+  // The forced schedules (grader/tests/schedules.ts): defects that only a task run twice, a late report,
   // or a crowd of simultaneous requests shows, and that pass every other test.
   {
     name: 'intermediate-per-attempt',

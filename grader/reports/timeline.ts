@@ -6,15 +6,13 @@
 // `buildTimeline` is a pure function (data -> HTML), tested on its own.
 
 import * as path from 'path';
-import type { Job } from './job';
-import type { SignalRecord } from './processes';
-import { readCapped, writeFresh } from './files';
-import { escapeMarkup } from '../src/kit/escape';
-import { compareCodePoints } from '../src/kit/order';
-import { isTaskEvent, parseTrace, type TaskEvent } from '../src/kit/trace-format';
-
-/** The most of one trace file the grader reads (a worker's side writes it). */
-const TRACE_CAP = 16 * 1024 * 1024;
+import type { Job } from '../job';
+import type { SignalRecord } from '../processes';
+import { writeFresh } from '../sandbox/files';
+import { readTrace } from '../traces';
+import { escapeMarkup } from '../../src/kit/escape';
+import { compareCodePoints } from '../../src/kit/order';
+import type { TaskEvent } from '../../src/kit/trace-format';
 
 /** A map or reduce call's start or end, from a worker's $MR_TRACE file. */
 export type TraceEvent = TaskEvent;
@@ -100,16 +98,6 @@ export function bars(calls: TraceEvent[], exitAt: number | undefined, t1: number
 function unfinished(e: TraceEvent, until: number): Bar {
   const end = Math.max(e.time, until);
   return { phase: e.phase, start: e.time, end, inputs: [e.input], longest: end - e.time, failed: 'no end' };
-}
-
-/** Reads a $MR_TRACE file's map and reduce calls; a torn last line (a crash while writing) or a missing file gives what there is. */
-export function readTrace(file: string): TraceEvent[] {
-  return traceLines(file).filter(isTaskEvent);
-}
-
-/** Every well-formed line of a $MR_TRACE file, whatever its event, its strings made printable. */
-export function traceLines(file: string): Array<Record<string, unknown>> {
-  return parseTrace(readCapped(file, TRACE_CAP)?.text ?? ''); // the worker's side wrote it: no link, no flood
 }
 
 /** What a job recorded, as timeline data. */

@@ -1,14 +1,14 @@
-// The tests, in the order they run: the course's seven (tests.ts), then the
-// extended tier (extended.ts, extended-data.ts, schedules.ts). Each test is
+// The tests, in the order they run: the course's seven (course.ts), then the
+// extended tier (extended.ts, data.ts, schedules.ts). Each test is
 // declared once, where its body is (spec.ts); this module only puts them in
 // order and offers the views the rest of the grader asks for. The course's
 // seven run by default; the extended tier with --extended, or when named in --only.
 
 import { EXTENDED_TESTS } from './extended';
-import { DATA_TESTS } from './extended-data';
+import { DATA_TESTS } from './data';
 import { SCHEDULE_TESTS } from './schedules';
 import type { TestSpec } from './spec';
-import { COURSE_TESTS } from './tests';
+import { COURSE_TESTS } from './course';
 
 export type CourseId = (typeof COURSE_TESTS)[number]['id'];
 export type ExtendedId = (typeof EXTENDED_TESTS)[number]['id'];

@@ -5,15 +5,15 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
-import { fail, indent, Job } from './job';
-import { readCapped } from './files';
+import { fail, indent, Job } from '../job';
+import { readCapped } from '../sandbox/files';
 import { describeDifference, outputFiles, quote, readOutput, sameLines, sortedLines } from './output';
-import { compareCodePoints } from '../src/kit/order';
-import { fmtSeconds, Proc, sleep } from './processes';
-import { readTrace } from './timeline';
+import { compareCodePoints } from '../../src/kit/order';
+import { fmtSeconds, Proc, sleep } from '../processes';
+import { readTrace } from '../traces';
 import { checkFileSet, checkPartition } from './layout';
-import { DATA_TESTS } from './extended-data';
-import { checkSameAsSequential } from './tests';
+import { DATA_TESTS } from './data';
+import { checkSameAsSequential } from './course';
 import { SCHEDULE_TESTS } from './schedules';
 import { defineTests } from './spec';
 

@@ -7,10 +7,10 @@
 // stamps the grader records as output arrives (processes.ts).
 
 import * as path from 'path';
-import type { Job } from './job';
-import { LOG_HEAD, LOG_TAIL, type OutputStamp, type Proc } from './processes';
-import { readCapped, writeFresh } from './files';
-import { escapeMarkup } from '../src/kit/escape';
+import type { Job } from '../job';
+import { LOG_HEAD, LOG_TAIL, type OutputStamp, type Proc } from '../processes';
+import { readCapped, writeFresh } from '../sandbox/files';
+import { escapeMarkup } from '../../src/kit/escape';
 
 export interface LogLine {
   at: number; // ms since the epoch

@@ -2,10 +2,10 @@
 // worker counts and start patterns. Each check is anchored and exact; where
 // the course is lax (see the notes) this port is stricter.
 
-import { writeFresh } from './files';
+import { writeFresh } from '../sandbox/files';
 import * as path from 'path';
-import { fail, Job, TestFailure } from './job';
-import { Proc } from './processes';
+import { fail, Job, TestFailure } from '../job';
+import { Proc } from '../processes';
 import { describeDifference, quote, readOutput, sameLines } from './output';
 import { defineTests } from './spec';
 

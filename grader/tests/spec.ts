@@ -1,11 +1,11 @@
 // What a test is, in one place: its id (for --only), the name it prints,
 // the app whose mrsequential output it compares with (if any), the time
 // limit of each of its processes, and its body. Each tier declares its
-// tests with defineTests (tests.ts, extended.ts, extended-data.ts,
+// tests with defineTests (course.ts, extended.ts, data.ts,
 // schedules.ts); catalog.ts puts them in order. A test's points are the
 // instructor's to set, in points.json.
 
-import type { Job } from './job';
+import type { Job } from '../job';
 
 export type TestBody = (job: Job) => Promise<void>;
 

@@ -6,7 +6,7 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
-import { driver } from './build';
+import { driver } from '../build';
 import {
   adversarialInputs,
   fewKeyInputs,
@@ -16,11 +16,11 @@ import {
   PROTO_KEYS,
   writeInputs,
 } from './generated-inputs';
-import { Job, TestFailure } from './job';
+import { Job, TestFailure } from '../job';
 import { checkFileSet, checkKeyOrder, checkPartition, keyOf } from './layout';
-import { ihash } from '../src/kit/hash';
+import { ihash } from '../../src/kit/hash';
 import { outputFiles, readOutput, sortedLines } from './output';
-import { checkSameAsSequential, checkSameOutput } from './tests';
+import { checkSameAsSequential, checkSameOutput } from './course';
 import { defineTests } from './spec';
 
 const N_REDUCE = 10; // as main/mrcoordinator, by default

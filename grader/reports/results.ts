@@ -3,10 +3,10 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
-import { DISPLAY_NAMES, TEST_IDS, TestId } from './catalog';
-import { writeAtomic } from './files';
-import { UsageError } from './options';
-import { escapeMarkup } from '../src/kit/escape';
+import { DISPLAY_NAMES, TEST_IDS, TestId } from '../tests/catalog';
+import { writeAtomic } from '../sandbox/files';
+import { UsageError } from '../options';
+import { escapeMarkup } from '../../src/kit/escape';
 
 export interface TestResult {
   id: TestId;
@@ -37,7 +37,7 @@ export interface Summary {
   runs: RunResult[];
   pids: number[]; // every process the grader started
   passed: boolean;
-  /** What separates the grader from the student's processes (sandbox.ts), in one line. */
+  /** What separates the grader from the student's processes (sandbox/wall.ts), in one line. */
   wall?: string;
   /** The grader's own peak resident memory. */
   graderPeakRssMb?: number;

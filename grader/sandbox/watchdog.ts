@@ -1,5 +1,5 @@
 // The grader's watchdog: `node watchdog.js GRADER_PID`, started by the
-// grader (sandbox.ts) in a session of its own, outside every test's cgroup.
+// grader (wall.ts) in a session of its own, outside every test's cgroup.
 // The grader tells it, one JSON line at a time on its stdin, what the
 // student's side is: cells (cgroups, marker, user id), process groups, user
 // ids and their lock files, and the grader's scratch folders. When that pipe

@@ -10,15 +10,15 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { INPUT_DIR, sequentialOutput } from './extended-data';
+import { INPUT_DIR, sequentialOutput } from './data';
 import { scheduleInputs, writeInputs } from './generated-inputs';
-import { fail, indent, Job, TestFailure } from './job';
-import { ihash } from '../src/kit/hash';
+import { fail, indent, Job, TestFailure } from '../job';
+import { ihash } from '../../src/kit/hash';
 import { quote } from './output';
-import { fmtSeconds, Proc, sleep } from './processes';
-import { traceLines } from './timeline';
-import type { HoldPoint, Phase } from '../src/kit/trace-format';
-import { checkSameOutput } from './tests';
+import { fmtSeconds, Proc, sleep } from '../processes';
+import { traceLines } from '../traces';
+import type { HoldPoint, Phase } from '../../src/kit/trace-format';
+import { checkSameOutput } from './course';
 import { defineTests } from './spec';
 import { cpuCapacity, cpuTimeMs } from './cpu';
 
