@@ -199,3 +199,85 @@ describe('end to end: the reference solution with one mistake', () => {
     );
   });
 });
+
+// The challenge track's workers serve each other: a second service of mr.proto, served and called by name.
+describe('a service besides the Coordinator', () => {
+  interface Served {
+    serve(endpoint: string, handlers: Record<string, (args: any) => unknown>, service?: string): Promise<unknown>;
+    stopServing(server: unknown, endpoint: string): void;
+    Connection: new (
+      endpoint: string,
+      service?: string,
+    ) => { call(method: string, args: unknown, timeoutMs?: number): Promise<any>; close(): void };
+    ContractError: new (message: string) => Error;
+  }
+  let t: Served;
+  beforeAll(() => {
+    const top = path.join(ROOT, '.mr-build', `contract-${process.pid}-peers`);
+    stages.push(top);
+    const dir = path.join(top, 'mr');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.copyFileSync(dist('src/mr/transport.js'), path.join(dir, 'transport.js'));
+    fs.cpSync(path.dirname(dist('src/kit/endpoint.js')), path.join(top, 'kit'), { recursive: true });
+    fs.writeFileSync(
+      path.join(dir, 'mr.proto'),
+      `syntax = "proto3";
+       package mr;
+       service Coordinator { rpc Example (ExampleArgs) returns (ExampleReply); }
+       service Worker { rpc Fetch (FetchArgs) returns (FetchReply); }
+       message ExampleArgs { int32 x = 1; }
+       message ExampleReply { int32 y = 1; }
+       message FetchArgs { int32 map_task = 1; int32 reduce_task = 2; }
+       message FetchReply { bytes data = 1; }`,
+    );
+    t = require(path.join(dir, 'transport.js')) as Served;
+  });
+
+  test('a worker serves it and another calls it by name; the Coordinator stays the default', async () => {
+    const endpoint = path.join(tmp.path, 'peer.sock');
+    const server = await t.serve(
+      endpoint,
+      {
+        Fetch: (a: { map_task: number; reduce_task: number }) => ({
+          data: Buffer.from(`mr-${a.map_task}-${a.reduce_task}`),
+        }),
+      },
+      'Worker',
+    );
+    const peer = new t.Connection(endpoint, 'Worker');
+    try {
+      const result = await peer.call('Fetch', { map_task: 3, reduce_task: 7 }, 5_000);
+      expect(result.ok).toBe(true);
+      expect(Buffer.from(result.reply.data).toString()).toBe('mr-3-7');
+      // A Coordinator connection to the same socket knows only the Coordinator's rpcs.
+      const coordinator = new t.Connection(endpoint);
+      try {
+        expect(() => void coordinator.call('Fetch', {})).toThrow(
+          "call('Fetch'): no rpc Fetch in mr.proto (its rpcs: Example)",
+        );
+      } finally {
+        coordinator.close();
+      }
+    } finally {
+      peer.close();
+      t.stopServing(server, endpoint);
+    }
+  });
+
+  test('an rpc or a service mr.proto lacks is a ContractError naming both', async () => {
+    const peer = new t.Connection(path.join(tmp.path, 'nobody.sock'), 'Worker');
+    try {
+      expect(() => void peer.call('Example', { x: 1 })).toThrow(
+        "call('Example'): no rpc Example in service Worker of mr.proto (its rpcs: Fetch)",
+      );
+    } finally {
+      peer.close();
+    }
+    expect(() => new t.Connection(path.join(tmp.path, 'x.sock'), 'Mapper')).toThrow(
+      'new Connection(Mapper): no service Mapper in mr.proto (its services: Coordinator, Worker)',
+    );
+    await expect(t.serve(path.join(tmp.path, 'y.sock'), { Fetch: () => ({}) }, 'Mapper')).rejects.toThrow(
+      t.ContractError,
+    );
+  });
+});

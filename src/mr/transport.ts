@@ -5,7 +5,8 @@
 // The contract is mr.proto, next to this file: every RPC you add there
 // becomes a method name you can serve() and call(). Each message is checked
 // against it before it is sent, because protobuf would drop a field that
-// mr.proto lacks without a word.
+// mr.proto lacks without a word. The course's lab has one service, the
+// Coordinator; the challenge track adds one that workers serve to each other.
 
 import * as fs from 'fs';
 import * as os from 'os';
@@ -24,6 +25,8 @@ const PROTO_FILE = path.join(__dirname, 'mr.proto');
 const PROTO_NAME = path.basename(PROTO_FILE);
 const PACKAGE = 'mr';
 const TOKEN_HEADER = 'mr-token';
+/** The service of mr.proto that serve() and Connection use unless told another. */
+const COORDINATOR = 'Coordinator';
 
 // keepCase: fields keep their .proto names. defaults: a zero or empty field
 // arrives as 0 or "" instead of being left out, so replies are never partial.
@@ -48,28 +51,38 @@ function contract(): protoLoader.PackageDefinition {
   return cachedDefinition;
 }
 
-let cachedService: grpc.ServiceClientConstructor | undefined;
-
-/** The Coordinator service described by mr.proto. */
-function coordinatorService(): grpc.ServiceClientConstructor {
-  if (!cachedService) {
-    const pkg = grpc.loadPackageDefinition(contract())[PACKAGE] as grpc.GrpcObject;
-    cachedService = pkg.Coordinator as grpc.ServiceClientConstructor;
-  }
-  return cachedService;
-}
-
 /** A mistake in using mr.proto (an rpc or a field it lacks): a bug to fix, not a failure to retry. */
 export class ContractError extends Error {
   readonly code = 'ECONTRACT';
 }
 
-/** The rpc `method` of mr.proto; else a ContractError, saying `who` asked, listing the rpcs there are. */
-function rpcOf(method: string, who: string): protoLoader.MethodDefinition<object, object> {
-  const service = contract()[`${PACKAGE}.Coordinator`] as protoLoader.ServiceDefinition;
+/** The services mr.proto declares, by name ("Coordinator"). */
+function serviceNames(): string[] {
+  return Object.keys(contract())
+    .filter((name) => name.startsWith(`${PACKAGE}.`) && !('format' in contract()[name]))
+    .map((name) => name.slice(PACKAGE.length + 1));
+}
+
+let cachedPackage: grpc.GrpcObject | undefined;
+
+/** The service `name` of mr.proto, as gRPC serves and calls it; else a ContractError. */
+function grpcService(name: string, who: string): grpc.ServiceClientConstructor {
+  cachedPackage ??= grpc.loadPackageDefinition(contract())[PACKAGE] as grpc.GrpcObject;
+  const service = Object.hasOwn(cachedPackage, name) ? cachedPackage[name] : undefined;
+  if (typeof service !== 'function' || !serviceNames().includes(name)) {
+    throw new ContractError(`${who}: no service ${name} in ${PROTO_NAME} (its services: ${serviceNames().join(', ')})`);
+  }
+  return service as grpc.ServiceClientConstructor;
+}
+
+/** The rpc `method` of a service of mr.proto; else a ContractError, saying `who` asked, listing the rpcs there are. */
+function rpcOf(method: string, who: string, serviceName: string): protoLoader.MethodDefinition<object, object> {
+  grpcService(serviceName, who); // is there such a service?
+  const service = contract()[`${PACKAGE}.${serviceName}`] as protoLoader.ServiceDefinition;
   if (!Object.hasOwn(service, method)) {
     const rpcs = Object.keys(service).join(', ');
-    throw new ContractError(`${who}: no rpc ${method} in ${PROTO_NAME} (its rpcs: ${rpcs})`);
+    const where = serviceName === COORDINATOR ? PROTO_NAME : `service ${serviceName} of ${PROTO_NAME}`;
+    throw new ContractError(`${who}: no rpc ${method} in ${where} (its rpcs: ${rpcs})`);
   }
   return service[method];
 }
@@ -189,13 +202,18 @@ function runToken(): string {
 // ------------------------------------------------------------------- server
 
 /**
- * Serves the Coordinator service on the endpoint. Each handler is named
- * after an rpc in mr.proto. Handlers run on the event loop, one at a time
- * between awaits, so plain objects need no locks; but state you read before
- * an await may have changed after it.
+ * Serves the Coordinator service (or another service of mr.proto) on the
+ * endpoint. Each handler is named after an rpc of that service. Handlers run
+ * on the event loop, one at a time between awaits, so plain objects need no
+ * locks; but state you read before an await may have changed after it.
  */
-export async function serve(endpoint: string, handlers: Record<string, Handler>): Promise<grpc.Server> {
-  const rpcs = new Map(Object.keys(handlers).map((name) => [name, rpcOf(name, `handler ${name}`)]));
+export async function serve(
+  endpoint: string,
+  handlers: Record<string, Handler>,
+  serviceName = COORDINATOR,
+): Promise<grpc.Server> {
+  const service = grpcService(serviceName, `serve(${serviceName})`);
+  const rpcs = new Map(Object.keys(handlers).map((name) => [name, rpcOf(name, `handler ${name}`, serviceName)]));
   if (isUnixSocket(endpoint)) await removeStaleSocket(socketPath(endpoint));
 
   const token = runToken();
@@ -231,7 +249,7 @@ export async function serve(endpoint: string, handlers: Record<string, Handler>)
   }
 
   const server = new grpc.Server();
-  server.addService(coordinatorService().service, implementation);
+  server.addService(service.service, implementation);
   await new Promise<void>((resolve, reject) => {
     server.bindAsync(grpcAddress(endpoint, true), grpc.ServerCredentials.createInsecure(), (err) =>
       err ? reject(new EndpointError(`cannot serve on ${endpoint}: ${err.message}`)) : resolve(),
@@ -271,13 +289,16 @@ async function removeStaleSocket(file: string): Promise<void> {
 
 // ------------------------------------------------------------------- client
 
-/** A connection to the coordinator. close() it, or the process cannot exit. */
+/** A connection to the coordinator (or to a server of another service of mr.proto). close() it, or the process cannot exit. */
 export class Connection {
   private readonly client: grpc.Client;
   private readonly metadata = new grpc.Metadata();
 
-  constructor(readonly endpoint: string) {
-    const Client = coordinatorService();
+  constructor(
+    readonly endpoint: string,
+    readonly serviceName = COORDINATOR,
+  ) {
+    const Client = grpcService(serviceName, `new Connection(${serviceName})`);
     this.client = new Client(grpcAddress(endpoint, false), grpc.credentials.createInsecure());
     if (runToken()) this.metadata.set(TOKEN_HEADER, runToken());
   }
@@ -290,14 +311,15 @@ export class Connection {
    * token the coordinator refuses (EndpointError).
    */
   call<Reply>(method: string, args: object, timeoutMs = 30_000): Promise<CallResult<Reply>> {
-    const rpc = rpcOf(method, `call('${method}')`);
+    const rpc = rpcOf(method, `call('${method}')`, this.serviceName);
     checkFields(args, rpc.requestType, `call('${method}')`);
     const fn = (this.client as any)[method]; // the client has a method per rpc
     const deadline = new Date(Date.now() + timeoutMs);
     return new Promise((resolve, reject) => {
       fn.call(this.client, args, this.metadata, { deadline }, (err: grpc.ServiceError | null, reply: Reply) => {
         if (err?.code === grpc.status.UNAUTHENTICATED) {
-          const why = `the coordinator at ${this.endpoint} refused the call: ${err.details}`;
+          const who = this.serviceName === COORDINATOR ? 'the coordinator' : `the ${this.serviceName} server`;
+          const why = `${who} at ${this.endpoint} refused the call: ${err.details}`;
           reject(new EndpointError(`${why} (set MR_TOKEN to the token it printed)`));
         } else {
           resolve(err ? { ok: false, error: err.details || err.message } : { ok: true, reply });
