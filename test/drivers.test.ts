@@ -37,7 +37,7 @@ async function expectFailure(script: string, args: string[], message: RegExp, en
 
 describe("bad arguments: one line, exit 1 (as the course's Go drivers)", () => {
   test('mrworker: usage, unknown option, unknown app', async () => {
-    await expectFailure(worker(), [], /^mrworker: usage: mrworker \[--endpoint E\] APP$/);
+    await expectFailure(worker(), [], /^mrworker: usage: mrworker \[--endpoint E\] \[--challenge .*\] APP$/);
     await expectFailure(worker(), ['wc', 'indexer'], /^mrworker: unexpected argument "indexer" \(usage: /);
     await expectFailure(worker(), ['--endpoint'], /^mrworker: --endpoint needs a value \(E\)$/);
     await expectFailure(worker(), ['--n-reduce', '3', 'wc'], /^mrworker: unknown option "--n-reduce" \(see --help\)$/);
@@ -72,10 +72,54 @@ describe("bad arguments: one line, exit 1 (as the course's Go drivers)", () => {
   });
 });
 
+describe('mrworker --challenge: a local disk of its own', () => {
+  test('--local and --serve-on without --challenge, or a local disk that is not empty: one line, exit 1', async () => {
+    await expectFailure(worker(), ['--local', 'x', 'wc'], /^mrworker: --local and --serve-on go with --challenge$/);
+    const used = path.join(tmp.path, 'used');
+    fs.mkdirSync(used);
+    fs.writeFileSync(path.join(used, 'mr-0-0'), 'left over');
+    await expectFailure(worker(), ['--challenge', '--local', used, 'wc'], /^mrworker: --local .*used is not empty/);
+    await expectFailure(
+      worker(),
+      ['--challenge', '--local', path.join(tmp.path, 'in-shared'), 'wc'],
+      /must not be inside/,
+    );
+  });
+
+  test('the worker runs in a private local disk, and challenge() says where the shared folder and its endpoint are', async () => {
+    // A probe in place of the worker: what enterChallenge leaves, seen from inside the process.
+    const probe = `
+      const { enterChallenge, challenge } = require(${JSON.stringify(dist('src/kit/challenge.js'))});
+      const before = challenge();
+      enterChallenge({});
+      const fs = require('fs');
+      console.log(JSON.stringify({ before: before ?? null, after: challenge(), cwd: process.cwd(),
+        mode: (fs.statSync(process.cwd()).mode & 0o777).toString(8), files: fs.readdirSync(process.cwd()) }));`;
+    const shared = path.join(fs.realpathSync(tmp.path), 'shared');
+    const disks = path.join(fs.realpathSync(tmp.path), 'disks'); // beside the shared folder, never in it
+    fs.mkdirSync(shared);
+    fs.mkdirSync(disks);
+    const result = await runNode('-e', [probe], {
+      cwd: shared,
+      env: { ...process.env, TMPDIR: disks },
+      timeoutMs: 20_000,
+    });
+    expect(result.stderr).toBe('');
+    const seen = JSON.parse(result.stdout);
+    expect(seen.before).toBeNull();
+    expect(seen.after.shared).toBe(shared);
+    expect(seen.cwd).toBe(seen.after.local);
+    expect(path.dirname(seen.after.local)).toBe(disks);
+    expect(seen.after.serveOn).toBe(path.join(seen.after.local, 'worker.sock'));
+    expect(seen.mode).toBe('700');
+    expect(seen.files).toEqual([]);
+  });
+});
+
 describe("--help: the help made from each driver's option table, exit 0", () => {
   const drivers: [string, () => string, string[]][] = [
     ['mrcoordinator', coordinator, ['inputfiles...', '--endpoint E', '--n-reduce N', '-h, --help']],
-    ['mrworker', worker, ['APP', '--endpoint E', '-h, --help']],
+    ['mrworker', worker, ['APP', '--endpoint E', '--challenge', '--local DIR', '--serve-on E', '-h, --help']],
     ['mrsequential', () => dist('src/main/mrsequential.js'), ['APP inputfiles...', '-h, --help']],
   ];
   test.each(drivers)('%s', async (name, script, rows) => {
