@@ -4,7 +4,7 @@ const fs = require('fs');
 const path = require('path');
 
 const [from, to] = [process.argv[2] || '.', process.argv[3] || 'dist'];
-for (const dir of ['src/mr', 'labs/mr/solution']) {
+for (const dir of ['src/mr', 'labs/mr/solution', 'labs/mr/solution-challenge']) {
   const source = path.join(from, dir);
   if (!fs.existsSync(source)) continue;
   for (const name of fs.readdirSync(source)) {

@@ -11,6 +11,7 @@ import * as ts from 'typescript';
 const KIT = path.join(__dirname, '..');
 const SKELETON = path.join(KIT, 'src', 'mr');
 const SOLUTION = path.join(KIT, 'labs', 'mr', 'solution');
+const CHALLENGE_SOLUTION = path.join(KIT, 'labs', 'mr', 'solution-challenge');
 
 /** What each module must export for the drivers and apps, whatever else it adds. */
 const REQUIRED_EXPORTS: Record<string, string[]> = {
@@ -201,6 +202,10 @@ function compareImplementations(skeletonDir: string, solutionDir: string): strin
 describe('the skeleton and the reference solution', () => {
   test('agree on names, signatures, types, ihash, transport.ts and the Example RPC', () => {
     expect(compareImplementations(SKELETON, SOLUTION)).toEqual([]);
+  });
+
+  test("the challenge track's reference solution agrees with the skeleton too", () => {
+    expect(compareImplementations(SKELETON, CHALLENGE_SOLUTION)).toEqual([]);
   });
 
   test('find every name the drivers and apps import from src/mr (so the import scan is not vacuous)', () => {

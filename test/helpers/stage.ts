@@ -14,14 +14,19 @@ export interface Edit {
 }
 
 /**
- * Copies dist/src into `stage` with dist/labs/mr/solution over its src/mr,
- * then applies the edits. `stage` must lie inside the kit (under .mr-build),
- * so that the copied code finds the kit's node_modules.
+ * Copies dist/src into `stage` with a compiled reference solution over its
+ * src/mr (the course's, or the challenge track's), then applies the edits.
+ * `stage` must lie inside the kit (under .mr-build), so that the copied code
+ * finds the kit's node_modules.
  */
-export function stageSolution(stage: string, edits: Edit[] = []): void {
-  const solution = path.join(ROOT, 'dist', 'labs', 'mr', 'solution');
+export function stageSolution(
+  stage: string,
+  edits: Edit[] = [],
+  which: 'solution' | 'solution-challenge' = 'solution',
+): void {
+  const solution = path.join(ROOT, 'dist', 'labs', 'mr', which);
   dist('src/main/mrcoordinator.js'); // fails with "run npm run build first" when missing
-  dist('labs/mr/solution/coordinator.js');
+  dist(`labs/mr/${which}/coordinator.js`);
   fs.rmSync(stage, { recursive: true, force: true });
   fs.cpSync(path.join(ROOT, 'dist', 'src'), path.join(stage, 'src'), { recursive: true });
   for (const name of fs.readdirSync(solution)) {
