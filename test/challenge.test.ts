@@ -110,6 +110,10 @@ test("local shuffle: map output stays on each worker's disk, and the output is m
     .flatMap((t) => parseTrace(fs.readFileSync(t, 'utf8')))
     .filter((e) => e.event === 'start' && e.phase === 'map');
   expect(maps.map((e) => e.input).sort()).toEqual([...job.inputs].sort());
+  // Every intermediate file a worker opened was on its own disk: the rest came over RPC.
+  const reads = traces.flatMap((t) => parseTrace(fs.readFileSync(t, 'utf8'))).filter((e) => e.event === 'read');
+  expect(reads.length).toBeGreaterThan(0);
+  expect(new Set(reads.map((e) => e.where))).toEqual(new Set(['local']));
 }, 150_000);
 
 test('lost map output: a worker killed after its maps finished; its maps run again and the output is right', async () => {
@@ -152,3 +156,31 @@ test("the course's solution cannot run in the challenge's mode: its inputs are n
   expect(result.stderr).toMatch(/ENOENT|no such file/);
   process.kill(-coordinator.pid!, 'SIGKILL');
 }, 90_000);
+
+test('the trace says on whose disk each intermediate file a challenge worker opened lies', async () => {
+  const job = makeJob();
+  const other = path.join(job.disks, 'someone-else');
+  fs.mkdirSync(other);
+  for (const dir of [job.shared, other]) fs.writeFileSync(path.join(dir, 'mr-0-0'), '');
+  const trace = path.join(tmp.path, 'trace-probe.jsonl');
+  // A probe in place of a worker: the driver's tracing, a local disk, then three reads.
+  const probe = `
+    require(${JSON.stringify(dist('src/main/trace.js'))});
+    const { enterChallenge } = require(${JSON.stringify(dist('src/kit/challenge.js'))});
+    const fs = require('fs');
+    const shared = process.cwd();
+    enterChallenge({});
+    fs.writeFileSync('mr-0-0', '');
+    fs.readFileSync('mr-0-0');
+    fs.readFileSync(shared + '/mr-0-0');
+    fs.readFileSync(${JSON.stringify(path.join(other, 'mr-0-0'))});`;
+  const result = await runNode('-e', [probe], {
+    cwd: job.shared,
+    env: { ...process.env, TMPDIR: job.disks, MR_TRACE: trace },
+    timeoutMs: 20_000,
+  });
+  expect(result.stderr).toBe('');
+  const reads = parseTrace(fs.readFileSync(trace, 'utf8')).filter((e) => e.event === 'read');
+  // (readFileSync opens through openSync, so each read may be recorded twice: what matters is where.)
+  expect([...new Set(reads.map((e) => e.where))]).toEqual(['local', 'shared', 'elsewhere']);
+});

@@ -24,6 +24,8 @@ export interface FileEvent {
   event: 'write' | 'read';
   file: string; // its name
   how?: string; // the fs function (writes)
+  /** Reads in the challenge track: on this worker's local disk, in the shared folder, or on another's disk. */
+  where?: 'local' | 'shared' | 'elsewhere';
   time: number;
 }
 

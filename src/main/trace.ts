@@ -15,6 +15,7 @@ import { type App, wrapApp } from './load-app';
 import { holdsFromEnv } from './holds';
 import { Connection } from '../mr/transport';
 import type { TraceLine, Unstamped } from '../kit/trace-format';
+import { type Challenge, challenge } from '../kit/challenge';
 
 /** The final names of the job's files: only ever made by renaming a complete temporary file. */
 const FINAL_NAME = /^mr-out-\d+$|^mr-\d+-\d+$/;
@@ -41,9 +42,10 @@ if (process.env.MR_TRACE) {
   const record = recorder(process.env.MR_TRACE);
   watchFiles(
     (name, how) => record({ event: 'write', file: name, how }),
-    (name) => {
+    (name, full) => {
       holds?.beforeRead();
-      record({ event: 'read', file: name });
+      const setup = challenge(); // in the challenge track: on whose disk was it?
+      record({ event: 'read', file: name, ...(setup ? { where: whereIs(full, setup) } : {}) });
     },
   );
   watchCalls(record);
@@ -95,7 +97,16 @@ const INTERMEDIATE = /^mr-\d+-\d+/; // mr-X-Y, and names built on it (mr-X-Y-<pi
  * announced (a forced schedule may hold the worker there). A file
  * descriptor's reads and writes are not watched: opening it is.
  */
-function watchFiles(report: (name: string, how: string) => void, reading: (name: string) => void): void {
+/** Where a file lies, in the challenge track: this worker's local disk, the shared folder, or elsewhere (another's disk). */
+function whereIs(file: string, setup: Challenge): 'local' | 'shared' | 'elsewhere' {
+  const inside = (dir: string) => !path.relative(dir, file).startsWith('..');
+  return inside(setup.local) ? 'local' : inside(setup.shared) ? 'shared' : 'elsewhere';
+}
+
+function watchFiles(
+  report: (name: string, how: string) => void,
+  reading: (name: string, full: string) => void,
+): void {
   const writing = (flags: unknown): boolean =>
     typeof flags === 'number' ? (flags & (fs.constants.O_WRONLY | fs.constants.O_RDWR)) !== 0 : /[wa+]/.test(String(flags));
   const flagOf = (options: unknown, fallback: string): unknown =>
@@ -104,9 +115,10 @@ function watchFiles(report: (name: string, how: string) => void, reading: (name:
         : fallback;
   const check = (target: unknown, flags: unknown, how: string): void => {
     if (typeof target !== 'string' && !Buffer.isBuffer(target) && !(target instanceof URL)) return; // a descriptor
-    const name = path.basename(target instanceof URL ? target.pathname : String(target));
+    const full = path.resolve(target instanceof URL ? target.pathname : String(target));
+    const name = path.basename(full);
     if (FINAL_NAME.test(name) && writing(flags)) report(name, how);
-    else if (INTERMEDIATE.test(name) && !writing(flags)) reading(name);
+    else if (INTERMEDIATE.test(name) && !writing(flags)) reading(name, full);
   };
   const watch = (owner: Record<string, unknown>, name: string, flags: (args: unknown[]) => unknown, target = 0): void => {
     const original = owner[name] as Watched | undefined;
