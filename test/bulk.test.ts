@@ -1,7 +1,7 @@
 // Bulk grading: `test-mr --submissions DIR` grades every student's src/mr
 // in isolation and writes grades.csv and grades.json.
 
-import { spawn, spawnSync } from 'child_process';
+import { ChildProcess, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { childrenOf, isAlive, sleep } from './grader-helpers';
@@ -116,35 +116,38 @@ describe('bulk grading', () => {
 
 test('Ctrl-C stops bulk grading: each running grader ends its student, the grades so far are written', async () => {
   const work = makeTempDir('mr-bulk-int-');
+  let bulk: ChildProcess | undefined;
   try {
     const subs = path.join(work, 'submissions');
     for (const name of ['ann', 'ben', 'cat'])
       fs.cpSync(SOLUTION, path.join(subs, name, 'src', 'mr'), { recursive: true });
     const out = path.join(work, 'grades');
-    const bulk = spawn(process.execPath, [GRADER, '--submissions', subs, '--out', out, '--only', 'crash'], {
+    const child = spawn(process.execPath, [GRADER, '--submissions', subs, '--out', out, '--only', 'crash'], {
       cwd: KIT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    bulk = child;
     let printed = '';
-    bulk.stdout.on('data', (d: Buffer) => (printed += d.toString()));
-    bulk.stderr.on('data', (d: Buffer) => (printed += d.toString()));
-    const exited = new Promise<number | null>((resolve) => bulk.once('close', (code) => resolve(code)));
+    child.stdout.on('data', (d: Buffer) => (printed += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (printed += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
     // Interrupt while ann's grader runs her crash test.
     let graders: number[] = [];
     for (let i = 0; i < 300 && graders.length === 0; i++) {
       await sleep(100);
-      graders = childrenOf(bulk.pid!);
+      graders = childrenOf(child.pid!);
     }
     expect(graders.length).toBe(1);
     await sleep(3000);
-    bulk.kill('SIGINT');
+    child.kill('SIGINT');
     const code = await Promise.race([exited, sleep(60_000).then(() => 'hung')]);
-    if (code === 'hung') bulk.kill('SIGKILL');
+    if (code === 'hung') child.kill('SIGKILL');
     expect(code).toBe(130);
     expect(printed).toContain('interrupted by SIGINT: 3 students not graded');
     expect(JSON.parse(fs.readFileSync(path.join(out, 'grades.json'), 'utf8')).students).toEqual([]);
     expect(graders.filter(isAlive)).toEqual([]);
   } finally {
+    if (bulk && bulk.exitCode === null && bulk.signalCode === null) bulk.kill('SIGTERM'); // it ends its graders
     removeTempDir(work);
   }
 }, 120_000);

@@ -35,7 +35,7 @@ const LONG_POLL_MS = 2_000;
 /** A backup copy starts once a task has run this many times longer than the median finished task of its phase... */
 const BACKUP_FACTOR = 3;
 /** ...and at least this long: a short job must never run a task twice. */
-const BACKUP_MIN_MS = 2_000;
+const BACKUP_MIN_MS = 5_000;
 
 type TaskState = 'idle' | 'running' | 'done';
 
