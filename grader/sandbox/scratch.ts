@@ -21,7 +21,11 @@ export class ScratchFolders implements Iterable<string> {
 
   /** Removes a folder now. */
   remove(dir: string): void {
-    fs.rmSync(dir, { recursive: true, force: true });
+    try {
+      fs.rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // At the very end the watchdog, its pipe closed, may be removing the same folder at this moment.
+    }
     this.folders.delete(dir);
     this.tell({ forgetFolder: dir });
   }
