@@ -115,10 +115,13 @@ class Stage {
     fs.writeFileSync(this.gate(point, input), '');
   }
 
-  /** Disarms it, and releases whoever is held there now or is about to be. */
-  disarm(point: Point, input: string, why: string): void {
+  /** Disarms it, and releases whoever is held there now or is about to be (but `keep`, held there for a reason of its own). */
+  disarm(point: Point, input: string, why: string, keep?: Proc): void {
     fs.rmSync(this.gate(point, input), { force: true });
-    this.pass(`${point}@${input}`, why);
+    this.passAll(
+      (h) => h.proc !== keep && (h.at === `${point}@${input}` || (h.at === point && h.input === input)),
+      why,
+    );
   }
 
   /** The schedule is past `point` (with or without "@input"): release everyone held there, now and later. */
@@ -540,7 +543,7 @@ async function staged(job: Job, files: number, schedule: (stage: Stage) => Promi
 
 /** An idle worker may use at most this share of what the machine can run at once (and always 0.1 of a core): a spinning one gets far more, even on a busy machine. */
 const IDLE_SHARE = 0.1;
-/** An idle stretch shorter than this is not measured. */
+/** The shortest idle stretch judged: the worker that did not take the re-run is kept without a task this long. */
 const IDLE_MIN_MS = 3_000;
 
 /**
@@ -568,17 +571,27 @@ async function checkIdleCpu(stage: Stage, idle: Proc[], held: Hold): Promise<voi
     return undefined;
   });
   const before = idle.map((w) => cpuTimeMs(w.pid));
+  // Whoever takes the re-run holds before its map call: the other stays without a task for as long as it is
+  // measured, however late (on a loaded machine) the other maps ended. No idle stretch is ever too short to judge.
+  stage.arm('map', input);
   await stage.until(`the map task of ${input} to be handed to another worker`, () =>
     stage.startedMap(input, held.proc).length || idle.every((w) => !w.alive) ? true : undefined,
   );
-  const span = Date.now() - from;
-  if (span < IDLE_MIN_MS) return;
+  const handedAt = Date.now();
+  const takers = new Set(stage.startedMap(input, held.proc).map((t) => t.proc));
+  const atHandOut = idle.map((w) => cpuTimeMs(w.pid));
+  if (handedAt - from < IDLE_MIN_MS) await sleep(from + IDLE_MIN_MS - handedAt);
+  const atEnd = idle.map((w, i) => (takers.has(w) ? atHandOut[i] : cpuTimeMs(w.pid)));
+  const endedAt = Date.now();
+  stage.disarm('map', input, 'the idle workers have been measured', held.proc);
   const capacity = cpuCapacity();
   const limit = Math.max(0.1, IDLE_SHARE * capacity);
   idle.forEach((w, i) => {
-    const after = cpuTimeMs(w.pid);
+    const after = atEnd[i];
     const start = before[i];
     if (after === undefined || start === undefined) return; // gone: the end checks say why
+    const span = (takers.has(w) ? handedAt : endedAt) - from;
+    if (span < IDLE_MIN_MS) return; // the taker, handed the task early: the other worker is judged
     const share = (after - start) / span;
     stage.tell(
       `${who(w)} used ${((after - start) / 1000).toFixed(2)} s of CPU in the ${fmtSeconds(span)} it had no task`,
