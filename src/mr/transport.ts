@@ -25,9 +25,6 @@ const PROTO_FILE = path.join(__dirname, 'mr.proto');
 const PROTO_NAME = path.basename(PROTO_FILE);
 const PACKAGE = 'mr';
 const TOKEN_HEADER = 'mr-token';
-// gRPC refuses a message over 4 MB by default; a map task's output fetched by a
-// reducer (the challenge track) can be larger. The cap keeps a runaway message finite.
-const MESSAGE_LIMIT = { 'grpc.max_receive_message_length': 256 * 1024 * 1024 };
 /** The service of mr.proto that serve() and Connection use unless told another. */
 const COORDINATOR = 'Coordinator';
 
@@ -251,7 +248,7 @@ export async function serve(
     };
   }
 
-  const server = new grpc.Server(MESSAGE_LIMIT);
+  const server = new grpc.Server();
   server.addService(service.service, implementation);
   await new Promise<void>((resolve, reject) => {
     server.bindAsync(grpcAddress(endpoint, true), grpc.ServerCredentials.createInsecure(), (err) =>
@@ -302,7 +299,7 @@ export class Connection {
     readonly serviceName = COORDINATOR,
   ) {
     const Client = grpcService(serviceName, `new Connection(${serviceName})`);
-    this.client = new Client(grpcAddress(endpoint, false), grpc.credentials.createInsecure(), MESSAGE_LIMIT);
+    this.client = new Client(grpcAddress(endpoint, false), grpc.credentials.createInsecure());
     if (runToken()) this.metadata.set(TOKEN_HEADER, runToken());
   }
 
