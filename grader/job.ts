@@ -72,6 +72,8 @@ export class Job {
   private gates?: string;
   /** Workers started by a restart loop (crash test): which loop, 1-based. */
   readonly restartedBy = new Map<Proc, number>();
+  /** The challenge track: each worker's local disk, and where it serves the others (src/kit/challenge.ts). */
+  readonly disks = new Map<Proc, LocalDisk>();
 
   /** $TMPDIR is on another file system than the job's folder (a tmpfs), as on many students' machines. */
   readonly foreignTmp: boolean;
@@ -178,23 +180,41 @@ export class Job {
     return this.coordinator;
   }
 
-  /** Starts a worker of `app`; `extra` adds to its environment (a forced schedule's $MR_HOLD). */
-  startWorker(app: string, extra: Record<string, string> = {}): Proc {
+  /**
+   * Starts a worker of `app`; `extra` adds to its environment (a forced
+   * schedule's $MR_HOLD). With `challenge`, in the challenge track's mode: on
+   * a local disk of its own (a fresh folder outside the job's, which is the
+   * shared one), serving the others on a socket there (or on `serveOn`).
+   */
+  startWorker(app: string, extra: Record<string, string> = {}, options: WorkerOptions = {}): Proc {
     const n = ++this.started;
     const env = { ...baseEnv(), ...extra };
     if (this.crashSeeds) env.MR_CRASH_SEED = `${this.ctx.seed}-${n}`;
     const trace = path.join(this.dir, `trace-${n}.jsonl`);
     env.MR_TRACE = trace;
+    let disk: LocalDisk | undefined;
+    if (options.challenge) {
+      const local = path.join(this.sockDir, `disk-${n}`); // short: its socket's path must fit
+      disk = { local, serveOn: options.serveOn ?? path.join(local, 'worker.sock') };
+    }
+    const challenge = disk ? ['--challenge', '--local', disk.local, '--serve-on', disk.serveOn] : [];
     const proc = this.start(
       `worker ${n}`,
       'worker',
       driver(this.ctx.build, 'mrworker'),
-      ['--endpoint', this.endpoint, app],
+      ['--endpoint', options.endpoint ?? this.endpoint, ...challenge, app],
       env,
     );
     this.workers.push(proc);
     this.traceFiles.set(proc, trace);
+    if (disk) this.disks.set(proc, disk);
     return proc;
+  }
+
+  /** The worker serving the others at `address` (the challenge track), if one does. */
+  workerAt(address: string): Proc | undefined {
+    for (const [proc, disk] of this.disks) if (disk.serveOn === address) return proc;
+    return undefined;
   }
 
   /** As the course's crash loops: start a worker again a second after each exit, while the coordinator runs. */
@@ -348,6 +368,21 @@ export class Job {
     if (!this.coordinator) throw new Error('no coordinator started');
     return this.coordinator;
   }
+}
+
+/** A challenge worker's local disk, and where it serves the others. */
+export interface LocalDisk {
+  local: string;
+  serveOn: string;
+}
+
+export interface WorkerOptions {
+  /** The challenge track's mode (mrworker --challenge), with a local disk the grader chose. */
+  challenge?: boolean;
+  /** Where a challenge worker serves the others (default: a socket on its local disk). */
+  serveOn?: string;
+  /** Where it finds the coordinator (default: the job's endpoint). */
+  endpoint?: string;
 }
 
 /** The environment of a job's processes: ours, minus what would steer them elsewhere. */

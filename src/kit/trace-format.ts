@@ -24,7 +24,7 @@ export interface FileEvent {
   event: 'write' | 'read';
   file: string; // its name
   how?: string; // the fs function (writes)
-  /** Reads in the challenge track: on this worker's local disk, in the shared folder, or on another's disk. */
+  /** In the challenge track: on this worker's local disk, in the shared folder, or on another's disk (links followed). */
   where?: 'local' | 'shared' | 'elsewhere';
   time: number;
 }
@@ -34,6 +34,12 @@ export interface RpcEvent {
   pid: number;
   event: 'call' | 'reply';
   method: string;
+  /** A call to another worker (the challenge track's fetches): its endpoint; none for the coordinator. */
+  to?: string;
+  /** A peer's answer: the bytes of data it carried. */
+  bytes?: number;
+  /** The call failed: the peer did not answer, or not in time. */
+  failed?: boolean;
   time: number;
 }
 

@@ -41,7 +41,10 @@ const holds = process.env.MR_TRACE ? holdsFromEnv(recorder(process.env.MR_TRACE)
 if (process.env.MR_TRACE) {
   const record = recorder(process.env.MR_TRACE);
   watchFiles(
-    (name, how) => record({ event: 'write', file: name, how }),
+    (name, how, full) => {
+      const setup = challenge(); // in the challenge track: on whose disk is it written?
+      record({ event: 'write', file: name, how, ...(setup ? { where: whereIs(full, setup) } : {}) });
+    },
     (name, full) => {
       holds?.beforeRead();
       const setup = challenge(); // in the challenge track: on whose disk was it?
@@ -72,20 +75,48 @@ export function traced(app: App, file = process.env.MR_TRACE): App {
 
 type Watched = (...args: any[]) => unknown; // eslint-disable-line @typescript-eslint/no-explicit-any -- any fs function
 
-/** Records every RPC sent through the kit's transport, and its answer; a forced schedule may hold the worker first. */
+/**
+ * Records every RPC sent through the kit's transport, and its answer; a
+ * forced schedule may hold the worker before one to the coordinator. A call
+ * to another worker (the challenge track's fetches) says to whom, and its
+ * answer how many bytes of data it brought and whether it failed.
+ */
 function watchCalls(record: Record_): void {
-  const client = Connection.prototype as unknown as { call: (method: string, ...rest: unknown[]) => Promise<unknown> };
+  type Client = { endpoint: string; serviceName: string; call: (method: string, ...rest: unknown[]) => Promise<unknown> };
+  const client = Connection.prototype as unknown as Client;
   const call = client.call;
-  client.call = function (this: unknown, method: string, ...rest: unknown[]) {
-    holds?.beforeRpc();
-    record({ event: 'call', method: String(method) });
+  client.call = function (this: Client, method: string, ...rest: unknown[]) {
+    const peer = this.serviceName !== COORDINATOR_SERVICE ? { to: String(this.endpoint) } : {};
+    if (!peer.to) holds?.beforeRpc();
+    record({ event: 'call', method: String(method), ...peer });
     const answer = call.call(this, method, ...rest);
     answer.then(
-      () => record({ event: 'reply', method: String(method) }),
+      (result) => {
+        const failed = (result as { ok?: boolean } | undefined)?.ok === false;
+        const bytes = peer.to && !failed ? payloadBytes((result as { reply?: unknown }).reply) : undefined;
+        record({ event: 'reply', method: String(method), ...peer, ...(failed ? { failed } : {}), ...(bytes !== undefined ? { bytes } : {}) });
+      },
       () => undefined, // a mistake: the caller sees it
     );
     return answer;
   };
+}
+
+/** The service the course's workers call; any other is a peer's (src/mr/transport.ts's default). */
+const COORDINATOR_SERVICE = 'Coordinator';
+
+/** The bytes of the strings and byte fields a reply carries, one level down: what a fetch moved. */
+function payloadBytes(reply: unknown): number {
+  const size = (v: unknown): number =>
+    typeof v === 'string' ? Buffer.byteLength(v) : Buffer.isBuffer(v) || v instanceof Uint8Array ? v.length : 0;
+  let bytes = 0;
+  if (reply && typeof reply === 'object') {
+    for (const v of Object.values(reply)) {
+      if (Array.isArray(v)) for (const item of v) bytes += size(item);
+      else bytes += size(v);
+    }
+  }
+  return bytes;
 }
 
 const INTERMEDIATE = /^mr-\d+-\d+/; // mr-X-Y, and names built on it (mr-X-Y-<pid>)
@@ -97,14 +128,34 @@ const INTERMEDIATE = /^mr-\d+-\d+/; // mr-X-Y, and names built on it (mr-X-Y-<pi
  * announced (a forced schedule may hold the worker there). A file
  * descriptor's reads and writes are not watched: opening it is.
  */
-/** Where a file lies, in the challenge track: this worker's local disk, the shared folder, or elsewhere (another's disk). */
+/**
+ * Where a file lies, in the challenge track: this worker's local disk, the
+ * shared folder, or elsewhere (another's disk). Links are followed, so a link
+ * on the local disk to a file elsewhere is elsewhere.
+ */
 function whereIs(file: string, setup: Challenge): 'local' | 'shared' | 'elsewhere' {
-  const inside = (dir: string) => !path.relative(dir, file).startsWith('..');
+  const real = (p: string): string => {
+    try {
+      return fs.realpathSync(p);
+    } catch {
+      // not there (yet: a file opened to be written): its folder is where it goes
+      try {
+        return path.join(fs.realpathSync(path.dirname(p)), path.basename(p));
+      } catch {
+        return p;
+      }
+    }
+  };
+  const target = real(file);
+  const inside = (dir: string) => {
+    const rel = path.relative(real(dir), target);
+    return !rel.startsWith('..') && !path.isAbsolute(rel);
+  };
   return inside(setup.local) ? 'local' : inside(setup.shared) ? 'shared' : 'elsewhere';
 }
 
 function watchFiles(
-  report: (name: string, how: string) => void,
+  report: (name: string, how: string, full: string) => void,
   reading: (name: string, full: string) => void,
 ): void {
   const writing = (flags: unknown): boolean =>
@@ -117,7 +168,7 @@ function watchFiles(
     if (typeof target !== 'string' && !Buffer.isBuffer(target) && !(target instanceof URL)) return; // a descriptor
     const full = path.resolve(target instanceof URL ? target.pathname : String(target));
     const name = path.basename(full);
-    if (FINAL_NAME.test(name) && writing(flags)) report(name, how);
+    if (FINAL_NAME.test(name) && writing(flags)) report(name, how, full);
     else if (INTERMEDIATE.test(name) && !writing(flags)) reading(name, full);
   };
   const watch = (owner: Record<string, unknown>, name: string, flags: (args: unknown[]) => unknown, target = 0): void => {
