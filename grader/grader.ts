@@ -8,7 +8,7 @@ import chalk from 'chalk';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Build, buildImpl, driver, makeBuildDir } from './build';
-import { DISPLAY_NAMES, EXPECTED_APP, isExtended, spec, TestId } from './tests/catalog';
+import { DISPLAY_NAMES, EXPECTED_APP, isStrict, spec, TestId } from './tests/catalog';
 import { invariantBreaks } from './tests/invariants';
 import { Job, otherFileSystem, RunContext, TestFailure } from './job';
 import { Options } from './options';
@@ -86,7 +86,7 @@ export class Grader {
     if (!this.wall.hasUserWall && !ownCode)
       console.log(`test-mr: ${this.wall.describe()}; grade untrusted code as root or in a container`);
     else if (!this.wall.hasCgroups) console.log(`test-mr: ${this.wall.describe()}`);
-    if (this.opts.tests.some(isExtended) && !otherFileSystem(this.base)) {
+    if (this.opts.tests.some(isStrict) && !otherFileSystem(this.base)) {
       console.log(
         "test-mr: no tmpfs here: the extended tests give your processes a $TMPDIR on the job's own file system, not on another one",
       );
@@ -232,7 +232,7 @@ export class Grader {
     const dir = path.join(this.base!, `${this.many ? `run${run}-` : ''}${n}-${id}`);
     fs.mkdirSync(dir);
     const t0 = Date.now();
-    const job = new Job(ctx, dir, spec(id).limitMs * ctx.scale, id === 'crash', isExtended(id));
+    const job = new Job(ctx, dir, spec(id).limitMs * ctx.scale, id === 'crash', isStrict(id));
     const result: TestResult = { id, name, run, passed: false, durationMs: 0, notes: [] };
     try {
       await spec(id).run(job);
@@ -248,10 +248,10 @@ export class Grader {
       job.breakBudgetIfOver(); // a last measure, for what was done since the monitor's
       await job.stop();
     }
-    // The exact invariants: the extended tier fails on a broken one, the course's tests keep their verdict and note it.
+    // The exact invariants: the extended and challenge tiers fail on a broken one, the course's tests keep their verdict and note it.
     if (result.passed && !job.overBudget) {
       const breaks = invariantBreaks(job);
-      if (breaks.length && isExtended(id)) {
+      if (breaks.length && isStrict(id)) {
         result.passed = false;
         result.notes = breaks;
       } else {

@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { CommandLine, parseCommandLine, UsageError } from '../src/kit/args';
-import { COURSE_IDS, EXTENDED_IDS, TEST_IDS, TestId } from './tests/catalog';
+import { CHALLENGE_IDS, COURSE_IDS, EXTENDED_IDS, TEST_IDS, TestId } from './tests/catalog';
 import { Budgets, DEFAULT_BUDGETS } from './sandbox/wall';
 
 export { UsageError }; // grader.ts, bulk.ts and reports/results.ts take it from here
@@ -28,6 +28,8 @@ export interface Options {
   help: boolean;
   /** Run the extended tier after the course's tests (the extended tests can also be named in --only). */
   extended: boolean;
+  /** Run the challenge track's tests (the paper's MapReduce: local disks, fetches, lost map output). */
+  challenge: boolean;
   /** Write a timeline of every test, not only of failed ones. */
   trace: boolean;
   /** Bulk grading: a folder holding one sub-folder per student. */
@@ -61,6 +63,9 @@ export const COMMAND_LINE = {
     'timeout-scale': { value: 'X', help: 'multiply every time limit by X (default 1)' },
     keep: { help: "keep every test's directory, not only failed ones" },
     extended: { help: "also run the extended tier (stricter tests beyond the course's)" },
+    challenge: {
+      help: "run the challenge track's tests (the paper's MapReduce: workers on local disks of their own)\ninstead of the course's; with --extended, every tier",
+    },
     trace: { help: 'write a timeline (timeline.html) for every test, not only failed ones' },
     submissions: { value: 'DIR', help: 'bulk grading: grade DIR/<student>/**/src/mr for every sub-folder' },
     out: { value: 'DIR', help: 'bulk grading: write grades.csv and grades.json into DIR' },
@@ -89,6 +94,7 @@ export const COMMAND_LINE = {
     'test ids (for --only and --skip):',
     `  the course's: ${COURSE_IDS.join(', ')}`,
     `  extended: ${EXTENDED_IDS.join(', ')}`,
+    `  challenge: ${CHALLENGE_IDS.join(', ')}`,
   ].join('\n'),
 } satisfies CommandLine;
 
@@ -113,6 +119,7 @@ export function parseOptions(argv: string[], kit: string): Options {
     keep: values.keep ?? false,
     help,
     extended: values.extended ?? false,
+    challenge: values.challenge ?? false,
     trace: values.trace ?? false,
     submissions: resolved(values.submissions),
     out: resolved(values.out),
@@ -132,8 +139,14 @@ export function parseOptions(argv: string[], kit: string): Options {
   const only = values.only === undefined ? undefined : parseTestList('--only', values.only);
   const skip = values.skip === undefined ? [] : parseTestList('--skip', values.skip);
   if (only && skip.length) throw new UsageError('--only and --skip cannot be used together');
-  // --only names exactly the tests to run; otherwise the course's seven, then the extended tier with --extended.
-  const pool: readonly TestId[] = opts.extended ? TEST_IDS : COURSE_IDS;
+  // --only names exactly the tests to run; otherwise the course's seven, then the extended tier with --extended;
+  // --challenge alone runs the challenge track's tests (a challenge solution runs the course's seven apart).
+  const tiers: TestId[] = [
+    ...(opts.challenge && !opts.extended ? [] : COURSE_IDS),
+    ...(opts.extended ? EXTENDED_IDS : []),
+    ...(opts.challenge ? CHALLENGE_IDS : []),
+  ];
+  const pool: readonly TestId[] = TEST_IDS.filter((id) => tiers.includes(id));
   opts.tests = only ? TEST_IDS.filter((id) => only.includes(id)) : pool.filter((id) => !skip.includes(id));
   if (opts.tests.length === 0) throw new UsageError('no test left to run');
   const parallelGiven = values.parallel !== undefined;

@@ -239,7 +239,7 @@ function scaled(job: Job, ms: number): number {
 }
 
 /** Names in the test's folder that are the grader's own: process logs and trace files. */
-function graderFiles(job: Job): Set<string> {
+export function graderFiles(job: Job): Set<string> {
   const own = new Set<string>();
   for (const p of job.procs) if (p.logFile) own.add(path.basename(p.logFile));
   for (const file of job.traceFiles.values()) own.add(path.basename(file));

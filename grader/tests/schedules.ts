@@ -50,7 +50,7 @@ interface Seen {
 }
 
 /** The grader's side of a forced schedule: starts held workers, follows the holds, arms and releases them. */
-class Stage {
+export class Stage {
   /** What the schedule did, in order: added to a failure's diagnosis. */
   readonly story: string[] = [];
   /** Checks that name the cause of a failure this schedule provokes, in a line: run first when the test fails, and at its end. */
@@ -182,6 +182,8 @@ class Stage {
         return `${who(h.proc)} held before its first RPC`;
       case 'read':
         return `${who(h.proc)} held before it first read an intermediate file`;
+      case 'fetch':
+        return `${who(h.proc)} held before its first fetch from another worker`;
     }
   }
 
@@ -509,8 +511,7 @@ async function staged(job: Job, files: number, schedule: (stage: Stage) => Promi
   const inputs = writeInputs(path.join(job.dir, INPUT_DIR), scheduleInputs(files), INPUT_DIR);
   const expected = await sequentialOutput(job, 'wc', inputs);
   job.artifact('mr-correct-wc-generated.txt', expected);
-  const stage = new Stage(job);
-  try {
+  await withStage(job, async (stage) => {
     job.startCoordinator({ inputs });
     await job.waitListening();
     await schedule(stage);
@@ -520,13 +521,19 @@ async function staged(job: Job, files: number, schedule: (stage: Stage) => Promi
     await job.settle();
     const cause = causeOf(stage.causes);
     if (cause) fail(cause);
-    const failed = job.workers.find((w) => w.exit && w.exit.code !== 0);
-    if (failed) {
-      fail(
-        `${who(failed)} ${failed.describeExit()}: no worker may fail in this job (nothing crashes in it); its last output:`,
-        ...indent(failed.tail()),
-      );
-    }
+    checkNoWorkerFailed(job, 'nothing crashes in it');
+  });
+}
+
+/**
+ * Runs `body` with a Stage of `job`. A failure names the cause the stage's
+ * checks see first, and tells what the schedule did; whatever happens, the
+ * story is kept (schedule.txt) and every hold is released.
+ */
+export async function withStage(job: Job, body: (stage: Stage) => Promise<void>): Promise<void> {
+  const stage = new Stage(job);
+  try {
+    await body(stage);
   } catch (err) {
     if (err instanceof TestFailure) {
       const cause = causeOf([...stage.causes, ...stage.hints]);
@@ -538,6 +545,17 @@ async function staged(job: Job, files: number, schedule: (stage: Stage) => Promi
     job.artifact('schedule.txt', stage.story); // in the kept folder (--keep, --trace): what the schedule did
     stage.close();
     for (const h of stage.holds) stage.release(h, 'the test is over');
+  }
+}
+
+/** Fails on the first of the job's workers that exited with an error: none may in a job where `why`. */
+export function checkNoWorkerFailed(job: Job, why: string, except: ReadonlySet<Proc> = new Set()): void {
+  const failed = job.workers.find((w) => !except.has(w) && w.exit && w.exit.code !== 0);
+  if (failed) {
+    fail(
+      `${who(failed)} ${failed.describeExit()}: no worker may fail in this job (${why}); its last output:`,
+      ...indent(failed.tail()),
+    );
   }
 }
 
@@ -607,7 +625,7 @@ async function checkIdleCpu(stage: Stage, idle: Proc[], held: Hold): Promise<voi
 }
 
 /** The first cause a schedule's checks name, if any (a check that cannot read what it needs names none). */
-function causeOf(checks: Array<() => string | undefined>): string | undefined {
+export function causeOf(checks: Array<() => string | undefined>): string | undefined {
   for (const check of checks) {
     try {
       const cause = check();
@@ -619,10 +637,10 @@ function causeOf(checks: Array<() => string | undefined>): string | undefined {
   return undefined;
 }
 
-function who(p: Proc): string {
+export function who(p: Proc): string {
   return `${p.role} (pid ${p.pid})`;
 }
 
-function at(job: Job, time: number): string {
+export function at(job: Job, time: number): string {
   return `${((time - job.startedAt) / 1000).toFixed(1)} s`;
 }

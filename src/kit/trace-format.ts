@@ -44,7 +44,7 @@ export interface RpcEvent {
 }
 
 /** Where a forced schedule can hold a worker (src/main/holds.ts). */
-export type HoldPoint = Phase | `${Phase}-report` | 'call' | 'read';
+export type HoldPoint = Phase | `${Phase}-report` | 'call' | 'read' | 'fetch';
 
 /** A worker holding at a point until the grader releases it. */
 export interface HeldEvent {

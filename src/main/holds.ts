@@ -12,6 +12,7 @@
 //                              the task's output is written, its report not yet sent
 //   call                       before its first RPC goes out
 //   read                       before it first opens an intermediate file (mr-X-Y...) to read it
+//   fetch                      before its first RPC to another worker (the challenge track's fetches)
 // $MR_GATES names a folder where the grader arms a point for whichever
 // process reaches it on one input: a file "<point>@<sha1 of the input>"
 // (the map's file name, or the reduce call's key). It holds while it exists.
@@ -32,6 +33,8 @@ export interface Holds {
   beforeRpc(): void;
   /** An intermediate file is about to be opened for reading. */
   beforeRead(): void;
+  /** An RPC to another worker (not the coordinator) is about to be sent. */
+  beforeFetch(): void;
 }
 
 const RELEASE_POLL_MS = 10;
@@ -78,6 +81,9 @@ export function holdsFromEnv(record: (e: HoldEvent) => void, env = process.env):
     },
     beforeRead() {
       holdOnce('read');
+    },
+    beforeFetch() {
+      holdOnce('fetch');
     },
   };
 }

@@ -77,7 +77,7 @@ type Watched = (...args: any[]) => unknown; // eslint-disable-line @typescript-e
 
 /**
  * Records every RPC sent through the kit's transport, and its answer; a
- * forced schedule may hold the worker before one to the coordinator. A call
+ * forced schedule may hold the worker before one (to the coordinator, or to a peer). A call
  * to another worker (the challenge track's fetches) says to whom, and its
  * answer how many bytes of data it brought and whether it failed.
  */
@@ -87,7 +87,8 @@ function watchCalls(record: Record_): void {
   const call = client.call;
   client.call = function (this: Client, method: string, ...rest: unknown[]) {
     const peer = this.serviceName !== COORDINATOR_SERVICE ? { to: String(this.endpoint) } : {};
-    if (!peer.to) holds?.beforeRpc();
+    if (peer.to) holds?.beforeFetch();
+    else holds?.beforeRpc();
     record({ event: 'call', method: String(method), ...peer });
     const answer = call.call(this, method, ...rest);
     answer.then(

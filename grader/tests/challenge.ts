@@ -1,0 +1,304 @@
+// The challenge track (--challenge): the paper's MapReduce. Each worker
+// runs on a local disk of its own (mrworker --challenge, src/kit/challenge.ts);
+// map output stays there and reducers fetch it from the worker that has it;
+// the job's folder is the shared one and ends with only the final mr-out
+// files. The kit's drivers record on whose disk every intermediate file a
+// worker opens lies, and every call a worker sends to another: the checks
+// below read that record, not a poll of the folders.
+
+import * as fs from 'fs';
+import { fail, Job, TestFailure } from '../job';
+import { checkSameAsSequential } from './course';
+import { graderFiles } from './extended';
+import { at, checkNoWorkerFailed, type Stage, who, withStage } from './schedules';
+import { Proc } from '../processes';
+import { traceLines } from '../traces';
+import { ihash } from '../../src/kit/hash';
+import { compareCodePoints } from '../../src/kit/order';
+import { defineTests } from './spec';
+
+const WORKERS = 3;
+/** After the first worker is about to fetch, how long the others get to reach that point too before the kill. */
+const GATHER_MS = 2_000;
+
+export const CHALLENGE_TESTS = defineTests([
+  // wc, 3 challenge workers: the output is mrsequential's; every intermediate
+  // file a worker opened was on its own disk, every reducer fetched from each
+  // worker that ran maps, the shared folder ends with only mr-out files, and
+  // no task ran twice (a job with no failure and no straggler needs no backup).
+  {
+    id: 'shuffle-wc',
+    name: 'local shuffle (wc)',
+    app: 'wc',
+    limitMs: 60_000,
+    run: (job) => localShuffle(job, 'wc'),
+  },
+
+  // The same with indexer: values are document names, keys are many.
+  {
+    id: 'shuffle-indexer',
+    name: 'local shuffle (indexer)',
+    app: 'indexer',
+    limitMs: 60_000,
+    run: (job) => localShuffle(job, 'indexer'),
+  },
+
+  // wc, 3 challenge workers, each held before its first fetch from another
+  // worker: every map task is done and reduce tasks are running, but no
+  // reducer has fetched anything yet. The worker holding the most finished
+  // map tasks is killed and its disk removed; no replacement comes. The job
+  // must finish with mrsequential's output, having run again exactly the map
+  // tasks that worker had finished, each once.
+  {
+    id: 'lost-map',
+    name: 'lost map output',
+    app: 'wc',
+    limitMs: 90_000,
+    run: lostMapOutput,
+  },
+]);
+
+async function localShuffle(job: Job, app: string): Promise<void> {
+  job.startCoordinator();
+  await job.waitListening();
+  for (let i = 0; i < WORKERS; i++) job.startWorker(app, {}, { challenge: true });
+  await withChallengeHints(job, async () => {
+    await job.waitCoordinator();
+    checkLocality(job);
+    checkSameAsSequential(job, app);
+    await job.settle();
+  });
+  checkNoWorkerFailed(job, 'nothing crashes in it');
+  checkFetchedFromEveryMapper(job);
+  checkSharedFolder(job);
+  checkNoTaskTwice(job);
+}
+
+async function lostMapOutput(job: Job): Promise<void> {
+  job.startCoordinator();
+  await job.waitListening();
+  await withStage(job, async (stage) => {
+    for (let i = 0; i < WORKERS; i++) {
+      job.startWorker('wc', { MR_HOLD: 'fetch', MR_GATES: job.gateDir() }, { challenge: true });
+    }
+    await withChallengeHints(job, async () => {
+      const first = await stage.until(
+        'a worker to be about to fetch from another (every map task done, reduce tasks running)',
+        () => stage.holds.find((h) => h.at === 'fetch'),
+      );
+      const seenAt = Date.now();
+      await stage.until('the other workers to reach their first fetch', () =>
+        job.workers.every((w) => !w.alive || stage.isHeld(w)) || Date.now() - seenAt > GATHER_MS ? true : undefined,
+      );
+      stage.tell(`${who(first.proc)} was the first about to fetch from another worker`, first.time);
+
+      const lost = killMostMaps(job, stage);
+      stage.causes.push(() => neverRunAgain(job, stage, lost));
+      stage.pass('fetch', `${who(lost.victim)} is gone`);
+      stage.tell('the other workers released: their fetches go on without it');
+
+      await job.waitCoordinator();
+      checkSameAsSequential(job, 'wc');
+      await job.settle();
+      checkNoWorkerFailed(job, `only ${who(lost.victim)} was killed`, new Set([lost.victim]));
+      checkLocality(job);
+      checkRuns(job, lost);
+    });
+  });
+}
+
+/** What the lost-map test killed: the worker, when, and the map tasks whose output went with its disk. */
+interface Lost {
+  victim: Proc;
+  at: number;
+  /** Map tasks it had finished and no other worker had: their output was only on its disk. */
+  maps: string[];
+}
+
+/** Kills the worker that finished the most map tasks, removes its disk, and says what was lost. */
+function killMostMaps(job: Job, stage: Stage): Lost {
+  const finished = new Map(job.workers.map((w) => [w, finishedMaps(job, w)]));
+  const victim = job.workers
+    .filter((w) => w.alive)
+    .reduce((a, b) => (finished.get(b)!.size > finished.get(a)!.size ? b : a));
+  victim.signal('SIGKILL', 'lost-map test: the worker with the most finished map tasks dies, and its disk with it');
+  const killedAt = Date.now();
+  const disk = job.disks.get(victim);
+  if (disk) fs.rmSync(disk.local, { recursive: true, force: true });
+  const elsewhere = new Set([...finished].filter(([w]) => w !== victim).flatMap(([, maps]) => [...maps]));
+  const maps = [...finished.get(victim)!].filter((m) => !elsewhere.has(m)).sort(compareCodePoints);
+  stage.tell(
+    `${who(victim)} killed and its local disk removed: it had finished ${maps.length} map task${maps.length === 1 ? '' : 's'} (${maps.join(', ')})`,
+    killedAt,
+  );
+  return { victim, at: killedAt, maps };
+}
+
+/** The inputs of the map calls `proc` ran to their end. */
+function finishedMaps(job: Job, proc: Proc): Set<string> {
+  const maps = new Set<string>();
+  for (const e of traceLines(job.traceFiles.get(proc)!)) {
+    if (e.event === 'end' && e.phase === 'map' && e.outcome === 'ok' && typeof e.input === 'string') maps.add(e.input);
+  }
+  return maps;
+}
+
+/** Map calls started after `after`, by input: which workers started them. */
+function mapStartsAfter(job: Job, after: number): Map<string, Proc[]> {
+  const starts = new Map<string, Proc[]>();
+  for (const [proc, file] of job.traceFiles) {
+    for (const e of traceLines(file)) {
+      if (e.event !== 'start' || e.phase !== 'map' || typeof e.input !== 'string' || Number(e.time) < after) continue;
+      starts.set(e.input, [...(starts.get(e.input) ?? []), proc]);
+    }
+  }
+  return starts;
+}
+
+/** A cause, when the job did not finish: the lost map tasks were never started again. */
+function neverRunAgain(job: Job, stage: Stage, lost: Lost): string | undefined {
+  const again = mapStartsAfter(job, lost.at);
+  const missing = lost.maps.filter((m) => !again.has(m));
+  if (missing.length === 0 || job.coordinator?.exit?.code === 0) return undefined;
+  return (
+    `the map tasks of ${list(missing)} were never run again after ${who(lost.victim)}, which had finished them, was killed at ${at(job, lost.at)}: ` +
+    'its disk is gone, and with it their output, which unfinished reduce tasks still need; the coordinator must hand them out again ' +
+    '(a reducer that cannot reach a worker should tell the coordinator, and not retry it for ever)'
+  );
+}
+
+/** The lost map tasks ran again, each once, and no other map task did. */
+function checkRuns(job: Job, lost: Lost): void {
+  const again = mapStartsAfter(job, lost.at);
+  const missing = lost.maps.filter((m) => !again.has(m));
+  if (missing.length) {
+    fail(
+      `the map tasks of ${list(missing)} were not run again after ${who(lost.victim)}, which had finished them, was killed at ${at(job, lost.at)}, ` +
+        'yet the job finished: where did their output come from?',
+    );
+  }
+  const extra = [...again.keys()].filter((m) => !lost.maps.includes(m)).sort(compareCodePoints);
+  if (extra.length) {
+    fail(
+      `the map tasks of ${list(extra)} ran again after ${who(lost.victim)} was killed, though their output was safe on a live worker's disk: ` +
+        `only the map tasks the lost worker had finished (${list(lost.maps)}) need to run again`,
+    );
+  }
+  const twice = [...again].find(([, procs]) => procs.length > 1);
+  if (twice) {
+    fail(
+      `the lost map task of ${twice[0]} ran ${twice[1].length} times after ${who(lost.victim)} was killed (on ${twice[1].map(who).join(', ')}): ` +
+        'hand a lost task out again once',
+    );
+  }
+}
+
+/**
+ * Runs `body`; when it fails and a worker's output shows it looked for a file
+ * that is not on its disk, says where files are in the challenge track.
+ */
+async function withChallengeHints(job: Job, body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (err) {
+    const lost = job.workers.find((w) => w.tail().some((line) => /ENOENT|no such file/.test(line)));
+    if (err instanceof TestFailure && lost) {
+      throw new TestFailure([
+        ...err.notes,
+        `hint: ${who(lost)} looked for a file that is not there (its output says ENOENT): in the challenge track each worker runs ` +
+          "on a local disk of its own (its current folder), not in the job's folder. Read the inputs from, and write mr-out files to, " +
+          "challenge().shared (src/kit/challenge.ts); another worker's intermediate files are not on your disk: fetch them from that worker",
+      ]);
+    }
+    throw err;
+  }
+}
+
+/** Every intermediate file a worker opened, for reading or under its final name, was on its own disk. */
+function checkLocality(job: Job): void {
+  for (const [proc, file] of job.traceFiles) {
+    for (const e of traceLines(file)) {
+      if ((e.event !== 'read' && e.event !== 'write') || !/^mr-\d+-\d+/.test(String(e.file)) || e.where === 'local')
+        continue;
+      const where = e.where === 'shared' ? "in the job's shared folder" : "on another worker's disk";
+      fail(
+        `${who(proc)} opened ${String(e.file)} ${where}, to ${e.event === 'read' ? 'read it' : 'write it'}, at ${at(job, Number(e.time))}: ` +
+          "in the challenge track a worker's intermediate files stay on its own disk (its current folder), and a reducer " +
+          'fetches the parts it needs from the worker that has them, by RPC (the Worker service of mr.proto)',
+      );
+    }
+  }
+}
+
+/**
+ * Every worker that ran reduce calls sent at least one call to every other
+ * worker that finished map tasks: each reduce task needs a part of every map
+ * task's output, and only its worker has it. (Intermediate files under other
+ * names than mr-X-Y, passed through the shared folder, show here.)
+ */
+function checkFetchedFromEveryMapper(job: Job): void {
+  const mappers = job.workers.filter((w) => finishedMaps(job, w).size > 0);
+  for (const reducer of job.workers) {
+    const lines = traceLines(job.traceFiles.get(reducer)!);
+    if (!lines.some((e) => e.event === 'start' && e.phase === 'reduce')) continue;
+    const called = new Set(
+      lines.filter((e) => e.event === 'call' && typeof e.to === 'string').map((e) => endpointOf(String(e.to))),
+    );
+    for (const mapper of mappers) {
+      const serving = job.disks.get(mapper)?.serveOn;
+      if (mapper === reducer || !serving || called.has(serving)) continue;
+      fail(
+        `${who(reducer)} ran reduce tasks without fetching anything from ${who(mapper)}, which finished the map tasks of ` +
+          `${list([...finishedMaps(job, mapper)].sort(compareCodePoints))}: every reduce task needs its part of each map task's output, ` +
+          "and that part is only on the disk of the worker that ran the map; fetch it from that worker's Worker service " +
+          `(it serves on challenge().serveOn, here ${serving}), not through the shared folder`,
+      );
+    }
+  }
+}
+
+/** An endpoint as a worker may name it: "unix:/path" and "/path" are the same socket. */
+function endpointOf(address: string): string {
+  return address.replace(/^unix:(\/\/)?/, '');
+}
+
+/** After the job, the shared folder holds only the mr-out files (and what the grader put there). */
+function checkSharedFolder(job: Job): void {
+  const own = graderFiles(job);
+  const outputs = new Set(Array.from({ length: job.nReduce }, (_, r) => `mr-out-${r}`));
+  const stray = fs
+    .readdirSync(job.dir)
+    .filter((n) => !own.has(n) && !outputs.has(n))
+    .sort(compareCodePoints);
+  if (stray.length === 0) return;
+  fail(
+    `the job's shared folder holds ${list(stray.slice(0, 5))}${stray.length > 5 ? `, and ${stray.length - 5} more` : ''} after the job: ` +
+      'in the challenge track it holds only the inputs and the final mr-out files; intermediate and temporary files belong on ' +
+      "each worker's own disk (its current folder)",
+  );
+}
+
+/** In a job with no failure and no straggler, each map task and each reduce task ran on one worker only. */
+function checkNoTaskTwice(job: Job): void {
+  const ranOn = new Map<string, Map<Proc, number>>(); // task -> worker -> when it first started there
+  for (const [proc, file] of job.traceFiles) {
+    for (const e of traceLines(file)) {
+      if (e.event !== 'start' || typeof e.input !== 'string') continue;
+      const task = e.phase === 'map' ? `the map task of ${e.input}` : `reduce task ${ihash(e.input) % job.nReduce}`;
+      const on = ranOn.get(task) ?? new Map<Proc, number>();
+      if (!on.has(proc)) on.set(proc, Number(e.time));
+      ranOn.set(task, on);
+    }
+  }
+  for (const [task, on] of ranOn) {
+    if (on.size < 2) continue;
+    fail(
+      `${task} ran on ${on.size} workers (${[...on].map(([p, t]) => `${who(p)} at ${at(job, t)}`).join(', ')}) in a job with no failure and no straggler: ` +
+        'a backup copy is for the end of a phase only, when nothing is left to hand out and a task has run far longer than its finished siblings',
+    );
+  }
+}
+
+function list(items: string[]): string {
+  return items.join(', ');
+}
