@@ -184,3 +184,69 @@ test('the trace says on whose disk each intermediate file a challenge worker ope
   // (readFileSync opens through openSync, so each read may be recorded twice: what matters is where.)
   expect([...new Set(reads.map((e) => e.where))]).toEqual(['local', 'shared', 'elsewhere']);
 });
+
+test("a part larger than gRPC's 4 MB message limit travels between workers, in chunks", async () => {
+  // Two inputs of one word repeated: all their pairs fall in one reduce task, and each map task's part for it is over 6 MB.
+  const shared = path.join(tmp.path, 'shared');
+  const disks = path.join(tmp.path, 'disks');
+  fs.mkdirSync(shared);
+  fs.mkdirSync(disks);
+  const inputs = ['big-1.txt', 'big-2.txt'];
+  for (const name of inputs) fs.writeFileSync(path.join(shared, name), 'lorem '.repeat(1_800_000));
+  const job = { shared, disks, endpoint: path.join(tmp.path, 'c.sock'), inputs };
+  const seq = path.join(tmp.path, 'seq');
+  fs.mkdirSync(seq);
+  const sequential = await runNode(
+    dist('src/main/mrsequential.js'),
+    ['wc', ...inputs.map((n) => path.join(shared, n))],
+    {
+      cwd: seq,
+      timeoutMs: 60_000,
+    },
+  );
+  expect(sequential.exitCode).toBe(0);
+  const expected = sortedLines(fs.readFileSync(path.join(seq, 'mr-out-0'), 'utf8'));
+  expect(expected).toEqual(['lorem 3600000']);
+
+  // Each worker holds after its first map, before reporting it: so each maps one input, and whichever of them
+  // reduces the word must fetch the other's part.
+  const gates = path.join(tmp.path, 'gates');
+  fs.mkdirSync(gates);
+  const { child: coordinator, ready } = startCoordinator(stages.challenge, job);
+  await ready();
+  const traces = ['a', 'b'].map((n) => path.join(tmp.path, `trace-${n}.jsonl`));
+  const workers = traces.map((trace) =>
+    startWorker(stages.challenge, job, { MR_TRACE: trace, MR_HOLD: 'map-report', MR_GATES: gates }),
+  );
+  const events = (trace: string) => (fs.existsSync(trace) ? parseTrace(fs.readFileSync(trace, 'utf8')) : []);
+  let held: Array<Record<string, unknown>> = [];
+  for (let i = 0; i < 600 && held.length < 2; i++) {
+    await sleep(100);
+    held = traces.flatMap((t) => events(t).filter((e) => e.event === 'held'));
+  }
+  expect(held.map((e) => e.at)).toEqual(['map-report', 'map-report']);
+  for (const h of held) fs.writeFileSync(path.join(gates, `release-${String(h.pid)}-${String(h.n)}`), '');
+
+  const exit = await withLimit(coordinator, 120_000, 'the job did not finish');
+  expect(exit.exitCode).toBe(0);
+  expect(exit.stdout).not.toContain('run again'); // no fetch failed, so no worker was taken for lost
+  for (const w of workers) expect((await withLimit(w, 20_000, 'a worker did not exit')).exitCode).toBe(0);
+  expect(outputOf(shared)).toEqual(expected);
+
+  // Each worker mapped one input; the big part on the other's disk came over in chunks of at most 1 MB.
+  const all = traces.map(events);
+  for (const lines of all) expect(lines.filter((e) => e.event === 'start' && e.phase === 'map')).toHaveLength(1);
+  const parts = fs.readdirSync(disks).flatMap((d) =>
+    fs
+      .readdirSync(path.join(disks, d))
+      .filter((n) => /^mr-\d+-\d+$/.test(n))
+      .map((n) => path.join(disks, d, n)),
+  );
+  const biggest = Math.max(...parts.map((p) => fs.statSync(p).size));
+  expect(biggest).toBeGreaterThan(6 * 1024 * 1024);
+  const fetches = all.flat().filter((e) => e.event === 'reply' && e.method === 'Fetch');
+  expect(fetches.filter((e) => e.failed)).toEqual([]);
+  const bytes = fetches.map((e) => Number(e.bytes));
+  expect(Math.max(...bytes)).toBeLessThanOrEqual(1024 * 1024);
+  expect(bytes.reduce((sum, b) => sum + b, 0)).toBeGreaterThanOrEqual(biggest);
+}, 180_000);

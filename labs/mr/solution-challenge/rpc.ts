@@ -39,11 +39,13 @@ export type ReportReply = Record<string, never>;
 export interface FetchArgs {
   map_task: number;
   reduce_task: number;
+  offset: number;
 }
 
 export interface FetchReply {
   found: boolean;
-  data: string;
+  data: Buffer; // a chunk of the part: at most 1 MB, so that no message nears gRPC's 4 MB limit
+  more: boolean;
 }
 
 /**

@@ -8,7 +8,8 @@
 //   inputs     read from the shared folder
 //   mr-X-Y     intermediate pairs of map task X for reduce task Y, one JSON
 //              [key, [values...]] per line and key, on this worker's local
-//              disk, served to reducers by the Worker service's Fetch
+//              disk, served to reducers by the Worker service's Fetch, in
+//              chunks of at most 1 MB (gRPC refuses a message over 4 MB)
 //   mr-out-Y   the output of reduce task Y, written to the shared folder
 // Each file is written under a temporary name and renamed into place when
 // complete, so a crashed or slow worker never leaves a partial file behind.
@@ -37,8 +38,10 @@ export type ReduceFunction = (key: string, values: string[]) => string;
  */
 export { ihash };
 
-/** How long a reducer waits for another worker's part before it counts that worker as lost. */
+/** How long a reducer waits for a chunk of another worker's part before it counts that worker as lost. */
 const FETCH_TIMEOUT_MS = 10_000;
+/** The most a Fetch reply carries: well under the 4 MB a gRPC message may have. */
+const CHUNK_BYTES = 1024 * 1024;
 
 let coordinator: Connection | undefined;
 const peers = new Map<string, Connection>();
@@ -123,10 +126,22 @@ async function runReduce(
   return undefined;
 }
 
-/** Fetch, as served to the other workers: a part of a map task this worker finished. */
+/** Fetch, as served to the other workers: a chunk of a part of a map task this worker finished, read alone. */
 function fetchHere(args: FetchArgs): FetchReply {
-  const data = readPart(args.map_task, args.reduce_task);
-  return data === undefined ? { found: false, data: '' } : { found: true, data };
+  let fd: number;
+  try {
+    fd = fs.openSync(intermediateFile(args.map_task, args.reduce_task), 'r');
+  } catch {
+    return { found: false, data: Buffer.alloc(0), more: false };
+  }
+  try {
+    const size = fs.fstatSync(fd).size;
+    const data = Buffer.alloc(Math.max(0, Math.min(CHUNK_BYTES, size - args.offset)));
+    fs.readSync(fd, data, 0, data.length, args.offset);
+    return { found: true, data, more: args.offset + data.length < size };
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /** A part from this worker's own disk; undefined if it is not here. */
@@ -138,17 +153,25 @@ function readPart(mapTask: number, reduceTask: number): string | undefined {
   }
 }
 
-/** A part from the worker at `address`; undefined if it cannot be had there. */
+/** A part from the worker at `address`, chunk by chunk; undefined if it cannot be had there. */
 async function fetchFrom(address: string, mapTask: number, reduceTask: number): Promise<string | undefined> {
   let peer = peers.get(address);
   if (!peer) peers.set(address, (peer = new Connection(address, 'Worker')));
-  const args: PeerRpcs['Fetch']['args'] = { map_task: mapTask, reduce_task: reduceTask };
-  const result = await peer.call<FetchReply>('Fetch', args, FETCH_TIMEOUT_MS);
-  if (!result.ok) {
-    console.error(`${process.pid}: fetch of mr-${mapTask}-${reduceTask} from ${address} failed: ${result.error}`);
-    return undefined;
+  const chunks: Buffer[] = [];
+  let offset = 0;
+  for (;;) {
+    const args: PeerRpcs['Fetch']['args'] = { map_task: mapTask, reduce_task: reduceTask, offset };
+    const result = await peer.call<FetchReply>('Fetch', args, FETCH_TIMEOUT_MS);
+    if (!result.ok) {
+      console.error(`${process.pid}: fetch of mr-${mapTask}-${reduceTask} from ${address} failed: ${result.error}`);
+      return undefined;
+    }
+    if (!result.reply.found) return undefined;
+    chunks.push(result.reply.data);
+    offset += result.reply.data.length;
+    // Decoded only when whole: a chunk may end inside a character.
+    if (!result.reply.more) return Buffer.concat(chunks).toString('utf8');
   }
-  return result.reply.found ? result.reply.data : undefined;
 }
 
 function intermediateFile(mapTask: number, reduceTask: number): string {
