@@ -74,6 +74,8 @@ export class Job {
   readonly restartedBy = new Map<Proc, number>();
   /** The challenge track: each worker's local disk, and where it serves the others (src/kit/challenge.ts). */
   readonly disks = new Map<Proc, LocalDisk>();
+  /** The challenge track's straggler: a backup copy may start before the 10 s reassignment (invariants.ts). */
+  allowsBackups = false;
 
   /** $TMPDIR is on another file system than the job's folder (a tmpfs), as on many students' machines. */
   readonly foreignTmp: boolean;

@@ -7,11 +7,12 @@
 // below read that record, not a poll of the folders.
 
 import * as fs from 'fs';
+import * as path from 'path';
 import { fail, Job, TestFailure } from '../job';
 import { checkSameAsSequential } from './course';
 import { graderFiles } from './extended';
 import { at, checkNoWorkerFailed, type Stage, who, withStage } from './schedules';
-import { Proc } from '../processes';
+import { fmtSeconds, Proc, sleep } from '../processes';
 import { traceLines } from '../traces';
 import { ihash } from '../../src/kit/hash';
 import { compareCodePoints } from '../../src/kit/order';
@@ -55,6 +56,21 @@ export const CHALLENGE_TESTS = defineTests([
     app: 'wc',
     limitMs: 90_000,
     run: lostMapOutput,
+  },
+
+  // slowwc, 3 challenge workers, twice. First with no straggler: the job's
+  // time, and no task runs twice. Then with one: once every map task has
+  // been handed out, the worker that started the last one is frozen and
+  // resumed in bursts, and its copy is held before its report until another
+  // copy has been reported. A backup copy must start elsewhere well before
+  // the course's 10 s reassignment would start one, and the job must finish
+  // within a bound of its time with no straggler.
+  {
+    id: 'straggler',
+    name: 'straggler with backups',
+    app: 'wc',
+    limitMs: 90_000,
+    run: stragglerWithBackups,
   },
 ]);
 
@@ -105,6 +121,152 @@ async function lostMapOutput(job: Job): Promise<void> {
       checkRuns(job, lost);
     });
   });
+}
+
+/** A backup copy of the straggler's task must start this soon after the straggler started it (the course reassigns after 10 s). */
+const BACKUP_LIMIT_MS = 8_500;
+/** The job with a straggler may take this much longer than the job with none (scaled by --timeout-scale). */
+const STRAGGLER_BOUND_MS = 12_000;
+/** The straggler's bursts: frozen this long, then running this long. */
+const FROZEN_MS = 2_000;
+const RUNNING_MS = 100;
+
+async function stragglerWithBackups(job: Job): Promise<void> {
+  const alone = await timeWithoutStraggler(job);
+  job.allowsBackups = true;
+  await withStage(job, async (stage) => {
+    job.startCoordinator();
+    await job.waitListening();
+    const listening = Date.now();
+    for (let i = 0; i < WORKERS; i++) job.startWorker('slowwc', { MR_GATES: job.gateDir() }, { challenge: true });
+    stage.tell(`the same job without a straggler took ${fmtSeconds(alone)}`, listening);
+    const slow = await stage.until('every map task to be handed out', () => lastMapRunning(job));
+    stage.tell(
+      `${who(slow.proc)} started the last map task to be handed out (of ${slow.input}): it is the straggler, ` +
+        'frozen and resumed in bursts, its copy held before its report',
+      slow.time,
+    );
+    stage.arm('map-report', slow.input);
+    stage.passAll((h) => h.at === 'map-report' && h.proc !== slow.proc, 'only the straggler is held');
+    stage.causes.push(() => noBackup(job, stage, slow));
+    const bursts = new Bursts(slow.proc);
+    try {
+      const copy = await stage.until(`another copy of the map task of ${slow.input} to be reported`, () =>
+        stage.ranElsewhere('map', slow.input, slow.proc),
+      );
+      stage.tell(`${who(copy.proc)} reported its copy of the map task of ${slow.input}`, copy.time);
+    } finally {
+      await bursts.stop();
+      stage.disarm('map-report', slow.input, 'another copy has been reported');
+    }
+    await job.waitCoordinator();
+    const took = job.coordinator!.exit!.at - listening;
+    checkSameAsSequential(job, 'wc', 'slowwc');
+    await job.settle();
+    checkNoWorkerFailed(job, 'the straggler is slow, not dead');
+    const cause = noBackup(job, stage, slow);
+    if (cause) fail(cause);
+    const bound = STRAGGLER_BOUND_MS * Math.max(1, job.ctx.scale);
+    if (took > alone + bound) {
+      fail(
+        `the job with a straggler took ${fmtSeconds(took)}, more than ${fmtSeconds(bound)} longer than the same job without one ` +
+          `(${fmtSeconds(alone)}): a backup copy of the straggler's task should end the job soon after the other tasks`,
+      );
+    }
+  });
+}
+
+/** The same job with no straggler: its time (from listening to exit), and no task runs twice. */
+async function timeWithoutStraggler(job: Job): Promise<number> {
+  const dir = path.join(job.dir, 'without-straggler');
+  fs.mkdirSync(dir);
+  const alone = new Job(job.ctx, dir, job.limitMs, false, job.foreignTmp);
+  try {
+    alone.startCoordinator({ inputs: job.ctx.inputs.map((input) => path.join('..', input)) }); // one folder deeper
+    await alone.waitListening();
+    const listening = Date.now();
+    for (let i = 0; i < WORKERS; i++) alone.startWorker('slowwc', {}, { challenge: true });
+    await alone.waitCoordinator();
+    const took = alone.coordinator!.exit!.at - listening;
+    checkSameAsSequential(alone, 'wc', 'slowwc');
+    await alone.settle();
+    checkNoTaskTwice(alone);
+    return took;
+  } catch (err) {
+    if (err instanceof TestFailure)
+      throw new TestFailure([`without a straggler: ${err.notes[0]}`, ...err.notes.slice(1)]);
+    throw err;
+  } finally {
+    await alone.stop();
+  }
+}
+
+/** The straggler: the worker running the map task handed out last, once every map task has been. */
+interface Straggler {
+  proc: Proc;
+  input: string;
+  time: number; // when it started that map call
+}
+
+function lastMapRunning(job: Job): Straggler | undefined {
+  const first = new Map<string, Straggler>(); // input -> its first start
+  const ended = new Set<string>(); // "<pid> <input>"
+  for (const [proc, file] of job.traceFiles) {
+    for (const e of traceLines(file)) {
+      if (e.phase !== 'map' || typeof e.input !== 'string') continue;
+      if (e.event === 'end') ended.add(`${proc.pid} ${e.input}`);
+      if (e.event === 'start' && !first.has(e.input))
+        first.set(e.input, { proc, input: e.input, time: Number(e.time) });
+    }
+  }
+  if (first.size < job.ctx.inputs.length) return undefined;
+  const running = [...first.values()].filter((s) => !ended.has(`${s.proc.pid} ${s.input}`));
+  if (running.length === 0) {
+    fail(
+      'every map task ended before the grader could slow one down: this machine is too slow or too busy for this test',
+    );
+  }
+  return running.reduce((a, b) => (b.time > a.time ? b : a));
+}
+
+/** A cause: no copy of the straggler's task started elsewhere soon enough. */
+function noBackup(job: Job, stage: Stage, slow: Straggler): string | undefined {
+  const copy = stage.startedMap(slow.input, slow.proc)[0];
+  const after = copy ? copy.time - slow.time : Date.now() - slow.time;
+  if (after <= BACKUP_LIMIT_MS) return undefined;
+  if (!copy && job.coordinator?.alive) return undefined; // not yet: the test waits on
+  return (
+    `no backup copy of the map task of ${slow.input}: ${who(slow.proc)} started it at ${at(job, slow.time)} and was then a straggler ` +
+    `(frozen and resumed in bursts), and ${copy ? `another copy started only ${fmtSeconds(after)} later, on ${who(copy.proc)}` : 'no other copy ever started'}. ` +
+    'Near the end of a phase, when nothing is left to hand out and a task has run far longer than its finished siblings, give it a backup copy on an idle worker (well before the 10 s reassignment); whichever copy reports first wins'
+  );
+}
+
+/** Freezes a process and resumes it for a moment, over and over, until stopped. */
+class Bursts {
+  private stopping?: () => void;
+  private readonly stopped = new Promise<void>((resolve) => (this.stopping = resolve));
+  private readonly loop: Promise<void>;
+
+  constructor(private readonly proc: Proc) {
+    this.loop = this.run();
+  }
+
+  private async run(): Promise<void> {
+    let over = false;
+    void this.stopped.then(() => (over = true));
+    while (!over && this.proc.alive) {
+      this.proc.signal('SIGSTOP', 'straggler test: frozen');
+      await Promise.race([sleep(FROZEN_MS), this.stopped]);
+      this.proc.signal('SIGCONT', over ? 'straggler test: let go' : 'straggler test: resumed for a moment');
+      if (!over) await Promise.race([sleep(RUNNING_MS), this.stopped]);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopping!();
+    await this.loop; // it ends on a SIGCONT: the process runs on
+  }
 }
 
 /** What the lost-map test killed: the worker, when, and the map tasks whose output went with its disk. */

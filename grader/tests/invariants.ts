@@ -36,7 +36,7 @@ export function invariantBreaks(job: Job): string[] {
   return [
     ...writesUnderFinalNames(job),
     ...reduceBeforeMapsDone(job, calls),
-    ...earlyReassignment(job, calls),
+    ...(job.allowsBackups ? [] : earlyReassignment(job, calls)),
     ...keysOutOfOrder(job),
   ];
 }
