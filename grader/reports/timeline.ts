@@ -1,18 +1,30 @@
 // The timeline of one test (timeline.html in its kept folder): the
 // coordinator's lifetime on top, one lane per worker process, each map and
 // reduce call as a bar (from the workers' $MR_TRACE files), crashes, exits
-// and the signals the grader sent. One self-contained page: inline CSS,
-// an SVG drawn here, and a small script for a time cursor and details.
+// and the signals the grader sent; in the challenge track, each fetch from
+// another worker as a thin mark under the caller's bars, and the map tasks
+// lost with a killed worker and run again (timeline-shuffle.ts finds them).
+// One self-contained page: inline CSS, an SVG drawn here, and a small script
+// for a time cursor and details.
 // `buildTimeline` is a pure function (data -> HTML), tested on its own.
 
 import * as path from 'path';
 import type { Job } from '../job';
 import type { SignalRecord } from '../processes';
 import { writeFresh } from '../sandbox/files';
-import { readTrace } from '../traces';
+import { traceLines } from '../traces';
 import { escapeMarkup } from '../../src/kit/escape';
 import { compareCodePoints } from '../../src/kit/order';
-import type { TaskEvent } from '../../src/kit/trace-format';
+import { isTaskEvent, type TaskEvent } from '../../src/kit/trace-format';
+import {
+  type Fetch,
+  type FetchEvent,
+  fetchEvent,
+  type MapFate,
+  mapFates,
+  pairFetches,
+  runKey,
+} from './timeline-shuffle';
 
 /** A map or reduce call's start or end, from a worker's $MR_TRACE file. */
 export type TraceEvent = TaskEvent;
@@ -29,6 +41,8 @@ export interface ProcessRecord {
   loop?: number;
   /** Its map and reduce calls, in file order. */
   calls: TraceEvent[];
+  /** The challenge track: its calls to other workers and their replies, in file order. */
+  fetches?: FetchEvent[];
 }
 
 export interface TimelineData {
@@ -38,6 +52,8 @@ export interface TimelineData {
   t0: number; // the test's start
   t1: number; // the end of the picture
   processes: ProcessRecord[];
+  /** The challenge track: the pid of the worker serving at each endpoint a fetch went to, where one did. */
+  servers?: Map<string, number>;
 }
 
 /** A bar on a lane: one map call, or a run of reduce calls of one task. */
@@ -104,6 +120,7 @@ function unfinished(e: TraceEvent, until: number): Bar {
 export function timelineData(job: Job, title: string, passed: boolean, notes: string[]): TimelineData {
   const processes: ProcessRecord[] = job.procs.map((p) => {
     const trace = job.traceFiles.get(p);
+    const lines = trace ? traceLines(trace) : [];
     return {
       role: p.role,
       pid: p.pid,
@@ -113,12 +130,20 @@ export function timelineData(job: Job, title: string, passed: boolean, notes: st
       timedOut: p.timedOut,
       signals: [...p.signals],
       loop: job.restartedBy.get(p),
-      calls: trace ? readTrace(trace) : [],
+      calls: lines.filter(isTaskEvent),
+      fetches: lines.flatMap((e) => fetchEvent(e) ?? []),
     };
   });
+  const servers = new Map<string, number>();
+  for (const p of processes) {
+    for (const e of p.fetches ?? []) {
+      const server = job.workerAt(e.to);
+      if (server) servers.set(e.to, server.pid);
+    }
+  }
   let t1 = Date.now();
   for (const p of processes) t1 = Math.max(t1, p.exit?.at ?? 0);
-  return { title, passed, notes, t0: job.startedAt, t1, processes };
+  return { title, passed, notes, t0: job.startedAt, t1, processes, servers };
 }
 
 /** Writes timeline.html into the job's folder; returns its path. */
@@ -136,6 +161,11 @@ const PLOT_W = WIDTH - LABEL_W - 30;
 const AXIS_H = 34;
 const LANE_H = 24;
 const BAR_H = 14;
+const FETCH_ROW = 4; // px: a row of fetch marks under a lane's bars (marks 3 px high)
+const MAX_FETCH_ROWS = 8; // more fetches at once than this share rows, so that a lane stays short
+const MIN_FETCH_W = 2; // px: a fetch of a millisecond is still a mark
+/** A colour per worker that served fetches; none of them red, which marks a failed fetch. */
+const SERVER_COLOURS = ['#1b9e77', '#7570b3', '#66a61e', '#e6ab02', '#a6761d', '#17becf', '#8c564b', '#666666'];
 
 /** A name for the tooltip: quoted, control characters shown, long ones cut. */
 function shown(s: string, max = 80): string {
@@ -162,6 +192,105 @@ function describeExit(p: ProcessRecord): string {
   return `exited with status ${p.exit.code}`;
 }
 
+/** Bytes as "340 B", "12.3 kB (12345 bytes)". */
+function size(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`;
+  let v = bytes / 1000;
+  let unit = 0;
+  while (v >= 1000 && unit < 2) {
+    v /= 1000;
+    unit++;
+  }
+  return `${v.toFixed(1)} ${['kB', 'MB', 'GB'][unit]} (${bytes} bytes)`;
+}
+
+/** A row for each fetch, the first free one (time-sorted greedy), and how many rows were used. */
+export function fetchRows(fetches: Fetch[], minMs: number): { rows: number[]; count: number } {
+  const freeAt: number[] = []; // per row: when its last mark ends
+  const order = fetches.map((_, i) => i).sort((a, b) => fetches[a].start - fetches[b].start);
+  const rows: number[] = new Array<number>(fetches.length).fill(0);
+  order.forEach((i, n) => {
+    const f = fetches[i];
+    let row = freeAt.findIndex((t) => t <= f.start);
+    if (row < 0) row = freeAt.length < MAX_FETCH_ROWS ? freeAt.length : n % MAX_FETCH_ROWS;
+    freeAt[row] = Math.max(freeAt[row] ?? 0, f.start + Math.max(minMs, f.end - f.start));
+    rows[i] = row;
+  });
+  return { rows, count: freeAt.length };
+}
+
+/** The summary's words on fetches and maps run again; nothing when there were none. */
+function shuffleSummary(fetches: Fetch[], fates: Array<MapFate<ProcessRecord>>): string {
+  let text = '';
+  if (fetches.length) {
+    const failed = fetches.filter((fe) => fe.failed).length;
+    const bytes = fetches.reduce((n, fe) => n + (fe.bytes ?? 0), 0);
+    text += `, ${fetches.length} fetches between workers (${failed} failed, ${size(bytes)} fetched)`;
+  }
+  const lost = fates.filter((fate) => fate.lost).length;
+  const rerun = fates.filter((fate) => fate.rerun?.after).length;
+  const again = fates.filter((fate) => fate.rerun && !fate.rerun.after).length;
+  if (lost || rerun)
+    text += `, ${lost} finished map${lost === 1 ? '' : 's'} lost with a killed worker, ${rerun} re-run`;
+  if (again) text += `, ${again} other map run${again === 1 ? '' : 's'} of a task that had already started`;
+  return text;
+}
+
+/** The legend's entries for what the challenge track adds, shown only when the page has some. */
+function shuffleLegend(fetches: Fetch[], fates: Array<MapFate<ProcessRecord>>): string {
+  const entry = (style: string, what: string): string => `<span><i class="sw" style="${style}"></i>${what}</span>`;
+  const entries: string[] = [];
+  if (fetches.length) {
+    entries.push(entry(`height:4px;background:${SERVER_COLOURS[0]}`, "fetch (in the colour of the server's ■)"));
+    entries.push(entry('height:4px;background:#c62828', 'failed fetch'));
+  }
+  if (fates.some((fate) => fate.lost)) {
+    entries.push(
+      entry('background:rgba(31,119,180,.35);outline:1.5px dashed #c62828', 'map output lost with a killed worker'),
+    );
+  }
+  if (fates.some((fate) => fate.rerun?.after)) {
+    entries.push(entry('background:#1f77b4;outline:2px solid #c62828', 'map re-run after the loss'));
+  }
+  if (fates.some((fate) => fate.rerun && !fate.rerun.after)) {
+    entries.push(
+      entry('background:#1f77b4;outline:1.5px solid #111', 'map task run again (a backup, or given out again)'),
+    );
+  }
+  return entries.join('\n');
+}
+
+/** How a map run that ran more than once is drawn: classes, an outline, lines for its tooltip. */
+function fateMark(
+  p: ProcessRecord,
+  fate: MapFate<ProcessRecord> | undefined,
+  rel: (t: number) => string,
+): { cls: string; outline: string; notes: string[] } {
+  if (!fate) return { cls: '', outline: '', notes: [] };
+  const run = (r: { by: ProcessRecord; start: number; finished?: number }): string =>
+    `${r.by.role} at ${rel(r.start)}${r.finished === undefined ? ' (never finished)' : ''}`;
+  const notes: string[] = [];
+  let cls = '';
+  let outline = '';
+  if (fate.lost) {
+    cls += ' lost';
+    outline = ' fill-opacity=".35" stroke="#c62828" stroke-dasharray="3 2"';
+    notes.push(`its output was lost at ${rel(fate.lost.at)} with ${p.role}'s disk (${describeExit(p)})`);
+    notes.push(`re-run by ${fate.lost.rerunBy.map(run).join(', ')}`);
+  }
+  if (fate.rerun?.after) {
+    const lost = fate.rerun.after;
+    cls += ' rerun';
+    outline ||= ' stroke="#c62828" stroke-width="2"';
+    notes.push(`re-run after ${lost.by.role} was lost (${describeExit(lost.by)} at ${rel(lost.by.exit?.at ?? 0)})`);
+  } else if (fate.rerun) {
+    cls += ' again';
+    outline ||= ' stroke="#111" stroke-width="1.5"';
+  }
+  if (fate.rerun) notes.push(`ran more than once: before on ${fate.rerun.earlier.map(run).join(', ')}`);
+  return { cls, outline, notes };
+}
+
 /** The page. Pure: the same data always gives the same HTML. */
 export function buildTimeline(data: TimelineData): string {
   const t0 = data.t0;
@@ -173,7 +302,38 @@ export function buildTimeline(data: TimelineData): string {
   const coordinators = data.processes.filter((p) => p.kind === 'coordinator');
   const rest = data.processes.filter((p) => p.kind !== 'coordinator').sort((a, b) => a.startedAt - b.startedAt);
   const lanes = [...coordinators, ...rest];
-  const height = AXIS_H + lanes.length * LANE_H + 12;
+
+  // The challenge track: fetches (rows of thin marks under a lane's bars, so a lane with some is taller),
+  // who served them (a colour per server), and the maps that ran more than once.
+  const fates = mapFates(data.processes);
+  const servers = data.servers ?? new Map<string, number>();
+  const byPid = new Map(data.processes.map((p) => [p.pid, p]));
+  const fetchesOf = new Map(lanes.map((p) => [p, pairFetches(p.fetches ?? [])]));
+  const rowsOf = new Map(lanes.map((p) => [p, fetchRows(fetchesOf.get(p)!, (MIN_FETCH_W * span) / PLOT_W)]));
+  const served = new Map<number, { n: number; bytes: number }>();
+  for (const fetches of fetchesOf.values()) {
+    for (const fe of fetches) {
+      const pid = servers.get(fe.to);
+      if (pid === undefined) continue;
+      const s = served.get(pid) ?? { n: 0, bytes: 0 };
+      served.set(pid, { n: s.n + 1, bytes: s.bytes + (fe.bytes ?? 0) });
+    }
+  }
+  const colours = new Map<number, string>();
+  for (const p of lanes) {
+    if (served.has(p.pid)) colours.set(p.pid, SERVER_COLOURS[colours.size % SERVER_COLOURS.length]);
+  }
+  const serverOf = (to: string): ProcessRecord | undefined => {
+    const pid = servers.get(to);
+    return pid === undefined ? undefined : byPid.get(pid);
+  };
+  const tops: number[] = [];
+  let bottom = AXIS_H;
+  for (const p of lanes) {
+    tops.push(bottom);
+    bottom += LANE_H + rowsOf.get(p)!.count * FETCH_ROW;
+  }
+  const height = bottom + 12;
 
   // Which loop started a worker first (later ones of that loop are restarts).
   const seenLoop = new Set<number>();
@@ -198,7 +358,9 @@ export function buildTimeline(data: TimelineData): string {
   svg.push(`</g>`);
 
   lanes.forEach((p, i) => {
-    const y = AXIS_H + i * LANE_H;
+    const y = tops[i];
+    const laneH = LANE_H + rowsOf.get(p)!.count * FETCH_ROW;
+    const fetches = fetchesOf.get(p)!;
     const mid = y + LANE_H / 2;
     const isRestart = p.loop !== undefined && seenLoop.has(p.loop);
     if (p.loop !== undefined) seenLoop.add(p.loop);
@@ -212,11 +374,24 @@ export function buildTimeline(data: TimelineData): string {
       `started ${rel(p.startedAt)}, ${p.exit ? `ended ${rel(p.exit.at)}` : 'never ended'} (${secs(end - p.startedAt)})`,
       describeExit(p),
     ];
+    if (fetches.length) {
+      const failed = fetches.filter((fe) => fe.failed).length;
+      const bytes = fetches.reduce((n, fe) => n + (fe.bytes ?? 0), 0);
+      life.push(`fetched ${size(bytes)} in ${fetches.length} fetches from other workers, ${failed} failed`);
+    }
+    const serving = served.get(p.pid);
+    if (serving) life.push(`served ${serving.n} fetches, ${size(serving.bytes)}`);
     svg.push(`<g class="${cls}" data-pid="${p.pid}">`);
-    if (i % 2 === 0) svg.push(`<rect x="0" y="${y}" width="${WIDTH}" height="${LANE_H}" fill="#f7f7f9"/>`);
+    if (i % 2 === 0) svg.push(`<rect x="0" y="${y}" width="${WIDTH}" height="${laneH}" fill="#f7f7f9"/>`);
     svg.push(
       `<text x="8" y="${mid + 4}" fill="#222">${isRestart ? '↻ ' : ''}${escapeMarkup(label)}<title>${escapeMarkup(life.join('\n'))}</title></text>`,
     );
+    const colour = colours.get(p.pid);
+    if (colour) {
+      svg.push(
+        `<rect class="server" x="${LABEL_W - 16}" y="${mid - 5}" width="10" height="10" fill="${colour}"><title>${escapeMarkup(`fetches from ${p.role} are drawn in this colour`)}</title></rect>`,
+      );
+    }
     // Lifetime: a thin line (coordinator: a thick band).
     const lx1 = f(x(p.startedAt));
     const lx2 = f(Math.max(x(end), x(p.startedAt) + 1));
@@ -233,11 +408,13 @@ export function buildTimeline(data: TimelineData): string {
       `<line x1="${lx1}" y1="${mid - 7}" x2="${lx1}" y2="${mid + 7}" stroke="${isRestart ? '#2e7d32' : '#555'}" stroke-width="2"/>`,
     );
 
+    const lost: string[] = []; // the inputs of its finished maps lost with it
     for (const b of bars(p.calls, p.exit?.at, data.t1)) {
       // A call the process died in ends under the crash mark: keep some of it visible left of the mark.
       const bx = b.failed === 'no end' ? Math.min(x(b.start), x(b.end) - 10) : x(b.start);
       const bw = Math.max(1.5, x(b.end) - bx);
       const fill = b.failed ? 'url(#hatch)' : b.phase === 'map' ? '#1f77b4' : '#e08a00';
+      const mark = fateMark(p, b.phase === 'map' ? fates.get(runKey(p.pid, b.inputs[0], b.start)) : undefined, rel);
       const what =
         b.phase === 'map'
           ? `map ${shown(b.inputs[0])}`
@@ -253,12 +430,39 @@ export function buildTimeline(data: TimelineData): string {
           : b.failed === 'error'
             ? ['the call threw']
             : []),
+        ...mark.notes,
         `${p.role}, pid ${p.pid}`,
       ];
+      if (mark.cls.includes('lost')) lost.push(b.inputs[0]);
       svg.push(
-        `<rect class="bar ${b.phase}${b.failed ? ' failed' : ''}" x="${f(bx)}" y="${mid - BAR_H / 2}" width="${f(bw)}" height="${BAR_H}" rx="1.5" fill="${fill}"${b.failed ? ' stroke="#c62828"' : ''}><title>${escapeMarkup(tip.join('\n'))}</title></rect>`,
+        `<rect class="bar ${b.phase}${b.failed ? ' failed' : ''}${mark.cls}" x="${f(bx)}" y="${mid - BAR_H / 2}" width="${f(bw)}" height="${BAR_H}" rx="1.5" fill="${fill}"${b.failed ? ' stroke="#c62828"' : mark.outline}><title>${escapeMarkup(tip.join('\n'))}</title></rect>`,
       );
     }
+
+    // Each fetch on its row: in the serving worker's colour, a failed one red; the details in its tooltip.
+    fetches.forEach((fe, k) => {
+      const fx = x(fe.start);
+      const fy = y + LANE_H - 3 + rowsOf.get(p)!.rows[k] * FETCH_ROW;
+      const server = serverOf(fe.to);
+      const from = server ? `${server.role} (pid ${server.pid})` : shown(fe.to); // an endpoint no worker served
+      const took = secs(fe.end - fe.start);
+      const what =
+        fe.failed === 'failed'
+          ? `fetch from ${from} failed after ${took}: no answer, or not in time`
+          : fe.failed === 'no reply'
+            ? `fetch from ${from}: no reply recorded (the call threw, or ${p.role} ended first)`
+            : `fetch from ${from}: ${fe.bytes === undefined ? 'bytes not recorded' : size(fe.bytes)} in ${took}`;
+      const tip = [
+        what,
+        `${rel(fe.start)} – ${rel(fe.end)}`,
+        `${fe.method} to ${shown(fe.to)}`,
+        `${p.role}, pid ${p.pid}`,
+      ];
+      const fill = fe.failed ? '#c62828' : ((server && colours.get(server.pid)) ?? '#888');
+      svg.push(
+        `<rect class="fetch${fe.failed ? ' failed' : ''}" x="${f(fx)}" y="${f(fy)}" width="${f(Math.max(MIN_FETCH_W, x(fe.end) - fx))}" height="3" fill="${fill}"><title>${escapeMarkup(tip.join('\n'))}</title></rect>`,
+      );
+    });
 
     for (const s of p.signals) {
       const sx = f(x(s.at));
@@ -274,6 +478,14 @@ export function buildTimeline(data: TimelineData): string {
         svg.push(
           `<g class="crash"><path d="M${f(ex - 5)} ${mid - 5} l10 10 m0 -10 l-10 10" stroke="#c62828" stroke-width="3"/><rect x="${f(ex - 6)}" y="${mid - 6}" width="12" height="12" fill="transparent"><title>${tip}</title></rect></g>`,
         );
+        if (lost.length) {
+          // Where the lost maps went: written at the kill, left of it if the page ends there.
+          const left = ex > WIDTH - 110;
+          const why = `the output of ${lost.length} finished map task${lost.length === 1 ? '' : 's'} went with ${p.role}'s disk: ${lost.map((s) => shown(s, 40)).join(', ')}`;
+          svg.push(
+            `<text class="lost-count" x="${f(left ? ex - 9 : ex + 9)}" y="${mid + 4}" text-anchor="${left ? 'end' : 'start'}" fill="#c62828" font-size="11">${lost.length} map${lost.length === 1 ? '' : 's'} lost<title>${escapeMarkup(why)}</title></text>`,
+          );
+        }
       } else {
         svg.push(
           `<circle class="exit" cx="${f(ex)}" cy="${mid}" r="3.5" fill="#2e7d32"><title>${tip}</title></circle>`,
@@ -293,7 +505,8 @@ export function buildTimeline(data: TimelineData): string {
   const crashes = data.processes.filter((p) => p.exit && (p.exit.code !== 0 || p.exit.signal !== null)).length;
   const summary =
     `${workers.length} worker process${workers.length === 1 ? '' : 'es'}, ${calls} map/reduce calls, ` +
-    `${crashes} exit${crashes === 1 ? '' : 's'} with an error or a signal, ${secs(span)} shown`;
+    `${crashes} exit${crashes === 1 ? '' : 's'} with an error or a signal, ${secs(span)} shown` +
+    shuffleSummary([...fetchesOf.values()].flat(), [...fates.values()]);
 
   return `<!DOCTYPE html>
 <html lang="en">
@@ -309,7 +522,7 @@ h1 { font-size: 18px; margin: 0 0 4px; }
 .legend span { display: inline-flex; align-items: center; gap: 5px; }
 .sw { display: inline-block; width: 18px; height: 10px; border-radius: 2px; }
 .wrap { overflow-x: auto; border: 1px solid #ddd; }
-.bar:hover, .crash:hover, .signal:hover, .exit:hover { opacity: .75; }
+.bar:hover, .crash:hover, .signal:hover, .exit:hover, .fetch:hover { opacity: .75; }
 #details { min-height: 3em; margin: 8px 0; padding: 6px 10px; background: #f4f6f8; font-family: ui-monospace, monospace; font-size: 12px; white-space: pre-wrap; }
 </style>
 </head>
@@ -328,6 +541,7 @@ ${data.notes.length ? `<div class="notes">${escapeMarkup(data.notes.join('\n'))}
 <span><b>▼</b> SIGKILL from the grader</span>
 <span><b style="color:#7b1fa2">▼</b> SIGSTOP</span>
 <span><b style="color:#2e7d32">↻</b> restarted worker</span>
+${shuffleLegend([...fetchesOf.values()].flat(), [...fates.values()])}
 </div>
 <div class="wrap">
 ${svg.join('\n')}
