@@ -11,6 +11,10 @@
 //             worker start -> the connection of its first RPC
 //   memory    peak RSS of the coordinator, of each worker and of mrsequential
 //             (big corpus), and of the whole course suite (in a cgroup)
+//   shuffle   the challenge track's reference solution on the big corpus with
+//             2 and 4 workers, traced: the bytes each reduce task and each
+//             reducer fetched from the other workers and read from its own
+//             disk, the number of fetches and their time
 // and, with --gradescope-box, the whole suite on half a CPU and 768 MB.
 //
 // Writes <out>/report.json and <out>/scaling.svg (speedup against workers),
@@ -32,6 +36,7 @@ import { measureMemory } from './bench/memory';
 import { BENCH_CLI, Options, parseOptions, Part } from './bench/options';
 import { newReport, printSummary, readReport, Report, writeReport } from './bench/report';
 import { measureScaling } from './bench/scaling';
+import { measureShuffle } from './bench/shuffle';
 import { Session } from './bench/session';
 import { stageImpl } from './bench/staging';
 import { measureStartup } from './bench/startup';
@@ -49,6 +54,7 @@ const RUN_ORDER: { part: Part; run(ctx: BenchContext, report: Report, corpora: C
     part: 'memory',
     run: async (ctx, report, c) => void (report.memory = await measureMemory(ctx, c.list, report.scaling)),
   },
+  { part: 'shuffle', run: async (ctx, report, c) => void (report.shuffle = await measureShuffle(ctx, c.list)) },
   { part: 'grader', run: async (ctx, report) => void (report.grader = await measureGrader(ctx, report.memory)) },
   { part: 'gradescope-box', run: async (ctx, report) => void (report.gradescopeBox = await measureGradescopeBox(ctx)) },
 ];
@@ -80,9 +86,9 @@ async function main(argv: string[], session: Session): Promise<number> {
   return 0;
 }
 
-/** Scaling and memory run word count on corpora; undefined (after saying why) when they cannot be made. */
+/** Scaling, memory and shuffle run word count on corpora; undefined (after saying why) when they cannot be made. */
 function corporaFor(kit: string, options: Options, scratch: string): Corpora | undefined {
-  if (!options.parts.has('scaling') && !options.parts.has('memory')) return { list: [] };
+  if (!(['scaling', 'memory', 'shuffle'] as const).some((p) => options.parts.has(p))) return { list: [] };
   try {
     return prepareCorpora(kit, options, scratch);
   } catch (err) {

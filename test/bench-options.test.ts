@@ -34,19 +34,21 @@ describe('the option table', () => {
 describe('parseOptions', () => {
   const tmp = useTempDir('mr-bench-opts-');
 
-  test('the defaults: the reference solution, four parts, 1, 2 and 4 workers, 5 samples, 128 MB', () => {
+  test('the defaults: the reference solution, five parts, 1, 2 and 4 workers, 5 samples, 128 MB', () => {
     const o = parseOptions([], ROOT);
     expect(o.impl).toBe(SOLUTION);
-    expect([...o.parts]).toEqual(['grader', 'scaling', 'startup', 'memory']);
+    expect([...o.parts]).toEqual(['grader', 'scaling', 'startup', 'memory', 'shuffle']);
     expect(o).toMatchObject({ quick: false, bigSize: '128MB', workers: [1, 2, 4], repeat: 5 });
     expect(o.out).toBe(path.join(ROOT, 'bench-results'));
     expect(o.chartOf).toBeUndefined();
   });
 
-  test('--quick: no grader, 1 and 2 workers, 2 samples', () => {
+  test('--quick: no grader and no shuffle, 1 and 2 workers, 2 samples; --only picks any part, --quick or not', () => {
     const o = parseOptions(['--quick'], ROOT);
     expect([...o.parts]).toEqual(['scaling', 'startup', 'memory']);
     expect(o).toMatchObject({ quick: true, workers: [1, 2], repeat: 2 });
+    expect([...parseOptions(['--quick', '--only', 'shuffle'], ROOT).parts]).toEqual(['shuffle']);
+    expect([...parseOptions(['--only', 'shuffle,grader'], ROOT).parts]).toEqual(['shuffle', 'grader']);
   });
 
   test('each option, in both spellings', () => {

@@ -42,6 +42,24 @@ function goodReport(): Report {
       worker: { samplesMs: [142], medianMs: 142 },
     },
     memory: { method: '', sequentialPeakRssBytes: 1386 * MB, workerPeakRssBytes: 668 * MB },
+    shuffle: {
+      impl: 'labs/mr/solution-challenge',
+      corpus: '128MB',
+      method: '',
+      runs: [2, 4].map((workers) => ({
+        workers,
+        ms: 14_000,
+        correct: true,
+        intermediateBytes: 90 * MB,
+        fetchedBytes: ((workers - 1) / workers) * 90 * MB,
+        localBytes: (90 * MB) / workers,
+        fetches: 160,
+        failedFetches: 0,
+        fetchMs: 800,
+        reducers: [],
+        tasks: [],
+      })),
+    },
     gradescopeBox: { status: 'ok', passed: true, wallMs: 84_500, cpu: 'half', memoryLimitBytes: 768 * MB },
     targets: [],
   };
@@ -62,6 +80,7 @@ describe('the targets table', () => {
       'worker-rss',
       'worker-start',
       'coordinator-start',
+      'shuffle-2',
       'gradescope-box',
     ]);
     expect(new Set(ids).size).toBe(ids.length);
@@ -76,6 +95,7 @@ describe('the targets table', () => {
     expect(t['seq-rss'].value).toBe('1386 MB');
     expect(t['worker-start'].value).toBe('142 ms');
     expect(t['gradescope-box'].value).toBe('passed in 84.5 s');
+    expect(t['shuffle-2'].value).toBe('right output, 0 of 160 fetches failed, 14.0 s');
     for (const row of Object.values(t)) expect(row.detail).toBeUndefined();
   });
 
@@ -88,9 +108,20 @@ describe('the targets table', () => {
     r.startup!.worker.medianMs = 301;
     r.startup!.coordinator.medianMs = 501;
     r.gradescopeBox!.passed = false;
+    r.shuffle!.runs[0].failedFetches = 1;
     const t = byId(r, '128MB');
     for (const row of Object.values(t)) expect(row.met).toBe(false);
     expect(t['gradescope-box'].value).toBe('failed in 84.5 s');
+    expect(t['shuffle-2'].value).toBe('right output, 1 of 160 fetches failed, 14.0 s');
+  });
+
+  test('a shuffle with a wrong output misses its target even when every fetch was answered', () => {
+    const r = goodReport();
+    r.shuffle!.runs[0].correct = false;
+    expect(byId(r, '128MB')['shuffle-2']).toMatchObject({
+      met: false,
+      value: 'wrong output, 0 of 160 fetches failed, 14.0 s',
+    });
   });
 
   test('not measured is null, with the reason where there is one', () => {
@@ -98,6 +129,7 @@ describe('the targets table', () => {
     delete r.scaling;
     delete r.memory;
     delete r.startup;
+    r.shuffle = { impl: 'labs/mr/solution-challenge', method: '', runs: [], skipped: 'no labs/mr/solution-challenge' };
     r.grader = { status: 'unavailable', reason: 'dist-grader/grader/cli.js is missing (npm run build)' };
     r.gradescopeBox = {
       status: 'unavailable',
@@ -113,6 +145,7 @@ describe('the targets table', () => {
     expect(t['suite-time'].detail).toMatch(/cli\.js is missing/);
     expect(t['speedup-2'].detail).toBe('needs the big corpus (not in --quick)');
     expect(t['gradescope-box'].detail).toBe('no cgroups: nothing mounted');
+    expect(t['shuffle-2'].detail).toBe('no labs/mr/solution-challenge');
   });
 
   test('a failed suite has no time to judge; another --big-size is judged and said to be', () => {
@@ -122,5 +155,6 @@ describe('the targets table', () => {
     const t = byId(r, '64MB');
     expect(t['suite-time']).toMatchObject({ met: null, detail: 'the suite failed' });
     expect(t['speedup-2']).toMatchObject({ met: true, detail: 'measured on 64MB, not 128MB' });
+    expect(t['shuffle-2']).toMatchObject({ met: null }); // the shuffle ran on 128MB, not on the big corpus of this run
   });
 });

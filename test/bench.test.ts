@@ -84,13 +84,14 @@ describe('npm run bench', () => {
       'coordinator-start',
       'gradescope-box',
       'seq-rss',
+      'shuffle-2',
       'speedup-2',
       'suite-time',
       'wc-2-time',
       'worker-rss',
       'worker-start',
     ]);
-    for (const id of ['suite-time', 'speedup-2', 'wc-2-time', 'seq-rss', 'worker-rss', 'gradescope-box']) {
+    for (const id of ['suite-time', 'speedup-2', 'wc-2-time', 'seq-rss', 'worker-rss', 'shuffle-2', 'gradescope-box']) {
       expect(targets[id].met).toBeNull();
     }
     expect(typeof targets['worker-start'].met).toBe('boolean');
@@ -119,6 +120,41 @@ describe('npm run bench', () => {
     const c = await bench(['--chart', path.join(out, 'report.json'), '--out', again]);
     expect(c.exitCode).toBe(0);
     expect(fs.readFileSync(path.join(again, 'scaling.svg'), 'utf8')).toBe(svg);
+  });
+
+  test("--only shuffle: the challenge solution's traced job, each reduce task's fetched and local bytes", async () => {
+    const out = path.join(tmp.path, 'results');
+    const r = await bench(['--quick', '--only', 'shuffle', '--out', out]);
+    expect(r.stderr).toBe('');
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(
+      /shuffle quick-1MB \(labs\/mr\/solution-challenge, traced\): mrsequential [\d.]+ s, 2 workers/,
+    );
+    const report = JSON.parse(fs.readFileSync(path.join(out, 'report.json'), 'utf8'));
+    expect(report.parts).toEqual(['shuffle']);
+    expect(report.shuffle).toMatchObject({ impl: 'labs/mr/solution-challenge', corpus: 'quick-1MB' });
+    expect(report.shuffle.skipped).toBeUndefined();
+    const [run] = report.shuffle.runs;
+    expect(report.shuffle.runs).toHaveLength(1); // --quick: 1 and 2 workers, and one worker shuffles nothing
+    expect(run).toMatchObject({ workers: 2, correct: true, failedFetches: 0 });
+
+    // Each of the 10 reduce tasks ran once, and needed every byte of its parts: fetched or on its reducer's disk.
+    expect(run.tasks.map((t: { task: number }) => t.task).sort((a: number, b: number) => a - b)).toEqual([
+      0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
+    ]);
+    expect(run.fetchedBytes + run.localBytes).toBe(run.intermediateBytes);
+    expect(run.intermediateBytes).toBeGreaterThan(100_000);
+    // All to all: each worker fetched from the other, and what one fetched the other served.
+    const [w0, w1] = run.reducers;
+    expect(w0.fetchedFrom).toEqual([0, w0.fetchedBytes]);
+    expect(w1.fetchedFrom).toEqual([w1.fetchedBytes, 0]);
+    expect(w0.servedBytes).toBe(w1.fetchedBytes);
+    expect(w1.servedBytes).toBe(w0.fetchedBytes);
+    for (const w of run.reducers) {
+      expect(w.fetchedBytes).toBeGreaterThan(0);
+      expect(w.fetches).toBeGreaterThanOrEqual(w.reduceTasks); // a task fetches the other's part of each of its maps
+    }
+    expect(leftoverStages(r.pid)).toEqual([]);
   });
 
   test("another implementation folder is compiled with the kit's tsc and measured", async () => {

@@ -33,6 +33,12 @@ export interface SequentialResult {
   problem?: string;
 }
 
+/** A worker started beyond the usual: options before the app (the challenge track's), and a trace file. */
+export interface WorkerExtras {
+  options: string[];
+  trace?: string;
+}
+
 /** Workers notice the end of the job within a few seconds; past this they are stuck. */
 const WORKER_GRACE_MS = 15_000;
 
@@ -68,7 +74,10 @@ export async function runSequential(
   }
 }
 
-/** A coordinator and `workers` workers on the corpus; the workers start once the coordinator accepts. */
+/**
+ * A coordinator and `workers` workers on the corpus; the workers start once
+ * the coordinator accepts, each with extras(w) when given.
+ */
 export async function runJob(
   session: Session,
   stage: Stage,
@@ -76,6 +85,7 @@ export async function runJob(
   workers: number,
   expected: string,
   limitMs: number,
+  extras?: (w: number) => WorkerExtras,
 ): Promise<JobResult> {
   const dir = runFolder(stage);
   const socket = path.join(stage.sockets, `${path.basename(dir)}.sock`);
@@ -102,12 +112,14 @@ export async function runJob(
     result.acceptMs = performance.now() - coordinator.startedAt;
     const ws: Measured[] = [];
     for (let w = 0; w < workers; w++) {
+      const extra = extras?.(w);
       ws.push(
-        startNode(session.registry, [stage.worker, '--endpoint', socket, 'wc'], {
+        startNode(session.registry, [stage.worker, '--endpoint', socket, ...(extra?.options ?? []), 'wc'], {
           role: `worker ${w}`,
           cwd: dir,
           limitMs,
           preload: preloadFor(stage, dir, `w${w}`),
+          trace: extra?.trace,
         }),
       );
     }

@@ -33,12 +33,15 @@ export interface MeasureOptions {
   limitMs: number;
   /** The compiled RSS preload (node --require), and the file it reports to. */
   preload?: { module: string; reportTo: string };
+  /** $MR_TRACE for the process: only where the trace is what is measured (shuffle.ts), as it slows the run. */
+  trace?: string;
 }
 
 /** Starts `node args...`, with the RSS preload when asked for. */
 export function startNode(registry: Registry, args: string[], opts: MeasureOptions): Measured {
   const env = { ...process.env, ...opts.env };
-  delete env.MR_TRACE; // a trace would slow the run it measures
+  delete env.MR_TRACE; // a trace would slow the run it measures, unless it is what is measured
+  if (opts.trace) env.MR_TRACE = opts.trace;
   if (opts.preload) env.MR_BENCH_RSS_FILE = opts.preload.reportTo;
   const nodeArgs = opts.preload ? ['--require', opts.preload.module, ...args] : args;
   return start(registry, process.execPath, nodeArgs, { ...opts, env });

@@ -7,16 +7,17 @@ import * as path from 'path';
 import { CommandLine, parseCommandLine, UsageError } from '../../src/kit/args';
 
 /** The measured parts, in the order the report lists them. */
-export const PARTS = ['grader', 'scaling', 'startup', 'memory', 'gradescope-box'] as const;
+export const PARTS = ['grader', 'scaling', 'startup', 'memory', 'shuffle', 'gradescope-box'] as const;
 export type Part = (typeof PARTS)[number];
 
-const DEFAULT_PARTS: Part[] = ['grader', 'scaling', 'startup', 'memory'];
+const DEFAULT_PARTS: Part[] = ['grader', 'scaling', 'startup', 'memory', 'shuffle'];
 const QUICK_PARTS: Part[] = ['scaling', 'startup', 'memory'];
 
 export const BENCH_CLI = {
   usage: 'npm run bench [-- options]',
   about:
-    'Measures a MapReduce implementation: the course suite, word-count scaling, start-up times and memory; ' +
+    'Measures a MapReduce implementation: the course suite, word-count scaling, start-up times and memory ' +
+    "(and the challenge track's shuffle, with its reference solution); " +
     'writes <out>/report.json and <out>/scaling.svg and says which targets it met (see labs/mr/SCALING.md).',
   options: {
     impl: {
@@ -27,7 +28,7 @@ export const BENCH_CLI = {
       value: 'PARTS',
       help: `comma-separated: ${PARTS.join(', ')} (default: ${DEFAULT_PARTS.join(', ')})`,
     },
-    quick: { help: 'a tiny run: a 1 MB generated corpus, 1 and 2 workers, no grader' },
+    quick: { help: 'a tiny run: a 1 MB generated corpus, 1 and 2 workers, no grader and no shuffle' },
     'big-size': {
       value: 'SIZE',
       help: 'size of the big corpus (default 128MB; cached in .mr-build/bench-corpus-SIZE)',

@@ -11,6 +11,7 @@ import { GraderRun } from './grader';
 import { MemoryReport } from './memory';
 import { Options, Part, PARTS } from './options';
 import { ScalingReport } from './scaling';
+import { ShuffleReport } from './shuffle';
 import { StartupReport } from './startup';
 import { Target } from './targets';
 
@@ -33,6 +34,7 @@ export interface Report {
   scaling?: ScalingReport;
   startup?: StartupReport;
   memory?: MemoryReport;
+  shuffle?: ShuffleReport;
   gradescopeBox?: BoxRun;
   targets: Target[];
 }

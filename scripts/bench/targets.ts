@@ -40,6 +40,10 @@ function twoWorkersOnBig({ report, bigCorpus }: Judged) {
   return report.scaling?.corpora.find((c) => c.name === bigCorpus)?.runs.find((r) => r.workers === 2);
 }
 
+function shuffleOnBig({ report, bigCorpus }: Judged) {
+  return report.shuffle?.corpus === bigCorpus ? report.shuffle?.runs.find((r) => r.workers === 2) : undefined;
+}
+
 export const TARGETS: TargetRow[] = [
   {
     id: 'suite-time',
@@ -99,6 +103,17 @@ export const TARGETS: TargetRow[] = [
     met: (v) => v <= 500,
     show: ms,
     detail: ({ report }) => report.startup?.coordinator.problem,
+  },
+  {
+    id: 'shuffle-2',
+    description: '128 MB challenge wc, 2 workers: right output, every fetch answered',
+    measured: (j) => shuffleOnBig(j)?.ms,
+    met: (_v, j) => !!shuffleOnBig(j)?.correct && shuffleOnBig(j)?.failedFetches === 0,
+    show: (v, j) => {
+      const run = shuffleOnBig(j)!;
+      return `${run.correct ? 'right' : 'wrong'} output, ${run.failedFetches} of ${run.fetches} fetches failed, ${secs(v)}`;
+    },
+    detail: (j) => j.report.shuffle?.skipped ?? bigCorpusNote(j),
   },
   {
     id: 'gradescope-box',
