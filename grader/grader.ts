@@ -10,7 +10,7 @@ import * as path from 'path';
 import { Build, buildImpl, driver, makeBuildDir } from './build';
 import { DISPLAY_NAMES, EXPECTED_APP, isStrict, spec, TestId } from './tests/catalog';
 import { invariantBreaks } from './tests/invariants';
-import { Job, otherFileSystem, RunContext, TestFailure } from './job';
+import { Job, otherFileSystem, RunContext, TestFailure, TestSkipped } from './job';
 import { Options } from './options';
 import { OutputTooLarge, readOutput, sortedLines } from './tests/output';
 import { Registry, startLine } from './processes';
@@ -238,18 +238,18 @@ export class Grader {
       await spec(id).run(job);
       result.passed = true;
     } catch (err) {
-      result.notes =
-        err instanceof TestFailure
-          ? err.notes
-          : err instanceof OutputTooLarge
-            ? [err.message]
-            : [`grader error: ${(err as Error).stack ?? err}`];
+      if (err instanceof TestSkipped) {
+        result.passed = true;
+        result.skipped = err.message;
+      } else if (err instanceof TestFailure) result.notes = err.notes;
+      else if (err instanceof OutputTooLarge) result.notes = [err.message];
+      else result.notes = [`grader error: ${(err as Error).stack ?? err}`];
     } finally {
       job.breakBudgetIfOver(); // a last measure, for what was done since the monitor's
       await job.stop();
     }
     // The exact invariants: the extended and challenge tiers fail on a broken one, the course's tests keep their verdict and note it.
-    if (result.passed && !job.overBudget) {
+    if (result.passed && !result.skipped && !job.overBudget) {
       const breaks = invariantBreaks(job);
       if (breaks.length && isStrict(id)) {
         result.passed = false;
@@ -295,9 +295,10 @@ export class Grader {
       fs.rmSync(dir, { recursive: true, force: true });
     }
 
-    const verdict = result.passed ? chalk.green('PASS') : chalk.red('FAIL');
+    const verdict = result.skipped ? chalk.yellow('SKIP') : result.passed ? chalk.green('PASS') : chalk.red('FAIL');
     startLine();
     console.log(`${prefix}--- ${name} test: ${verdict}`);
+    if (result.skipped) console.log(`${prefix}    ${result.skipped}`);
     for (const note of result.notes) console.log(`${prefix}    ${note}`); // a passed course test may carry notes
     if (!result.passed) {
       if (id === 'crash') {

@@ -5,12 +5,14 @@
 // processes run in a cell of the wall (sandbox/wall.ts): a budget they break ends
 // them all, and the test fails with that reason.
 
+import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Build, driver, studentPaths } from './build';
 import { fmtSeconds, Proc, Registry, sleep } from './processes';
 import { Cell, Wall } from './sandbox/wall';
 import { ScratchFolders } from './sandbox/scratch';
+import { NETNS_DIR, NSENTER } from './sandbox/netns';
 import { waitUntilAccepting } from '../src/kit/endpoint';
 
 /** A failed check: what was expected, what was found. */
@@ -23,6 +25,9 @@ export class TestFailure extends Error {
 export function fail(...notes: string[]): never {
   throw new TestFailure(notes);
 }
+
+/** A test that cannot run on this machine (it says why): neither passed nor failed, and worth no points. */
+export class TestSkipped extends Error {}
 
 /** What every test of one run shares. */
 export interface RunContext {
@@ -47,7 +52,10 @@ export class Job {
   readonly procs: Proc[] = [];
   readonly workers: Proc[] = [];
   coordinator?: Proc;
-  readonly endpoint: string;
+  /** Where the coordinator serves: a unix socket in a private folder, or a host's TCP address (two-hosts test). */
+  endpoint: string;
+  /** The network namespace ("host") the coordinator runs in, if it runs in one. */
+  private coordinatorHost?: string;
   private readonly sockDir: string;
   /** The students' temporary folder ($TMPDIR, $HOME) of this job: theirs to write, measured, removed. */
   private readonly tmp: string;
@@ -139,7 +147,14 @@ export class Job {
     return lines;
   }
 
-  private start(role: string, logName: string, script: string, args: string[], env: NodeJS.ProcessEnv): Proc {
+  private start(
+    role: string,
+    logName: string,
+    script: string,
+    args: string[],
+    env: NodeJS.ProcessEnv,
+    netns?: string,
+  ): Proc {
     if (this.stopped) throw new Error('job already stopped');
     const proc = this.ctx.registry.spawn({
       role,
@@ -152,6 +167,7 @@ export class Job {
       logName,
       echo: !this.ctx.quiet,
       cell: this.cell,
+      netns,
       relabel: this.relabel,
       onFlood: (_proc, reason) => this.breakBudget(reason),
     });
@@ -162,11 +178,16 @@ export class Job {
   /**
    * Starts the coordinator over the run's inputs with the course's nReduce (10).
    * The extended tier's data tests give it other inputs (paths relative to the
-   * test's folder) or another nReduce (mrcoordinator's --n-reduce).
+   * test's folder) or another nReduce (mrcoordinator's --n-reduce). The
+   * two-hosts test gives it a TCP endpoint on a host (a network namespace).
    */
-  startCoordinator(job: { inputs?: string[]; nReduce?: number } = {}): Proc {
-    const env = baseEnv();
+  startCoordinator(
+    job: { inputs?: string[]; nReduce?: number; endpoint?: string; host?: string; env?: Record<string, string> } = {},
+  ): Proc {
+    const env = { ...baseEnv(), ...job.env };
     this.nReduce = job.nReduce ?? 10;
+    if (job.endpoint) this.endpoint = job.endpoint;
+    this.coordinatorHost = job.host;
     this.coordinator = this.start(
       'coordinator',
       'coordinator',
@@ -178,6 +199,7 @@ export class Job {
         ...(job.inputs ?? this.ctx.inputs),
       ],
       env,
+      job.host,
     );
     return this.coordinator;
   }
@@ -206,6 +228,7 @@ export class Job {
       driver(this.ctx.build, 'mrworker'),
       ['--endpoint', options.endpoint ?? this.endpoint, ...challenge, app],
       env,
+      options.host,
     );
     this.workers.push(proc);
     this.traceFiles.set(proc, trace);
@@ -244,7 +267,11 @@ export class Job {
   /** Waits until the coordinator accepts connections on its endpoint (instead of the course's sleep 1). */
   async waitListening(): Promise<void> {
     const c = this.mustHaveCoordinator();
-    if (await waitUntilAccepting(this.endpoint, this.scaled(LISTEN_LIMIT_MS), { alive: () => c.alive })) return;
+    const limit = this.scaled(LISTEN_LIMIT_MS);
+    const accepting = this.coordinatorHost
+      ? await acceptingOnHost(this.coordinatorHost, this.endpoint, limit, () => c.alive)
+      : await waitUntilAccepting(this.endpoint, limit, { alive: () => c.alive });
+    if (accepting) return;
     if (!c.alive) {
       fail(
         `the coordinator (pid ${c.pid}) ${c.describeExit()} before it listened on its endpoint`,
@@ -385,6 +412,40 @@ export interface WorkerOptions {
   serveOn?: string;
   /** Where it finds the coordinator (default: the job's endpoint). */
   endpoint?: string;
+  /** The network namespace ("host") it runs in (two-hosts test). */
+  host?: string;
+}
+
+/**
+ * Waits until a TCP endpoint ("host:port") accepts connections inside a
+ * network namespace, which the grader's own cannot reach: a short probe
+ * runs there, again and again, until one connects or `limitMs` has passed.
+ */
+async function acceptingOnHost(
+  netns: string,
+  endpoint: string,
+  limitMs: number,
+  alive: () => boolean,
+): Promise<boolean> {
+  const at = endpoint.lastIndexOf(':');
+  const [host, port] = [endpoint.slice(0, at) || '127.0.0.1', Number(endpoint.slice(at + 1))];
+  const probe =
+    `const s = require('net').connect(${port}, ${JSON.stringify(host)});` +
+    "s.on('connect', () => process.exit(0)); s.on('error', () => process.exit(1)); setTimeout(() => process.exit(1), 1000);";
+  const deadline = Date.now() + limitMs;
+  while (Date.now() < deadline && alive()) {
+    const connected = await new Promise<boolean>((resolve) => {
+      execFile(
+        NSENTER,
+        [`--net=${path.join(NETNS_DIR, netns)}`, '--', process.execPath, '-e', probe],
+        { timeout: 3000 },
+        (err) => resolve(!err),
+      );
+    });
+    if (connected) return true;
+    await sleep(200);
+  }
+  return false;
 }
 
 /** The environment of a job's processes: ours, minus what would steer them elsewhere. */

@@ -59,6 +59,7 @@ export interface SpawnOptions {
   echo: boolean; // also copy the output to the grader's stdout/stderr
   capture?: boolean; // keep the output in memory (see Proc.output), up to LOG_HEAD bytes
   cell?: Cell; // a student's process: started inside this test's cell
+  netns?: string; // in the cell, on this "host" (a network namespace of sandbox/netns.ts)
   /** Turns the build's paths in its output into the student's (for diagnoses). */
   relabel?: (text: string) => string;
   /** Called once when the process has printed more than its cell's output budget. */
@@ -180,7 +181,9 @@ export class Registry {
 
   spawn(opts: SpawnOptions): Proc {
     if (this.closed) throw new Error('the grader is shutting down');
-    const how = opts.cell ? opts.cell.command(opts.command, opts.args) : { command: opts.command, args: opts.args };
+    const how = opts.cell
+      ? opts.cell.command(opts.command, opts.args, opts.netns)
+      : { command: opts.command, args: opts.args };
     const child = spawn(how.command, how.args, {
       cwd: opts.cwd,
       env: opts.env ?? process.env,

@@ -17,6 +17,7 @@ export interface TestResult {
   notes: string[]; // the diagnosis of a failure
   dir?: string; // the kept test directory
   seed?: string; // the crash test's seed
+  skipped?: string; // why the test could not run here (it counts as passed, and earns no points)
 }
 
 export interface RunResult {
@@ -76,8 +77,14 @@ function byTest(summary: Summary): { id: TestId; results: TestResult[] }[] {
 }
 
 function describe(t: TestResult, many: boolean): string {
-  const head = `${many ? `run ${t.run}: ` : ''}${t.passed ? 'PASS' : 'FAIL'} (${(t.durationMs / 1000).toFixed(1)} s)`;
-  return [head, ...t.notes.map((n) => `  ${n}`), ...(t.dir ? [`  artifacts: ${t.dir}`] : [])].join('\n');
+  const verdict = t.skipped ? 'SKIP' : t.passed ? 'PASS' : 'FAIL';
+  const head = `${many ? `run ${t.run}: ` : ''}${verdict} (${(t.durationMs / 1000).toFixed(1)} s)`;
+  return [
+    head,
+    ...(t.skipped ? [`  ${t.skipped}`] : []),
+    ...t.notes.map((n) => `  ${n}`),
+    ...(t.dir ? [`  artifacts: ${t.dir}`] : []),
+  ].join('\n');
 }
 
 export function writeJson(file: string, summary: Summary): void {
@@ -95,10 +102,11 @@ export function writeGradescope(file: string, summary: Summary, points: Points, 
   const notRun = selected.filter((id) => !ran.some((t) => t.id === id));
   const tests = ran.map(({ id, results }) => {
     const passed = results.every((t) => t.passed);
+    const skipped = results.some((t) => t.skipped);
     const failures = results.filter((t) => !t.passed).length;
     return {
       name: `${DISPLAY_NAMES[id]} test`,
-      score: passed ? points[id] : 0,
+      score: passed && !skipped ? points[id] : 0,
       max_score: points[id],
       status: passed ? 'passed' : 'failed',
       output: [
@@ -134,13 +142,18 @@ export function writeJunit(file: string, summary: Summary): void {
   );
   for (const run of summary.runs) {
     const failures = run.tests.filter((t) => !t.passed).length;
+    const skipped = run.tests.filter((t) => t.skipped).length;
     const name = summary.runs.length > 1 ? `test-mr run ${run.run}` : 'test-mr';
     xml.push(
-      `  <testsuite name="${escapeMarkup(name)}" tests="${run.tests.length}" failures="${failures}" errors="0" skipped="0" ` +
+      `  <testsuite name="${escapeMarkup(name)}" tests="${run.tests.length}" failures="${failures}" errors="0" skipped="${skipped}" ` +
         `time="${secs(run.durationMs)}">`,
     );
     for (const t of run.tests) {
       const open = `    <testcase classname="mr" name="${escapeMarkup(t.name)}" time="${secs(t.durationMs)}"`;
+      if (t.skipped) {
+        xml.push(`${open}>`, `      <skipped message="${escapeMarkup(t.skipped)}"/>`, '    </testcase>');
+        continue;
+      }
       if (t.passed) {
         xml.push(`${open}/>`);
         continue;

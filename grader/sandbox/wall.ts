@@ -17,6 +17,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { findProcesses, MARKER_VAR, Quarry, reap, removeCgroups } from './reap';
+import { NETNS_DIR, NSENTER } from './netns';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
@@ -324,9 +325,14 @@ export class Cell {
    * The command that starts `command args` inside the cell: a root shell
    * enters the cgroups and lowers its OOM score, prlimit sets the rlimits,
    * setpriv drops to the sandbox user (no new privileges, no groups), then
-   * the command runs with the same pid throughout.
+   * the command runs with the same pid throughout. With `netns`, it runs in
+   * that network namespace (a "host" of netns.ts) instead of one of its own.
    */
-  command(command: string, args: string[]): { command: string; args: string[]; uid?: number; gid?: number } {
+  command(
+    command: string,
+    args: string[],
+    netns?: string,
+  ): { command: string; args: string[]; uid?: number; gid?: number } {
     const enter =
       'while [ "$1" != -- ]; do echo $$ > "$1" || exit 125; shift; done; shift; ' +
       'echo 1000 > /proc/self/oom_score_adj 2>/dev/null; exec "$@"';
@@ -343,7 +349,12 @@ export class Cell {
           '--',
         ]
       : [];
-    const isolate = this.unshareNet ? [this.unshareNet, '--net', '--'] : []; // the job talks over a unix socket only
+    // The job talks over a unix socket only; or, on a "host" of the challenge track's two-hosts test, in that network namespace.
+    const isolate = netns
+      ? [NSENTER, `--net=${path.join(NETNS_DIR, netns)}`, '--']
+      : this.unshareNet
+        ? [this.unshareNet, '--net', '--']
+        : [];
     const drop =
       this.uid !== undefined && this.setpriv
         ? [this.setpriv, `--reuid=${this.uid}`, `--regid=${this.gid}`, '--clear-groups', '--no-new-privs', '--']

@@ -2,14 +2,16 @@
 // grader (wall.ts) in a session of its own, outside every test's cgroup.
 // The grader tells it, one JSON line at a time on its stdin, what the
 // student's side is: cells (cgroups, marker, user id), process groups, user
-// ids and their lock files, and the grader's scratch folders. When that pipe
-// closes, because the grader ended or died (kill -9, the OOM killer), it ends
-// every process it was told of, removes the cgroups, the scratch folders the
+// ids and their lock files, the grader's scratch folders and the network
+// namespaces it made (two-hosts test). When that pipe closes, because the
+// grader ended or died (kill -9, the OOM killer), it ends every process it
+// was told of, removes the cgroups, the scratch folders and namespaces the
 // grader had not removed and the lock files, and exits. Node has no
 // PR_SET_PDEATHSIG; a pipe's end is the signal that cannot be missed.
 
 import * as fs from 'fs';
 import { reap, removeCgroups } from './reap';
+import { deleteNetns } from './netns';
 
 interface CellRecord {
   cgroups: string[];
@@ -22,6 +24,7 @@ const cells = new Map<string, CellRecord>();
 const uids = new Set<number>();
 const locks = new Set<string>();
 const folders = new Set<string>(); // scratch folders the grader had not removed yet
+const namespaces = new Set<string>(); // network namespaces the grader had not deleted yet
 
 function take(message: Record<string, unknown>): void {
   if (typeof message.forget === 'string') {
@@ -42,6 +45,8 @@ function take(message: Record<string, unknown>): void {
   if (typeof message.forgetFolder === 'string') folders.delete(message.forgetFolder);
   if (typeof message.uid === 'number') uids.add(message.uid);
   if (typeof message.lock === 'string') locks.add(message.lock);
+  if (typeof message.netns === 'string') namespaces.add(message.netns);
+  if (typeof message.forgetNetns === 'string') namespaces.delete(message.forgetNetns);
 }
 
 function endAll(): void {
@@ -66,6 +71,7 @@ function endAll(): void {
     }
   }
   for (const lock of locks) fs.rmSync(lock, { force: true });
+  for (const name of namespaces) deleteNetns(name); // its processes are gone: the namespace goes with its mount
 }
 
 let pending = '';

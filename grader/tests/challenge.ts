@@ -6,9 +6,11 @@
 // worker opens lies, and every call a worker sends to another: the checks
 // below read that record, not a poll of the folders.
 
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { fail, Job, TestFailure } from '../job';
+import { fail, Job, TestFailure, TestSkipped } from '../job';
+import { deleteNetnsPair, makeNetnsPair, probeNetns } from '../sandbox/netns';
 import { checkSameAsSequential } from './course';
 import { graderFiles } from './extended';
 import { at, checkNoWorkerFailed, type Stage, who, withStage } from './schedules';
@@ -72,6 +74,21 @@ export const CHALLENGE_TESTS = defineTests([
     limitMs: 90_000,
     run: stragglerWithBackups,
   },
+
+  // wc on two "hosts" (network namespaces joined by a link, sandbox/netns.ts):
+  // the coordinator and worker 1 on one, workers 2 and 3 on the other. The
+  // workers serve each other over TCP, with the run's token. The output is
+  // mrsequential's, every intermediate file a worker opened was on its own
+  // disk, and every reducer fetched from each worker that ran maps: across
+  // the link where they are on different hosts. Skipped, saying why, where
+  // namespaces cannot be made (they need root and iproute2).
+  {
+    id: 'two-hosts',
+    name: 'two hosts',
+    app: 'wc',
+    limitMs: 60_000,
+    run: twoHosts,
+  },
 ]);
 
 async function localShuffle(job: Job, app: string): Promise<void> {
@@ -121,6 +138,48 @@ async function lostMapOutput(job: Job): Promise<void> {
       checkRuns(job, lost);
     });
   });
+}
+
+/** The ports of the two-hosts test: each host is a namespace of its own, so no other program can hold them. */
+const COORDINATOR_PORT = 7777;
+const WORKER_PORT = 7800; // + the worker's number
+
+async function twoHosts(job: Job): Promise<void> {
+  const why = probeNetns();
+  if (why) throw new TestSkipped(`skipped: the two hosts are network namespaces, and ${why}`);
+  const lane = job.ctx.lane;
+  const hosts = makeNetnsPair(`ha${lane}`, `hb${lane}`, '10.213.0', 0);
+  for (const ns of [hosts.a, hosts.b]) job.ctx.wall.tell({ netns: ns });
+  try {
+    const token = crypto.randomBytes(16).toString('hex');
+    job.startCoordinator({
+      endpoint: `${hosts.addressA}:${COORDINATOR_PORT}`,
+      host: hosts.a,
+      env: { MR_TOKEN: token },
+    });
+    await job.waitListening();
+    const placement = [hosts.a, hosts.b, hosts.b];
+    const addresses = [hosts.addressA, hosts.addressB, hosts.addressB];
+    for (let i = 0; i < WORKERS; i++) {
+      job.startWorker(
+        'wc',
+        { MR_TOKEN: token },
+        { challenge: true, host: placement[i], serveOn: `${addresses[i]}:${WORKER_PORT + i + 1}` },
+      );
+    }
+    await withChallengeHints(job, async () => {
+      await job.waitCoordinator();
+      checkLocality(job);
+      checkSameAsSequential(job, 'wc');
+      await job.settle();
+    });
+    checkNoWorkerFailed(job, 'nothing crashes in it');
+    checkFetchedFromEveryMapper(job);
+  } finally {
+    await job.stop(); // no process may be left in a namespace when it goes
+    deleteNetnsPair(hosts);
+    for (const ns of [hosts.a, hosts.b]) job.ctx.wall.tell({ forgetNetns: ns });
+  }
 }
 
 /** A backup copy of the straggler's task must start this soon after the straggler started it (the course reassigns after 10 s). */
