@@ -7,6 +7,9 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { childrenOf, isAlive, makeTmp, removeTmp, ROOT, sleep, SOLUTION, startGrader } from './grader-helpers';
+import { listNetns, probeNetns } from './helpers/netns';
+
+const SOLUTION_CHALLENGE = path.join(ROOT, 'labs', 'mr', 'solution-challenge');
 
 /** The bound the kit promises: every process of the student's side gone this soon. */
 const GONE_WITHIN_MS = 5_000;
@@ -85,6 +88,26 @@ test('kill -9 of the grader: its watchdog removes its scratch folders (the build
   }
   expect(left).toEqual([]);
 }, 120_000);
+
+const netnsWhyNot = probeNetns();
+const withNetns = netnsWhyNot ? test.skip : test;
+if (netnsWhyNot) console.log(`containment: the two-hosts case is skipped: ${netnsWhyNot}`);
+
+withNetns(
+  'kill -9 of the grader: its watchdog deletes the network namespaces of the two-hosts test',
+  async () => {
+    const { child, done } = startGrader(['quiet', '--impl', SOLUTION_CHALLENGE, '--only', 'two-hosts'], tmp);
+    const mine = (): string[] => listNetns().filter((ns) => ns.endsWith(`-${child.pid}`));
+    for (let i = 0; i < 600 && (mine().length < 2 || studentSide().length < 1); i++) await sleep(100);
+    expect(mine()).toHaveLength(2); // the two hosts
+    child.kill('SIGKILL');
+    await done;
+    await timeUntilGone();
+    for (let i = 0; i < 50 && mine().length; i++) await sleep(100);
+    expect(mine()).toEqual([]);
+  },
+  120_000,
+);
 
 function environOf(pid: number): Record<string, string> {
   try {

@@ -4,7 +4,7 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
-import { COURSE_IDS, EXTENDED_IDS } from '../grader/tests/catalog';
+import { CHALLENGE_IDS, COURSE_IDS, EXTENDED_IDS } from '../grader/tests/catalog';
 import { COMMAND_LINE } from '../grader/options';
 import { helpText } from '../src/kit/args';
 import {
@@ -70,7 +70,8 @@ describe('bad options', () => {
       expect(run.stdout).toContain(spec.value ? `--${name} ${spec.value}` : `--${name}`);
     }
     expect(run.stdout).toMatch(/^ {2}quiet, --quiet /m);
-    for (const id of [...COURSE_IDS, ...EXTENDED_IDS]) expect(run.stdout).toMatch(new RegExp(`\\b${id}\\b`));
+    for (const id of [...COURSE_IDS, ...EXTENDED_IDS, ...CHALLENGE_IDS])
+      expect(run.stdout).toMatch(new RegExp(`\\b${id}\\b`));
   });
 });
 

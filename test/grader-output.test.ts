@@ -1,5 +1,6 @@
 // The grader's pure parts: merging job output as `sort mr-out* | grep .`,
-// describing differences, and expanding --inputs globs.
+// describing differences, expanding --inputs globs, and the reports of a
+// skipped test.
 
 import * as fs from 'fs';
 import * as os from 'os';
@@ -7,6 +8,7 @@ import * as path from 'path';
 import { expandGlob, UsageError } from '../grader/options';
 import { describeDifference, readOutput } from '../grader/tests/output';
 import { compareCodePoints } from '../src/kit/order';
+import { readPoints, Summary, writeGradescope, writeJunit } from '../grader/reports/results';
 
 let dir: string;
 beforeEach(() => {
@@ -51,4 +53,44 @@ test('expandGlob matches file names only, sorted, and rejects what matches nothi
   expect(expandGlob(path.join(dir, 'pg-?.txt'))).toHaveLength(2);
   expect(() => expandGlob(path.join(dir, 'none-*.txt'))).toThrow(UsageError);
   expect(() => expandGlob(path.join(dir, '*', 'x.txt'))).toThrow(/only in the file name/);
+});
+
+test('a skipped test is SKIP in JUnit and earns no points in Gradescope, beside a passed one', () => {
+  const ROOT = path.resolve(__dirname, '..');
+  const why = 'skipped: the two hosts are network namespaces, and network namespaces need root';
+  const summary: Summary = {
+    kit: ROOT,
+    impl: ROOT,
+    inputs: [],
+    seed: 's',
+    startedAt: new Date(0).toISOString(),
+    durationMs: 1000,
+    build: { ok: true, message: '' },
+    runs: [
+      {
+        run: 1,
+        seed: 's',
+        durationMs: 1000,
+        tests: [
+          { id: 'shuffle-wc', name: 'local shuffle (wc)', run: 1, passed: true, durationMs: 500, notes: [] },
+          { id: 'two-hosts', name: 'two hosts', run: 1, passed: true, skipped: why, durationMs: 1, notes: [] },
+        ],
+      },
+    ],
+    pids: [],
+    passed: true,
+  };
+  const points = { ...readPoints(ROOT), 'shuffle-wc': 3, 'two-hosts': 4 };
+  writeGradescope(path.join(dir, 'results.json'), summary, points);
+  const gradescope = JSON.parse(fs.readFileSync(path.join(dir, 'results.json'), 'utf8'));
+  expect(gradescope.score).toBe(3);
+  const twoHosts = gradescope.tests.find((t: { name: string }) => t.name === 'two hosts test');
+  expect(twoHosts).toMatchObject({ score: 0, max_score: 4 });
+  expect(twoHosts.output).toContain(why);
+
+  writeJunit(path.join(dir, 'junit.xml'), summary);
+  const xml = fs.readFileSync(path.join(dir, 'junit.xml'), 'utf8');
+  expect(xml).toContain('skipped="1"');
+  expect(xml).toMatch(/<testcase classname="mr" name="two hosts"[^>]*>\s*<skipped message="skipped: the two hosts/);
+  expect(xml).not.toContain('<failure');
 });

@@ -19,6 +19,7 @@ for (const step of steps) {
   if (hook === 'before') holds.beforeCall(phase, input);
   else if (hook === 'after') holds.afterCall(phase, input);
   else if (hook === 'rpc') holds.beforeRpc();
+  else if (hook === 'fetch') holds.beforeFetch();
   else holds.beforeRead();
   console.log('did ' + step);
 }
@@ -117,4 +118,15 @@ test('a hold ends when its gates folder is gone: no one is left to release it', 
   const result = await done;
   expect(result.timedOut).toBe(false);
   expect(result.stdout).toBe('did before:map:a.txt\n');
+});
+
+test('a fetch hold (the challenge track) holds before the first call to another worker, not before a call to the coordinator', async () => {
+  const steps = ['rpc', 'fetch', 'rpc', 'fetch'];
+  const { log, done } = start(steps, { MR_GATES: dir, MR_HOLD: 'fetch' });
+  const [h] = await waitHolds(log, 1);
+  expect(h).toMatchObject({ event: 'held', at: 'fetch', n: 1 });
+  release(h);
+  const result = await done;
+  expect(result.stdout.split('\n').filter(Boolean)).toEqual(steps.map((s) => `did ${s}`));
+  expect(held(log)).toHaveLength(1); // once: the second fetch went straight through
 });
