@@ -66,7 +66,7 @@ export const CHALLENGE_TESTS = defineTests([
   // resumed in bursts, and its copy is held before its report until another
   // copy has been reported. A backup copy must start elsewhere well before
   // the course's 10 s reassignment would start one, and the job must finish
-  // within a bound of its time with no straggler.
+  // within a bound of its time with no straggler (twice it, plus 12 s).
   {
     id: 'straggler',
     name: 'straggler with backups',
@@ -126,6 +126,7 @@ async function lostMapOutput(job: Job): Promise<void> {
       stage.tell(`${who(first.proc)} was the first about to fetch from another worker`, first.time);
 
       const lost = killMostMaps(job, stage);
+      await lost.victim.exited; // gone before anyone goes on: a re-run is not a task taken from a live worker
       stage.causes.push(() => neverRunAgain(job, stage, lost));
       stage.pass('fetch', `${who(lost.victim)} is gone`);
       stage.tell('the other workers released: their fetches go on without it');
@@ -184,7 +185,13 @@ async function twoHosts(job: Job): Promise<void> {
 
 /** A backup copy of the straggler's task must start this soon after the straggler started it (the course reassigns after 10 s). */
 const BACKUP_LIMIT_MS = 8_500;
-/** The job with a straggler may take this much longer than the job with none (scaled by --timeout-scale). */
+/**
+ * The job with a straggler may take twice as long as the job with none, plus
+ * this (scaled by --timeout-scale): a backup copy costs about one map task
+ * after the 5 s or so it waits, and a loaded machine slows the whole second
+ * job, not only the straggler's part. A job that waits for the straggler's
+ * own copy never ends: it is held until another copy is reported.
+ */
 const STRAGGLER_BOUND_MS = 12_000;
 /** The straggler's bursts: frozen this long, then running this long. */
 const FROZEN_MS = 2_000;
@@ -225,11 +232,11 @@ async function stragglerWithBackups(job: Job): Promise<void> {
     checkNoWorkerFailed(job, 'the straggler is slow, not dead');
     const cause = noBackup(job, stage, slow);
     if (cause) fail(cause);
-    const bound = STRAGGLER_BOUND_MS * Math.max(1, job.ctx.scale);
-    if (took > alone + bound) {
+    const bound = 2 * alone + STRAGGLER_BOUND_MS * Math.max(1, job.ctx.scale);
+    if (took > bound) {
       fail(
-        `the job with a straggler took ${fmtSeconds(took)}, more than ${fmtSeconds(bound)} longer than the same job without one ` +
-          `(${fmtSeconds(alone)}): a backup copy of the straggler's task should end the job soon after the other tasks`,
+        `the job with a straggler took ${fmtSeconds(took)}, more than ${fmtSeconds(bound)} (twice the ${fmtSeconds(alone)} of the same job ` +
+          `without one, plus ${fmtSeconds(bound - 2 * alone)}): a backup copy of the straggler's task should end the job soon after the other tasks`,
       );
     }
   });
