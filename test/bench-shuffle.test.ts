@@ -104,6 +104,7 @@ describe('shuffleFigures', () => {
     expect(figures.reducers).toEqual([
       {
         worker: 0,
+        mapTasks: 1,
         reduceTasks: 1,
         fetchedBytes: 40,
         localBytes: 60,
@@ -115,6 +116,7 @@ describe('shuffleFigures', () => {
       },
       {
         worker: 1,
+        mapTasks: 0,
         reduceTasks: 1,
         fetchedBytes: 25,
         localBytes: 35,

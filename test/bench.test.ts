@@ -150,6 +150,7 @@ describe('npm run bench', () => {
     expect(w1.fetchedFrom).toEqual([w1.fetchedBytes, 0]);
     expect(w0.servedBytes).toBe(w1.fetchedBytes);
     expect(w1.servedBytes).toBe(w0.fetchedBytes);
+    expect(w0.mapTasks + w1.mapTasks).toBe(4); // the quick corpus's 4 files, each mapped once
     for (const w of run.reducers) {
       expect(w.fetchedBytes).toBeGreaterThan(0);
       expect(w.fetches).toBeGreaterThanOrEqual(w.reduceTasks); // a task fetches the other's part of each of its maps

@@ -39,6 +39,8 @@ export interface ReduceRun extends Fetched {
 
 export interface ReducerTotals extends Fetched {
   worker: number;
+  /** Map task runs it finished: the parts on its disk, which the others fetch. */
+  mapTasks: number;
   reduceTasks: number;
   /** Bytes the other workers fetched from this one. */
   servedBytes: number;
@@ -91,6 +93,8 @@ export function shuffleFigures(workers: TracedWorker[], partBytes: number[]): Sh
     const runs = tasks.filter((t) => t.reducer === worker);
     return {
       worker,
+      mapTasks: workers[worker].events.filter((e) => e.event === 'end' && e.phase === 'map' && e.outcome === 'ok')
+        .length,
       reduceTasks: runs.filter((t) => t.task !== undefined).length,
       ...totals(runs),
       fetchedFrom: workers.map((__, from) => runs.reduce((total, r) => total + r.fetchedFrom[from], 0)),
