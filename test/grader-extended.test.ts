@@ -4,7 +4,7 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
-import { COURSE_IDS, DISPLAY_NAMES, EXTENDED_IDS, spec, TEST_IDS } from '../grader/tests/catalog';
+import { CHALLENGE_IDS, COURSE_IDS, DISPLAY_NAMES, EXTENDED_IDS, spec, TEST_IDS } from '../grader/tests/catalog';
 import { ihash } from '../src/kit/hash';
 import { parseOptions } from '../grader/options';
 import { readPoints } from '../grader/reports/results';
@@ -47,7 +47,7 @@ describe('options and catalog', () => {
   });
 
   test('every test is declared once, with a name of its own, and points.json names exactly those tests', () => {
-    expect(TEST_IDS).toHaveLength(22);
+    expect(TEST_IDS).toHaveLength(27);
     expect(new Set(TEST_IDS).size).toBe(TEST_IDS.length);
     expect(new Set(Object.values(DISPLAY_NAMES)).size).toBe(TEST_IDS.length);
     for (const id of TEST_IDS) expect(spec(id).limitMs).toBeGreaterThan(0);
@@ -55,6 +55,7 @@ describe('options and catalog', () => {
     expect([...inFile].sort()).toEqual([...TEST_IDS].sort());
     const points = readPoints(ROOT);
     for (const id of EXTENDED_IDS) expect(points[id]).toBeGreaterThan(0);
+    for (const id of CHALLENGE_IDS) expect(points[id]).toBe(0); // the challenge track is for no credit, unless the instructor says
   });
 
   test("the grader's ihash is 31-bit FNV-1a", () => {
