@@ -62,9 +62,9 @@ export const CHALLENGE_TESTS = defineTests([
 
   // slowwc, 3 challenge workers, twice. First with no straggler: the job's
   // time, and no task runs twice. Then with one: once every map task has
-  // been handed out, the worker that started the last one is frozen and
-  // resumed in bursts, and its copy is held before its report until another
-  // copy has been reported. A backup copy must start elsewhere well before
+  // been handed out, the first worker whose map call returns is held before
+  // its report, and frozen and resumed in bursts, until another copy of its
+  // task has been reported. A backup copy must start elsewhere well before
   // the course's 10 s reassignment would start one, and the job must finish
   // within a bound of its time with no straggler (twice it, plus 12 s).
   {
@@ -206,14 +206,12 @@ async function stragglerWithBackups(job: Job): Promise<void> {
     const listening = Date.now();
     for (let i = 0; i < WORKERS; i++) job.startWorker('slowwc', { MR_GATES: job.gateDir() }, { challenge: true });
     stage.tell(`the same job without a straggler took ${fmtSeconds(alone)}`, listening);
-    const slow = await stage.until('every map task to be handed out', () => lastMapRunning(job));
+    const slow = await chooseStraggler(job, stage);
     stage.tell(
-      `${who(slow.proc)} started the last map task to be handed out (of ${slow.input}): it is the straggler, ` +
-        'frozen and resumed in bursts, its copy held before its report',
+      `${who(slow.proc)} started the map of ${slow.input}, a call that returned after every map task had been handed out: ` +
+        'it is the straggler, held before its report, and frozen and resumed in bursts',
       slow.time,
     );
-    stage.arm('map-report', slow.input);
-    stage.passAll((h) => h.at === 'map-report' && h.proc !== slow.proc, 'only the straggler is held');
     stage.causes.push(() => noBackup(job, stage, slow));
     const bursts = new Bursts(slow.proc);
     try {
@@ -223,7 +221,7 @@ async function stragglerWithBackups(job: Job): Promise<void> {
       stage.tell(`${who(copy.proc)} reported its copy of the map task of ${slow.input}`, copy.time);
     } finally {
       await bursts.stop();
-      stage.disarm('map-report', slow.input, 'another copy has been reported');
+      for (const input of job.ctx.inputs) stage.disarm('map-report', input, 'another copy has been reported');
     }
     await job.waitCoordinator();
     const took = job.coordinator!.exit!.at - listening;
@@ -267,32 +265,46 @@ async function timeWithoutStraggler(job: Job): Promise<number> {
   }
 }
 
-/** The straggler: the worker running the map task handed out last, once every map task has been. */
+/** The straggler: a worker whose map call returned after every map task had been handed out, held before its report. */
 interface Straggler {
   proc: Proc;
   input: string;
   time: number; // when it started that map call
 }
 
-function lastMapRunning(job: Job): Straggler | undefined {
-  const first = new Map<string, Straggler>(); // input -> its first start
-  const ended = new Set<string>(); // "<pid> <input>"
+/**
+ * Arms `map-report` on every input, so that each worker holds once its map
+ * call has returned, before it reports the task. The grader lets each go at
+ * once, until every map task has been handed out: the first worker to hold
+ * after that stays held, a straggler whose task is done but never reported.
+ * (No race: the worker cannot get past its hold before the grader sees it.)
+ */
+async function chooseStraggler(job: Job, stage: Stage): Promise<Straggler> {
+  let slow: Straggler | undefined;
+  for (const input of job.ctx.inputs) stage.arm('map-report', input);
+  stage.passAll((h) => {
+    if (h.at !== 'map-report') return false;
+    if (slow) return h.proc !== slow.proc;
+    const started = mapStarts(job);
+    if (started.inputs < job.ctx.inputs.length || h.input === undefined) return true;
+    slow = { proc: h.proc, input: h.input, time: started.at.get(`${h.proc.pid} ${h.input}`) ?? h.time };
+    return false;
+  }, 'it is not the straggler');
+  return stage.until('a worker to finish a map call once every map task has been handed out', () => slow);
+}
+
+/** When each worker started each map call ("<pid> <input>" -> time), and how many inputs have been started. */
+function mapStarts(job: Job): { at: Map<string, number>; inputs: number } {
+  const at = new Map<string, number>();
+  const inputs = new Set<string>();
   for (const [proc, file] of job.traceFiles) {
     for (const e of traceLines(file)) {
-      if (e.phase !== 'map' || typeof e.input !== 'string') continue;
-      if (e.event === 'end') ended.add(`${proc.pid} ${e.input}`);
-      if (e.event === 'start' && !first.has(e.input))
-        first.set(e.input, { proc, input: e.input, time: Number(e.time) });
+      if (e.event !== 'start' || e.phase !== 'map' || typeof e.input !== 'string') continue;
+      inputs.add(e.input);
+      if (!at.has(`${proc.pid} ${e.input}`)) at.set(`${proc.pid} ${e.input}`, Number(e.time));
     }
   }
-  if (first.size < job.ctx.inputs.length) return undefined;
-  const running = [...first.values()].filter((s) => !ended.has(`${s.proc.pid} ${s.input}`));
-  if (running.length === 0) {
-    fail(
-      'every map task ended before the grader could slow one down: this machine is too slow or too busy for this test',
-    );
-  }
-  return running.reduce((a, b) => (b.time > a.time ? b : a));
+  return { at, inputs: inputs.size };
 }
 
 /** A cause: no copy of the straggler's task started elsewhere soon enough. */

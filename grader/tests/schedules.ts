@@ -101,10 +101,10 @@ export class Stage {
           time: Number(e.time),
         };
         this.holds.push(h);
-        if (h.at !== 'call') this.tell(this.where(h), h.time);
         proc.signals.push({ signal: 'SIGSTOP', at: h.time, why: `forced schedule: ${this.where(h)}`, staged: true });
         const past = this.passed.find((p) => p.matches(h));
         if (past) this.release(h, past.why);
+        else if (h.at !== 'call') this.tell(this.where(h), h.time); // a hold let go at once is no step of the story
       }
       this.seenHolds.set(proc, held.length);
     }
