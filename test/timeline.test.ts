@@ -251,6 +251,22 @@ describe('fetches', () => {
     ]);
   });
 
+  test('replies pair with their calls by number, also when two fetches from one peer overlap and answer in the other order', () => {
+    const e = (event: 'call' | 'reply', id: number, time: number, bytes?: number): FetchEvent => ({
+      pid: 1,
+      event,
+      method: 'Fetch',
+      to: 'a',
+      id,
+      time: T0 + time,
+      ...(bytes === undefined ? {} : { bytes }),
+    });
+    expect(pairFetches([e('call', 1, 0), e('call', 2, 5), e('reply', 2, 10, 200), e('reply', 1, 40, 100)])).toEqual([
+      { method: 'Fetch', to: 'a', start: T0, end: T0 + 40, bytes: 100 },
+      { method: 'Fetch', to: 'a', start: T0 + 5, end: T0 + 10, bytes: 200 },
+    ]);
+  });
+
   test('overlapping fetches get rows of their own, at most 8; later ones reuse free rows', () => {
     const f = (start: number, end: number) => ({ method: 'm', to: 't', start, end });
     expect(fetchRows([f(0, 10), f(5, 15), f(12, 20), f(30, 31)], 1)).toEqual({ rows: [0, 1, 0, 0], count: 2 });

@@ -20,6 +20,7 @@ export function fetchEvent(e: Record<string, unknown>): FetchEvent | undefined {
   const out: FetchEvent = { pid: e.pid, event: e.event, method: e.method, to: e.to, time: e.time };
   if (typeof e.bytes === 'number' && Number.isSafeInteger(e.bytes) && e.bytes >= 0) out.bytes = e.bytes;
   if (e.failed === true) out.failed = true;
+  if (typeof e.id === 'number' && Number.isSafeInteger(e.id)) out.id = e.id;
   return out;
 }
 
@@ -35,16 +36,16 @@ export interface Fetch {
 }
 
 /**
- * Pairs each call with the first unanswered call of the same method to the
- * same peer. A reducer may fetch from several peers at once; two concurrent
- * fetches from one peer cannot be told apart (the trace has no call id), so
- * if their replies cross, each gets the other's time and bytes.
+ * Pairs each reply with its call: the call of the same number (id), or, in
+ * a trace without numbers, the first unanswered call of the same method to
+ * the same peer (then two overlapping fetches from one peer whose replies
+ * cross would each get the other's time and bytes).
  */
 export function pairFetches(events: FetchEvent[]): Fetch[] {
   const out: Fetch[] = [];
   const waiting = new Map<string, Fetch[]>();
   for (const e of events) {
-    const key = JSON.stringify([e.method, e.to]);
+    const key = JSON.stringify([e.method, e.to, e.id]);
     if (e.event === 'call') {
       const f: Fetch = { method: e.method, to: e.to, start: e.time, end: e.time, failed: 'no reply' };
       out.push(f);

@@ -36,6 +36,8 @@ export interface RpcEvent {
   method: string;
   /** A call to another worker (the challenge track's fetches): its endpoint; none for the coordinator. */
   to?: string;
+  /** A call to another worker: its number in this process, which its reply repeats. */
+  id?: number;
   /** A peer's answer: the bytes of data it carried. */
   bytes?: number;
   /** The call failed: the peer did not answer, or not in time. */

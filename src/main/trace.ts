@@ -85,8 +85,10 @@ function watchCalls(record: Record_): void {
   type Client = { endpoint: string; serviceName: string; call: (method: string, ...rest: unknown[]) => Promise<unknown> };
   const client = Connection.prototype as unknown as Client;
   const call = client.call;
+  let sent = 0; // numbers each call, so that its reply pairs with it even when several overlap
   client.call = function (this: Client, method: string, ...rest: unknown[]) {
-    const peer = this.serviceName !== COORDINATOR_SERVICE ? { to: String(this.endpoint) } : {};
+    const id = ++sent;
+    const peer = this.serviceName !== COORDINATOR_SERVICE ? { to: String(this.endpoint), id } : {};
     if (peer.to) holds?.beforeFetch();
     else holds?.beforeRpc();
     record({ event: 'call', method: String(method), ...peer });
