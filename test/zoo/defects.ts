@@ -1,9 +1,13 @@
-// The zoo: students' real mistakes, each made as one small edit of the
+// The zoo: students' real mistakes, each made as one small edit of a
 // reference solution, and the grader tests that must catch it.
 //
-// A defect is a list of exact text replacements in labs/mr/solution. Each
+// A defect is a list of exact text replacements in labs/mr/solution (the
+// course's lab) or labs/mr/solution-challenge (the challenge track). Each
 // `find` must occur exactly once, so when the solution changes under a
 // defect, its test fails loudly instead of grading the solution itself.
+
+/** The reference solution a defect is made from: a folder of labs/mr. */
+export type Base = 'solution' | 'solution-challenge';
 
 export interface Edit {
   file: 'coordinator.ts' | 'worker.ts';
@@ -15,11 +19,20 @@ export interface Defect {
   name: string;
   /** What the student got wrong, for the instructors' table. */
   description: string;
+  /** The reference solution the edits apply to: the course's unless said. */
+  base?: Base;
+  /** None: the base solution itself, shown failing a test of another track. */
   edits: Edit[];
   /** Grader test ids run on this defect (--only). */
   run: string[];
   /** Every one of these tests must fail. */
   mustFail: string[];
+  /**
+   * Why: the grader's notes on each failed test (its --json summary) must
+   * match this, or, by test id, the pattern given for that test. A defect
+   * that fails for another reason is not caught, it is lucky.
+   */
+  reason?: RegExp | Record<string, RegExp>;
   /** Tests that must pass all the same: the course's tests cannot see this defect. */
   mustPass?: string[];
   /** Extra grader options, e.g. a shorter time limit where the defect hangs. */
@@ -257,6 +270,7 @@ export const DEFECTS: Defect[] = [
     ],
     run: ['wc', 'adversarial-input'],
     mustFail: ['adversarial-input'],
+    reason: /missing keys \(1\): __proto__/,
     mustPass: ['wc'],
   },
   {
@@ -274,6 +288,7 @@ export const DEFECTS: Defect[] = [
     // it fail under heavy load, for a reason that run did not keep: the zoo now prints the grader's words).
     run: ['wc', 'adversarial-input'],
     mustFail: ['adversarial-input'],
+    reason: /Maximum call stack size exceeded/,
   },
   {
     name: 'chunked-decoding',
@@ -322,6 +337,7 @@ export const DEFECTS: Defect[] = [
     ],
     run: ['n-reduce'],
     mustFail: ['n-reduce'],
+    reason: /unexpected: mr-out-7, mr-out-8, mr-out-9/,
   },
   {
     name: 'no-output-for-empty-bucket',
@@ -351,6 +367,7 @@ export const DEFECTS: Defect[] = [
     run: ['wc', 'adversarial-input', 'key-order'],
     // The key-order invariant is checked after every test: any extended test fails it; the course's wc only notes it.
     mustFail: ['key-order', 'adversarial-input'],
+    reason: { 'key-order': /compares UTF-16 code units/, 'adversarial-input': /keys go in code-point order/ },
     mustPass: ['wc'],
   },
   // The forced schedules (grader/tests/schedules.ts): defects that only a task run twice, a late report,
@@ -439,6 +456,7 @@ export const DEFECTS: Defect[] = [
     ],
     run: ['herd'],
     mustFail: ['herd'],
+    reason: /went to \d+ workers of the herd at once/,
   },
   {
     name: 'busy-polling',
@@ -467,6 +485,7 @@ export const DEFECTS: Defect[] = [
     ],
     run: ['wc', 'layout'],
     mustFail: ['layout'],
+    reason: /EXDEV/,
     mustPass: ['wc'],
   },
   {
@@ -484,5 +503,100 @@ export const DEFECTS: Defect[] = [
     // The write-under-final-name invariant, from the worker's own record of its file calls: every time, not by luck.
     mustFail: ['atomic-output'],
     mustPass: ['wc'],
+  },
+  // The challenge track (grader/tests/challenge.ts, --challenge): the paper's MapReduce, each worker on a local
+  // disk of its own. These defects are edits of labs/mr/solution-challenge.
+  {
+    name: 'course-solution-on-local-disks',
+    description:
+      "The course's reference solution, unchanged, run as the challenge track runs workers: each on a local disk of its own, it looks for the inputs in its current folder and finds none.",
+    base: 'solution',
+    edits: [],
+    run: ['shuffle-wc'],
+    mustFail: ['shuffle-wc'],
+    reason: /challenge\(\)\.shared/,
+  },
+  {
+    name: 'reducer-reads-shared',
+    description:
+      "Writes map output to the shared folder and has each reducer read its parts there: the course's design, which needs a shared file system, and no fetch from the worker that ran the map.",
+    base: 'solution-challenge',
+    edits: [
+      {
+        file: 'worker.ts',
+        find: "    writeAtomically(intermediateFile(task.task, r), lines.join(''));",
+        replace:
+          "    writeAtomically(path.join(shared, intermediateFile(task.task, r)), lines.join('')); // for every reducer",
+      },
+      {
+        file: 'worker.ts',
+        find: '    const text = where && where !== me ? await fetchFrom(where, m, task.task) : readPart(m, task.task);',
+        replace: "    const text = fs.readFileSync(path.join(shared, intermediateFile(m, task.task)), 'utf8');",
+      },
+    ],
+    run: ['shuffle-wc'],
+    mustFail: ['shuffle-wc'],
+    reason: /in the job's shared folder/,
+  },
+  {
+    name: 'forgets-lost-maps',
+    description:
+      'When a reducer reports a worker lost, the coordinator leaves the map tasks that worker finished done: their output went with its disk, and no reduce task that needs it can ever finish.',
+    base: 'solution-challenge',
+    edits: [
+      {
+        file: 'coordinator.ts',
+        find: `      if (task.state === 'done' && task.doneBy === address) {
+        task.state = 'idle';
+        task.doneBy = '';
+        lost++;
+      }`,
+        replace:
+          "      if (task.state === 'done' && task.doneBy === address) lost++; // finished: nothing to run again",
+      },
+    ],
+    run: ['lost-map'],
+    mustFail: ['lost-map'],
+    reason: /were never run again/,
+    options: ['--timeout-scale', '0.35'],
+  },
+  {
+    name: 'backups-from-start',
+    description:
+      'Hands a backup copy of a running task to any idle worker as soon as nothing is left to hand out, with no wait and no comparison with finished tasks: a job with no straggler runs tasks twice.',
+    base: 'solution-challenge',
+    edits: [
+      {
+        file: 'coordinator.ts',
+        find: '    const slowAfter = Math.max(BACKUP_MIN_MS, BACKUP_FACTOR * median);',
+        replace: '    const slowAfter = 0; // why wait: an idle worker costs nothing',
+      },
+    ],
+    run: ['shuffle-wc'],
+    mustFail: ['shuffle-wc'],
+    // On a heavily loaded machine a late worker may get only backup copies, and lose every race: no reducer needs
+    // its output, and shuffle-wc's fetched-from-every-mapper check, which comes before its task-twice check, names
+    // that instead (seen once, in a full zoo run under load average 13).
+    reason: /ran on 2 workers/,
+  },
+  {
+    name: 'fetch-forever',
+    description:
+      'A reducer whose fetch from another worker fails waits a second and tries again, for ever, instead of telling the coordinator the worker is lost: when a map worker dies, its map tasks are never run again.',
+    base: 'solution-challenge',
+    edits: [
+      {
+        file: 'worker.ts',
+        find: `failed: \${result.error}\`);
+      return undefined;`,
+        replace: `failed: \${result.error}; trying again\`);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      continue; // it may be back`,
+      },
+    ],
+    run: ['lost-map'],
+    mustFail: ['lost-map'],
+    reason: /were never run again/,
+    options: ['--timeout-scale', '0.35'],
   },
 ];
