@@ -102,9 +102,9 @@ async function localShuffle(job: Job, app: string): Promise<void> {
     await job.settle();
   });
   checkNoWorkerFailed(job, 'nothing crashes in it');
+  checkNoTaskTwice(job); // first: a task run twice also leaves a copy no reducer needed to fetch
   checkFetchedFromEveryMapper(job);
   checkSharedFolder(job);
-  checkNoTaskTwice(job);
 }
 
 async function lostMapOutput(job: Job): Promise<void> {
@@ -441,7 +441,8 @@ async function withChallengeHints(job: Job, body: () => Promise<void>): Promise<
   try {
     await body();
   } catch (err) {
-    const lost = job.workers.find((w) => w.tail().some((line) => /ENOENT|no such file/.test(line)));
+    // A file it tried to open, not a socket it tried to connect to (a killed worker's, in lost-map).
+    const lost = job.workers.find((w) => w.tail().some((line) => /no such file or directory, open/.test(line)));
     if (err instanceof TestFailure && lost) {
       throw new TestFailure([
         ...err.notes,
@@ -472,12 +473,17 @@ function checkLocality(job: Job): void {
 
 /**
  * Every worker that ran reduce calls sent at least one call to every other
- * worker that finished map tasks: each reduce task needs a part of every map
- * task's output, and only its worker has it. (Intermediate files under other
- * names than mr-X-Y, passed through the shared folder, show here.)
+ * worker that alone finished some map task: each reduce task needs a part of
+ * every map task's output, and only that worker has it. (Intermediate files
+ * under other names than mr-X-Y, passed through the shared folder, show
+ * here.) A map task finished on two workers (a backup, a re-run) may be
+ * fetched from either, so it counts for neither.
  */
 function checkFetchedFromEveryMapper(job: Job): void {
-  const mappers = job.workers.filter((w) => finishedMaps(job, w).size > 0);
+  const finished = new Map(job.workers.map((w) => [w, finishedMaps(job, w)]));
+  const onlyBy = (w: Proc): string[] =>
+    [...finished.get(w)!].filter((m) => job.workers.every((o) => o === w || !finished.get(o)!.has(m)));
+  const mappers = job.workers.filter((w) => onlyBy(w).length > 0);
   for (const reducer of job.workers) {
     const lines = traceLines(job.traceFiles.get(reducer)!);
     if (!lines.some((e) => e.event === 'start' && e.phase === 'reduce')) continue;
@@ -489,7 +495,7 @@ function checkFetchedFromEveryMapper(job: Job): void {
       if (mapper === reducer || !serving || called.has(serving)) continue;
       fail(
         `${who(reducer)} ran reduce tasks without fetching anything from ${who(mapper)}, which finished the map tasks of ` +
-          `${list([...finishedMaps(job, mapper)].sort(compareCodePoints))}: every reduce task needs its part of each map task's output, ` +
+          `${list(onlyBy(mapper).sort(compareCodePoints))}: every reduce task needs its part of each map task's output, ` +
           "and that part is only on the disk of the worker that ran the map; fetch it from that worker's Worker service " +
           `(it serves on challenge().serveOn, here ${serving}), not through the shared folder`,
       );

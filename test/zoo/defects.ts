@@ -580,6 +580,22 @@ export const DEFECTS: Defect[] = [
     reason: /ran on 2 workers/,
   },
   {
+    name: 'no-backups',
+    description:
+      "Never starts a backup copy: a straggler's task goes to another worker only with the 10 s reassignment, so one slow worker holds up the end of the job.",
+    base: 'solution-challenge',
+    edits: [
+      {
+        file: 'coordinator.ts',
+        find: '      const backup = this.nextBackup();',
+        replace: '      const backup = undefined as Task | undefined; // the 10 s reassignment will do',
+      },
+    ],
+    run: ['straggler'],
+    mustFail: ['straggler'],
+    reason: /no backup copy of the map task/,
+  },
+  {
     name: 'fetch-forever',
     description:
       'A reducer whose fetch from another worker fails waits a second and tries again, for ever, instead of telling the coordinator the worker is lost: when a map worker dies, its map tasks are never run again.',
