@@ -574,9 +574,9 @@ export const DEFECTS: Defect[] = [
     ],
     run: ['shuffle-wc'],
     mustFail: ['shuffle-wc'],
-    // On a heavily loaded machine a late worker may get only backup copies, and lose every race: no reducer needs
-    // its output, and shuffle-wc's fetched-from-every-mapper check, which comes before its task-twice check, names
-    // that instead (seen once, in a full zoo run under load average 13).
+    // On a heavily loaded machine a late worker may get only backup copies and lose every race, so no reducer
+    // fetches from it (seen once under load average 13): shuffle-wc checks for tasks run twice first, and asks
+    // reducers to have fetched only from workers that alone finished some map task.
     reason: /ran on 2 workers/,
   },
   {
