@@ -9,6 +9,8 @@ import { expandGlob, UsageError } from '../grader/options';
 import { describeDifference, readOutput } from '../grader/tests/output';
 import { compareCodePoints } from '../src/kit/order';
 import { readPoints, Summary, writeGradescope, writeJunit } from '../grader/reports/results';
+import { checkFileSet } from '../grader/tests/layout';
+import { TestFailure } from '../grader/job';
 
 let dir: string;
 beforeEach(() => {
@@ -93,4 +95,16 @@ test('a skipped test is SKIP in JUnit and earns no points in Gradescope, beside 
   expect(xml).toContain('skipped="1"');
   expect(xml).toMatch(/<testcase classname="mr" name="two hosts"[^>]*>\s*<skipped message="skipped: the two hosts/);
   expect(xml).not.toContain('<failure');
+});
+
+test('file names a student made are shown on one line in a diagnosis (no forged verdict line)', () => {
+  const forged = 'mr-out-x\n--- wc test: PASS\u001b[2K';
+  let notes: string[] = [];
+  try {
+    checkFileSet(new Map([[forged, '']]), 1);
+  } catch (err) {
+    notes = (err as TestFailure).notes;
+  }
+  expect(notes.some((n) => n.includes('mr-out-x\\u000a--- wc test: PASS\\u001b[2K'))).toBe(true);
+  for (const note of notes) expect(note).not.toMatch(/[\n\u001b]/);
 });

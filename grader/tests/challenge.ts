@@ -18,6 +18,7 @@ import { fmtSeconds, Proc, sleep } from '../processes';
 import { traceLines } from '../traces';
 import { ihash } from '../../src/kit/hash';
 import { compareCodePoints } from '../../src/kit/order';
+import { printable } from '../../src/kit/trace-format';
 import { defineTests } from './spec';
 
 const WORKERS = 3;
@@ -515,7 +516,8 @@ function checkSharedFolder(job: Job): void {
   const stray = fs
     .readdirSync(job.dir)
     .filter((n) => !own.has(n) && !outputs.has(n))
-    .sort(compareCodePoints);
+    .sort(compareCodePoints)
+    .map(printable); // the student names them: a name must not start a console line of its own
   if (stray.length === 0) return;
   fail(
     `the job's shared folder holds ${list(stray.slice(0, 5))}${stray.length > 5 ? `, and ${stray.length - 5} more` : ''} after the job: ` +

@@ -9,6 +9,7 @@ import { fail, indent, Job } from '../job';
 import { readCapped } from '../sandbox/files';
 import { describeDifference, outputFiles, quote, readOutput, sameLines, sortedLines } from './output';
 import { compareCodePoints } from '../../src/kit/order';
+import { printable } from '../../src/kit/trace-format';
 import { fmtSeconds, Proc, sleep } from '../processes';
 import { readTrace } from '../traces';
 import { checkFileSet, checkPartition } from './layout';
@@ -92,7 +93,8 @@ const OWN_TESTS = defineTests([
       const temps = fs
         .readdirSync(job.dir)
         .filter((n) => !own.has(n) && (n.startsWith('.') || /te?mp/i.test(n)))
-        .sort(compareCodePoints);
+        .sort(compareCodePoints)
+        .map(printable); // the student names them: a name must not start a console line of its own
       if (temps.length) {
         fail(
           `temporary files left in the job's directory after it finished: ${temps.slice(0, 5).join(', ')}${temps.length > 5 ? ', ...' : ''}`,
@@ -106,7 +108,7 @@ const OWN_TESTS = defineTests([
         .sort(compareCodePoints);
       if (changed.length) {
         fail(
-          `output files changed after the coordinator exited: ${changed.map((n) => `${n} (${change(atExit.get(n), after.get(n))})`).join(', ')}`,
+          `output files changed after the coordinator exited: ${changed.map((n) => `${printable(n)} (${change(atExit.get(n), after.get(n))})`).join(', ')}`,
           'the job is done when the coordinator exits: every mr-out file must be final by then',
         );
       }

@@ -4,6 +4,7 @@
 // The checks fail with the file and the keys that break the rule; the
 // order check itself is a pure function of the files' contents.
 
+import { printable } from '../../src/kit/trace-format';
 import { fail } from '../job';
 import { ihash } from '../../src/kit/hash';
 import { compareCodePoints } from '../../src/kit/order';
@@ -19,7 +20,7 @@ export function checkFileSet(files: Map<string, string>, nReduce: number): void 
   const want = Array.from({ length: nReduce }, (_, r) => `mr-out-${r}`);
   const names = [...files.keys()];
   const missing = want.filter((n) => !files.has(n));
-  const extra = names.filter((n) => !want.includes(n));
+  const extra = names.filter((n) => !want.includes(n)).map(printable); // named by the student: shown on one line
   if (missing.length || extra.length) {
     fail(
       `expected exactly ${nReduce} output files mr-out-0 .. mr-out-${nReduce - 1} (one per reduce task, empty when no key hashes to it), found ${names.length}`,
@@ -41,7 +42,8 @@ export function checkPartition(files: Map<string, string>, nReduce: number): voi
       const want = ihash(key) % nReduce;
       if (want !== r) {
         count++;
-        if (misplaced.length < 5) misplaced.push(`${quote(key)} is in ${name}, ihash puts it in mr-out-${want}`);
+        if (misplaced.length < 5)
+          misplaced.push(`${quote(key)} is in ${printable(name)}, ihash puts it in mr-out-${want}`);
       }
     }
   }
