@@ -52,7 +52,7 @@ export const CHALLENGE_TESTS = defineTests([
   // reducer has fetched anything yet. The worker holding the most finished
   // map tasks is killed and its disk removed; no replacement comes. The job
   // must finish with mrsequential's output, having run again exactly the map
-  // tasks that worker had finished, each once.
+  // tasks that worker had finished (none handed to two workers at once: the invariants).
   {
     id: 'lost-map',
     name: 'lost map output',
@@ -408,7 +408,7 @@ function neverRunAgain(job: Job, stage: Stage, lost: Lost): string | undefined {
   );
 }
 
-/** The lost map tasks ran again, each once, and no other map task did. */
+/** The lost map tasks ran again, and no other map task did. */
 function checkRuns(job: Job, lost: Lost): void {
   const again = mapStartsAfter(job, lost.at);
   const missing = lost.maps.filter((m) => !again.has(m));
@@ -425,13 +425,8 @@ function checkRuns(job: Job, lost: Lost): void {
         `only the map tasks the lost worker had finished (${list(lost.maps)}) need to run again`,
     );
   }
-  const twice = [...again].find(([, procs]) => procs.length > 1);
-  if (twice) {
-    fail(
-      `the lost map task of ${twice[0]} ran ${twice[1].length} times after ${who(lost.victim)} was killed (on ${twice[1].map(who).join(', ')}): ` +
-        'hand a lost task out again once',
-    );
-  }
+  // A lost task handed to two workers at once (say, reset twice by two reducers' reports) is the invariants' early
+  // reassignment; a copy 10 s later is the course's reassignment, or a backup: both allowed.
 }
 
 /**
