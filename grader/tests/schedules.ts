@@ -538,7 +538,8 @@ export async function withStage(job: Job, body: (stage: Stage) => Promise<void>)
     if (err instanceof TestFailure) {
       const cause = causeOf([...stage.causes, ...stage.hints]);
       const notes = cause && !err.notes.includes(cause) ? [cause, ...err.notes] : err.notes;
-      throw new TestFailure([...notes, 'what the forced schedule did:', ...stage.story.map((l) => `  ${l}`)]);
+      const story = stage.story.length ? ['what the forced schedule did:', ...stage.story.map((l) => `  ${l}`)] : [];
+      throw new TestFailure([...notes, ...story]);
     }
     throw err;
   } finally {
