@@ -5,7 +5,6 @@
 // processes run in a cell of the wall (sandbox/wall.ts): a budget they break ends
 // them all, and the test fails with that reason.
 
-import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Build, driver, studentPaths } from './build';
@@ -269,7 +268,7 @@ export class Job {
     const c = this.mustHaveCoordinator();
     const limit = this.scaled(LISTEN_LIMIT_MS);
     const accepting = this.coordinatorHost
-      ? await acceptingOnHost(this.coordinatorHost, this.endpoint, limit, () => c.alive)
+      ? await acceptingOnHost(this.ctx.registry, this.coordinatorHost, this.endpoint, limit, () => c.alive)
       : await waitUntilAccepting(this.endpoint, limit, { alive: () => c.alive });
     if (accepting) return;
     if (!c.alive) {
@@ -419,9 +418,11 @@ export interface WorkerOptions {
 /**
  * Waits until a TCP endpoint ("host:port") accepts connections inside a
  * network namespace, which the grader's own cannot reach: a short probe
- * runs there, again and again, until one connects or `limitMs` has passed.
+ * (the grader's, started by its registry) runs there, again and again,
+ * until one connects or `limitMs` has passed.
  */
 async function acceptingOnHost(
+  registry: Registry,
   netns: string,
   endpoint: string,
   limitMs: number,
@@ -434,15 +435,16 @@ async function acceptingOnHost(
     "s.on('connect', () => process.exit(0)); s.on('error', () => process.exit(1)); setTimeout(() => process.exit(1), 1000);";
   const deadline = Date.now() + limitMs;
   while (Date.now() < deadline && alive()) {
-    const connected = await new Promise<boolean>((resolve) => {
-      execFile(
-        NSENTER,
-        [`--net=${path.join(NETNS_DIR, netns)}`, '--', process.execPath, '-e', probe],
-        { timeout: 3000 },
-        (err) => resolve(!err),
-      );
+    const proc = registry.spawn({
+      role: `probe of ${endpoint}`,
+      command: NSENTER,
+      args: [`--net=${path.join(NETNS_DIR, netns)}`, '--', process.execPath, '-e', probe],
+      cwd: '/',
+      limitMs: 3000,
+      echo: false,
     });
-    if (connected) return true;
+    const exit = await proc.exited;
+    if (exit.code === 0) return true;
     await sleep(200);
   }
   return false;
