@@ -151,7 +151,13 @@ describe('npm run bench', () => {
     expect(w0.servedBytes).toBe(w1.fetchedBytes);
     expect(w1.servedBytes).toBe(w0.fetchedBytes);
     expect(w0.mapTasks + w1.mapTasks).toBe(4); // the quick corpus's 4 files, each mapped once
-    for (const w of run.reducers) {
+    // Who maps and who reduces is the coordinator's choice (a worker that starts late on a loaded machine may get
+    // no map task): a worker that reduced fetched from the other whenever the other had mapped.
+    for (const [w, other] of [
+      [w0, w1],
+      [w1, w0],
+    ]) {
+      if (w.reduceTasks === 0 || other.mapTasks === 0) continue;
       expect(w.fetchedBytes).toBeGreaterThan(0);
       expect(w.fetches).toBeGreaterThanOrEqual(w.reduceTasks); // a task fetches the other's part of each of its maps
     }
