@@ -354,6 +354,8 @@ interface Lost {
   at: number;
   /** Map tasks it had finished and no other worker had: their output was only on its disk. */
   maps: string[];
+  /** Reduce tasks whose mr-out file was in the shared folder then: safe, never to run again. */
+  reduces: Set<number>;
 }
 
 /** Kills the worker that finished the most map tasks, removes its disk, and says what was lost. */
@@ -372,7 +374,14 @@ function killMostMaps(job: Job, stage: Stage): Lost {
     `${who(victim)} killed and its local disk removed: it had finished ${maps.length} map task${maps.length === 1 ? '' : 's'} (${maps.join(', ')})`,
     killedAt,
   );
-  return { victim, at: killedAt, maps };
+  const reduces = new Set(
+    fs
+      .readdirSync(job.dir)
+      .map((n) => /^mr-out-(\d+)$/.exec(n))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => Number(m[1])),
+  );
+  return { victim, at: killedAt, maps, reduces };
 }
 
 /** The inputs of the map calls `proc` ran to their end. */
@@ -408,7 +417,7 @@ function neverRunAgain(job: Job, stage: Stage, lost: Lost): string | undefined {
   );
 }
 
-/** The lost map tasks ran again, and no other map task did. */
+/** The lost map tasks ran again, no other map task did, and no reduce task finished before the kill. */
 function checkRuns(job: Job, lost: Lost): void {
   const again = mapStartsAfter(job, lost.at);
   const missing = lost.maps.filter((m) => !again.has(m));
@@ -424,6 +433,22 @@ function checkRuns(job: Job, lost: Lost): void {
       `the map tasks of ${list(extra)} ran again after ${who(lost.victim)} was killed, though their output was safe on a live worker's disk: ` +
         `only the map tasks the lost worker had finished (${list(lost.maps)}) need to run again`,
     );
+  }
+  for (const [proc, file] of job.traceFiles) {
+    const again = traceLines(file).find(
+      (e) =>
+        e.event === 'start' &&
+        e.phase === 'reduce' &&
+        typeof e.input === 'string' &&
+        Number(e.time) > lost.at &&
+        lost.reduces.has(ihash(e.input) % job.nReduce),
+    );
+    if (again) {
+      fail(
+        `reduce task ${ihash(String(again.input)) % job.nReduce} ran again on ${who(proc)} at ${at(job, Number(again.time))}, after ${who(lost.victim)} was killed, ` +
+          'though its mr-out file was already in the shared folder: a finished reduce task is safe, whoever ran it',
+      );
+    }
   }
   // A lost task handed to two workers at once (say, reset twice by two reducers' reports) is the invariants' early
   // reassignment; a copy 10 s later is the course's reassignment, or a backup: both allowed.
