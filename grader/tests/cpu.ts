@@ -1,6 +1,9 @@
-// CPU time: how much a process has used (from /proc), and how much the
+// CPU time: how much a process has used (from /proc), how long it wanted
+// the CPU (running, or runnable and waiting for a core), and how much the
 // machine can give at once (its cores, or less under a cgroup's quota, as
-// in a grading container). For telling a worker that waits from one that spins.
+// in a grading container). For telling a worker that waits from one that
+// spins: on a starved machine a spinning worker may get little CPU, but it
+// wants it all the time.
 
 import * as fs from 'fs';
 import * as os from 'os';
@@ -15,6 +18,24 @@ export function cpuTimeMs(pid: number): number | undefined {
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // the name may hold spaces and parentheses
     const ticks = Number(fields[11]) + Number(fields[12]); // utime and stime, fields 14 and 15 of the line
     return Number.isFinite(ticks) ? (ticks * 1000) / TICKS_PER_SECOND : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * How long (ms) process `pid` has wanted the CPU so far, over all its
+ * threads: time on a core plus time runnable on a run queue
+ * (/proc/<pid>/task/<tid>/schedstat); undefined where the kernel does not say.
+ */
+export function runnableMs(pid: number): number | undefined {
+  try {
+    let ns = 0;
+    for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+      const [onCpu, waiting] = read(`/proc/${pid}/task/${tid}/schedstat`)?.split(' ').map(Number) ?? [];
+      if (Number.isFinite(onCpu) && Number.isFinite(waiting)) ns += onCpu + waiting; // a thread gone meanwhile adds 0
+    }
+    return ns / 1e6;
   } catch {
     return undefined;
   }

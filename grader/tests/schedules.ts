@@ -20,7 +20,7 @@ import { traceLines } from '../traces';
 import type { HoldPoint, Phase } from '../../src/kit/trace-format';
 import { checkSameOutput } from './course';
 import { defineTests } from './spec';
-import { cpuCapacity, cpuTimeMs } from './cpu';
+import { cpuCapacity, cpuTimeMs, runnableMs } from './cpu';
 
 type Point = HoldPoint;
 
@@ -562,6 +562,13 @@ export function checkNoWorkerFailed(job: Job, why: string, except: ReadonlySet<P
 
 /** An idle worker may use at most this share of what the machine can run at once (and always 0.1 of a core): a spinning one gets far more, even on a busy machine. */
 const IDLE_SHARE = 0.1;
+/**
+ * ...or wanted the CPU (running, or runnable and waiting for a core) for more
+ * than this share of the time: a spinning worker is runnable all the time,
+ * however little CPU a starved machine gives it; a waiting one only for its
+ * few wake-ups.
+ */
+const RUNNABLE_SHARE = 0.5;
 /** The shortest idle stretch judged: the worker that did not take the re-run is kept without a task this long. */
 const IDLE_MIN_MS = 3_000;
 
@@ -589,7 +596,8 @@ async function checkIdleCpu(stage: Stage, idle: Proc[], held: Hold): Promise<voi
     if (idle.every((w) => !w.alive)) return Date.now(); // the end checks say why
     return undefined;
   });
-  const before = idle.map((w) => cpuTimeMs(w.pid));
+  const sample = (w: Proc) => ({ cpu: cpuTimeMs(w.pid), wanted: runnableMs(w.pid) });
+  const before = idle.map(sample);
   // Whoever takes the re-run holds before its map call: the other stays without a task for as long as it is
   // measured, however late (on a loaded machine) the other maps ended. No idle stretch is ever too short to judge.
   stage.arm('map', input);
@@ -598,28 +606,33 @@ async function checkIdleCpu(stage: Stage, idle: Proc[], held: Hold): Promise<voi
   );
   const handedAt = Date.now();
   const takers = new Set(stage.startedMap(input, held.proc).map((t) => t.proc));
-  const atHandOut = idle.map((w) => cpuTimeMs(w.pid));
+  const atHandOut = idle.map(sample);
   if (handedAt - from < IDLE_MIN_MS) await sleep(from + IDLE_MIN_MS - handedAt);
-  const atEnd = idle.map((w, i) => (takers.has(w) ? atHandOut[i] : cpuTimeMs(w.pid)));
+  const atEnd = idle.map((w, i) => (takers.has(w) ? atHandOut[i] : sample(w)));
   const endedAt = Date.now();
   stage.disarm('map', input, 'the idle workers have been measured', held.proc);
   const capacity = cpuCapacity();
   const limit = Math.max(0.1, IDLE_SHARE * capacity);
   idle.forEach((w, i) => {
-    const after = atEnd[i];
-    const start = before[i];
-    if (after === undefined || start === undefined) return; // gone: the end checks say why
+    const [start, after] = [before[i], atEnd[i]];
+    if (after.cpu === undefined || start.cpu === undefined) return; // gone: the end checks say why
     const span = (takers.has(w) ? handedAt : endedAt) - from;
     if (span < IDLE_MIN_MS) return; // the taker, handed the task early: the other worker is judged
-    const share = (after - start) / span;
+    const used = after.cpu - start.cpu;
+    const wanted = after.wanted !== undefined && start.wanted !== undefined ? after.wanted - start.wanted : undefined;
     stage.tell(
-      `${who(w)} used ${((after - start) / 1000).toFixed(2)} s of CPU in the ${fmtSeconds(span)} it had no task`,
+      `${who(w)} used ${(used / 1000).toFixed(2)} s of CPU in the ${fmtSeconds(span)} it had no task` +
+        (wanted === undefined ? '' : `, and wanted it (running or waiting to run) for ${(wanted / 1000).toFixed(2)} s`),
     );
-    if (share > limit) {
+    const spinning = used / span > limit || (wanted !== undefined && wanted / span > RUNNABLE_SHARE);
+    if (spinning) {
       fail(
-        `${who(w)} used ${((after - start) / 1000).toFixed(1)} s of CPU time in the ${fmtSeconds(span)} it had no task to do ` +
-          `(${at(job, from)} to ${at(job, from + span)}: ${Math.round(share * 100)}% of a core; this machine runs ${capacity} at once): ` +
-          'a worker with nothing to do must wait (sleep between requests, or let the coordinator hold the request), not spin',
+        `${who(w)} used ${(used / 1000).toFixed(1)} s of CPU time in the ${fmtSeconds(span)} it had no task to do ` +
+          `(${at(job, from)} to ${at(job, from + span)}: ${Math.round((used / span) * 100)}% of a core; this machine runs ${capacity} at once)` +
+          (wanted === undefined
+            ? ''
+            : `, and wanted the CPU ${Math.round((wanted / span) * 100)}% of that time, running or waiting to run`) +
+          ': a worker with nothing to do must wait (sleep between requests, or let the coordinator hold the request), not spin',
       );
     }
   });
