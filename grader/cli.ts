@@ -6,9 +6,9 @@
 
 import { helpText, UsageError } from '../src/kit/args';
 import { kitRoot } from '../src/kit/root';
-import { gradeSubmissions } from './bulk';
-import { Grader } from './grader';
-import { COMMAND_LINE, Options, parseOptions } from './options';
+import { gradeSubmissions } from './core/bulk';
+import { Grader } from './core/runner';
+import { COMMAND_LINE, Options, parseOptions } from './core/options';
 import { Points, readPoints, writeGradescope, writeJson, writeJunit } from './reports/results';
 
 const KIT = kitRoot();

@@ -17,10 +17,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { DISPLAY_NAMES } from '../grader/tests/catalog';
-import { Registry } from '../grader/processes';
+import { DISPLAY_NAMES } from '../grader/labs/mr/catalog';
+import { Registry } from '../grader/core/processes';
 import { sleep } from '../src/kit/time';
-import { changesOutsideMr, copyRegularFiles, findMrFolder, STUDENT_FILES } from '../grader/submission';
+import { changesOutsideMr, copyRegularFiles, findMrFolder, STUDENT_FILES } from '../grader/core/submission';
 import { CommandLine, helpText, parseCommandLine, UsageError } from '../src/kit/args';
 import { kitRoot } from '../src/kit/root';
 
@@ -100,7 +100,7 @@ function checkedResults(text: string, points: Record<string, number>): Gradescop
 
 /** The points of each test, by its Gradescope name ("wc test"), from the kit's grader/points.json. */
 function pointsByName(kit: string): Record<string, number> {
-  const raw = JSON.parse(fs.readFileSync(path.join(kit, 'grader', 'points.json'), 'utf8')) as Record<string, number>;
+  const raw = JSON.parse(fs.readFileSync(path.join(kit, 'grader', 'labs', 'mr', 'points.json'), 'utf8')) as Record<string, number>;
   const names = Object.fromEntries(Object.entries(DISPLAY_NAMES).map(([id, name]) => [`${name} test`, raw[id] ?? 0]));
   return names;
 }

@@ -18,7 +18,7 @@ describe('bulk grading', () => {
   let grades: { students: any[] };
   let csv: string;
   let evilReport: string;
-  const pointsBefore = fs.readFileSync(path.join(KIT, 'grader', 'points.json'), 'utf8');
+  const pointsBefore = fs.readFileSync(path.join(KIT, 'grader', 'labs', 'mr', 'points.json'), 'utf8');
 
   beforeAll(() => {
     work = makeTempDir('mr-bulk-test-');
@@ -47,7 +47,7 @@ describe('bulk grading', () => {
     const attempt = (what: string, f: () => unknown) => {
       try { f(); tried.push(what + ': done'); } catch (e) { tried.push(what + ': ' + (e as NodeJS.ErrnoException).code); }
     };
-    attempt('write points.json', () => fs.writeFileSync(${JSON.stringify(path.join(KIT, 'grader', 'points.json'))}, '{"wc": 1000}'));
+    attempt('write points.json', () => fs.writeFileSync(${JSON.stringify(path.join(KIT, 'grader', 'labs', 'mr', 'points.json'))}, '{"wc": 1000}'));
     const mine = path.resolve(process.env.TMPDIR || '/tmp', '..');
     attempt('list students', () => fs.readdirSync(path.dirname(mine)));
     for (const other of ['s61000', 's61001']) {
@@ -103,7 +103,7 @@ describe('bulk grading', () => {
   });
 
   (asRoot ? test : test.skip)("a student's code cannot change the kit or reach the other students' folders", () => {
-    expect(fs.readFileSync(path.join(KIT, 'grader', 'points.json'), 'utf8')).toBe(pointsBefore);
+    expect(fs.readFileSync(path.join(KIT, 'grader', 'labs', 'mr', 'points.json'), 'utf8')).toBe(pointsBefore);
     const reports = fs.readdirSync(evilReport).map((f) => fs.readFileSync(path.join(evilReport, f), 'utf8'));
     expect(reports.length).toBeGreaterThan(0);
     for (const report of reports) {

@@ -4,8 +4,8 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
-import { CHALLENGE_IDS, COURSE_IDS, EXTENDED_IDS } from '../grader/tests/catalog';
-import { COMMAND_LINE } from '../grader/options';
+import { CHALLENGE_IDS, COURSE_IDS, EXTENDED_IDS } from '../grader/labs/mr/catalog';
+import { COMMAND_LINE } from '../grader/core/options';
 import { helpText } from '../src/kit/args';
 import {
   childrenOf,

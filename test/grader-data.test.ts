@@ -9,9 +9,9 @@ import {
   HOT_COUNT,
   HOT_KEY,
   PROTO_KEYS,
-} from '../grader/tests/generated-inputs';
-import { TestFailure } from '../grader/job';
-import { checkFileSet, checkKeyOrder, checkPartition, explainOrder, keyOrderBreaks } from '../grader/tests/layout';
+} from '../grader/labs/mr/harness/generated-inputs';
+import { TestFailure } from '../grader/labs/mr/harness/job';
+import { checkFileSet, checkKeyOrder, checkPartition, explainOrder, keyOrderBreaks } from '../grader/labs/mr/harness/layout';
 import { ihash } from '../src/kit/hash';
 import { compareCodePoints } from '../src/kit/order';
 import * as tokencount from '../src/mrapps/tokencount';

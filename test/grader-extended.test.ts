@@ -4,9 +4,9 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
-import { CHALLENGE_IDS, COURSE_IDS, DISPLAY_NAMES, EXTENDED_IDS, spec, TEST_IDS } from '../grader/tests/catalog';
+import { CHALLENGE_IDS, COURSE_IDS, DISPLAY_NAMES, EXTENDED_IDS, spec, TEST_IDS } from '../grader/labs/mr/catalog';
 import { ihash } from '../src/kit/hash';
-import { parseOptions } from '../grader/options';
+import { parseOptions } from '../grader/core/options';
 import { readPoints } from '../grader/reports/results';
 import { ihash as kitIhash } from '../src/mr/worker';
 import {
@@ -51,7 +51,7 @@ describe('options and catalog', () => {
     expect(new Set(TEST_IDS).size).toBe(TEST_IDS.length);
     expect(new Set(Object.values(DISPLAY_NAMES)).size).toBe(TEST_IDS.length);
     for (const id of TEST_IDS) expect(spec(id).limitMs).toBeGreaterThan(0);
-    const inFile = Object.keys(JSON.parse(fs.readFileSync(path.join(ROOT, 'grader', 'points.json'), 'utf8')));
+    const inFile = Object.keys(JSON.parse(fs.readFileSync(path.join(ROOT, 'grader', 'labs', 'mr', 'points.json'), 'utf8')));
     expect([...inFile].sort()).toEqual([...TEST_IDS].sort());
     const points = readPoints(ROOT);
     for (const id of EXTENDED_IDS) expect(points[id]).toBeGreaterThan(0);

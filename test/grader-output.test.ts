@@ -5,12 +5,12 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { expandGlob, UsageError } from '../grader/options';
-import { describeDifference, readOutput } from '../grader/tests/output';
+import { expandGlob, UsageError } from '../grader/core/options';
+import { describeDifference, readOutput } from '../grader/labs/mr/harness/output';
 import { compareCodePoints } from '../src/kit/order';
 import { readPoints, Summary, writeGradescope, writeJunit } from '../grader/reports/results';
-import { checkFileSet } from '../grader/tests/layout';
-import { TestFailure } from '../grader/job';
+import { checkFileSet } from '../grader/labs/mr/harness/layout';
+import { TestFailure } from '../grader/labs/mr/harness/job';
 
 let dir: string;
 beforeEach(() => {

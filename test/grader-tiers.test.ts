@@ -4,8 +4,8 @@
 // with both, and exactly the named ones with --only.
 
 import * as path from 'path';
-import { parseOptions } from '../grader/options';
-import { CHALLENGE_IDS, COURSE_IDS, EXTENDED_IDS, isChallenge, isStrict, TEST_IDS } from '../grader/tests/catalog';
+import { parseOptions } from '../grader/core/options';
+import { CHALLENGE_IDS, COURSE_IDS, EXTENDED_IDS, isChallenge, isStrict, TEST_IDS } from '../grader/labs/mr/catalog';
 
 const ROOT = path.resolve(__dirname, '..');
 const tests = (...argv: string[]): string[] => parseOptions(argv, ROOT).tests;

@@ -47,7 +47,7 @@ const describeRoot = asRoot ? describe : describe.skip;
 /** Digests of what a student must never change. */
 function kitState(kit: string): Record<string, string> {
   const files = [
-    'grader/points.json',
+    'grader/labs/mr/points.json',
     ...fs
       .readdirSync(path.join(kit, 'dist-grader', 'grader'))
       .filter((f) => f.endsWith('.js'))
@@ -355,7 +355,7 @@ describeRoot('red team: the Gradescope layout as root', () => {
     expect(intruders.connections).toBe(0);
   });
 
-  const wcPoints = () => JSON.parse(fs.readFileSync(path.join(source, 'grader', 'points.json'), 'utf8')).wc as number;
+  const wcPoints = () => JSON.parse(fs.readFileSync(path.join(source, 'grader', 'labs', 'mr', 'points.json'), 'utf8')).wc as number;
 
   test.each(ATTACKS)('%s: a valid results.json, scored by the trusted side only', (attack) => {
     const { results, resultsMode } = outcomes.get(attack)!;

@@ -7,7 +7,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type { Job } from '../grader/job';
+import type { Job } from '../grader/labs/mr/harness/job';
 import {
   bars,
   buildTimeline,
@@ -16,8 +16,8 @@ import {
   TimelineData,
   timelineData,
   TraceEvent,
-} from '../grader/reports/timeline';
-import { fetchEvent, FetchEvent, mapFates, pairFetches, runKey } from '../grader/reports/timeline-shuffle';
+} from '../grader/labs/mr/timeline/timeline';
+import { fetchEvent, FetchEvent, mapFates, pairFetches, runKey } from '../grader/labs/mr/timeline/shuffle';
 import { mergedHtml, mergedText, stampLines } from '../grader/reports/merged-log';
 import { makeTmp, removeTmp, runGrader, SOLUTION } from './grader-helpers';
 import { startGroup } from './helpers/proc';

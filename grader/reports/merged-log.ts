@@ -7,8 +7,8 @@
 // stamps the grader records as output arrives (processes.ts).
 
 import * as path from 'path';
-import type { Job } from '../job';
-import { LOG_HEAD, LOG_TAIL, type OutputStamp, type Proc } from '../processes';
+import type { Job } from '../labs/mr/harness/job';
+import { LOG_HEAD, LOG_TAIL, type OutputStamp, type Proc } from '../core/processes';
 import { readCapped, writeFresh } from '../sandbox/files';
 import { escapeMarkup } from '../../src/kit/escape';
 

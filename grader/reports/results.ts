@@ -3,9 +3,9 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
-import { DISPLAY_NAMES, TEST_IDS, TestId } from '../tests/catalog';
+import { DISPLAY_NAMES, TEST_IDS, TestId } from '../labs/mr/catalog';
 import { writeAtomic } from '../sandbox/files';
-import { UsageError } from '../options';
+import { UsageError } from '../core/options';
 import { escapeMarkup } from '../../src/kit/escape';
 
 export interface TestResult {
@@ -48,7 +48,7 @@ export type Points = Record<TestId, number>;
 
 /** Reads grader/points.json: {"wc": 10, ...}; a missing test is worth 0. */
 export function readPoints(kit: string): Points {
-  const file = path.join(kit, 'grader', 'points.json');
+  const file = path.join(kit, 'grader', 'labs', 'mr', 'points.json');
   let data: unknown;
   try {
     data = JSON.parse(fs.readFileSync(file, 'utf8'));

@@ -4,7 +4,7 @@
 // both from /proc (sampled) and from the RSS preload's report at exit.
 
 import * as fs from 'fs';
-import { Registry } from '../../grader/processes';
+import { Registry } from '../../grader/core/processes';
 import type { ExitUsage } from './rss-preload';
 
 export interface Finished {

@@ -4,7 +4,7 @@
 // passed to whoever starts or makes something.
 
 import * as fs from 'fs';
-import { Registry } from '../../grader/processes';
+import { Registry } from '../../grader/core/processes';
 import { pause } from '../../grader/sandbox/reap';
 import { Group, Hierarchy, Limits, makeGroup } from './cgroup';
 

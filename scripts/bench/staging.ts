@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { buildImpl, driver, implLabel, makeBuildDir } from '../../grader/build';
+import { buildImpl, driver, implLabel, makeBuildDir } from '../../grader/core/build';
 import { UsageError } from '../../src/kit/args';
 import { Session } from './session';
 

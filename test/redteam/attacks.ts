@@ -181,7 +181,7 @@ const attacks: Record<string, () => void> = {
     if (role === 'worker') attempt('kill -1', () => process.kill(-1, 'SIGKILL'));
   },
   'kit-write'() {
-    attempt('write points.json', () => fs.writeFileSync(path.join(T.kit, 'grader', 'points.json'), '{"wc": 1000}'));
+    attempt('write points.json', () => fs.writeFileSync(path.join(T.kit, 'grader', 'labs', 'mr', 'points.json'), '{"wc": 1000}'));
     attempt('write the compiled grader', () => fs.appendFileSync(path.join(T.kit, 'dist-grader', 'grader', 'report.js'), '\\n// pwned'));
     attempt('write the kit inputs', () => fs.appendFileSync(path.join(T.kit, 'inputs', 'gen-grimm.txt'), 'pwned'));
     const first = fs.readdirSync(path.resolve('..', 'inputs'))[0];

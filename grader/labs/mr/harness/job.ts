@@ -7,12 +7,12 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
-import { Build, driver, studentPaths } from './build';
-import { fmtSeconds, Proc, Registry, sleep } from './processes';
-import { Cell, Wall } from './sandbox/wall';
-import { ScratchFolders } from './sandbox/scratch';
-import { NETNS_DIR, NSENTER } from './sandbox/netns';
-import { waitUntilAccepting } from '../src/kit/endpoint';
+import { Build, driver, studentPaths } from '../../../core/build';
+import { fmtSeconds, Proc, Registry, sleep } from '../../../core/processes';
+import { Cell, Wall } from '../../../sandbox/wall';
+import { ScratchFolders } from '../../../sandbox/scratch';
+import { NETNS_DIR, NSENTER } from '../../../sandbox/netns';
+import { waitUntilAccepting } from '../../../../src/kit/endpoint';
 
 /** A failed check: what was expected, what was found. */
 export class TestFailure extends Error {

@@ -5,12 +5,12 @@
 // tier fails a test that breaks one; the course's tests keep the course's
 // verdict and print a note.
 
-import { Job } from '../job';
+import { Job } from './job';
 import { keyOrderBreaks } from './layout';
-import { ihash } from '../../src/kit/hash';
+import { ihash } from '../../../../src/kit/hash';
 import { outputFiles, quote } from './output';
-import { Proc } from '../processes';
-import { readTrace, traceLines } from '../traces';
+import { Proc } from '../../../core/processes';
+import { readTrace, traceLines } from './traces';
 
 /**
  * A task may go to a second worker 10 s after it went to a first. Trace times

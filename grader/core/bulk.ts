@@ -14,10 +14,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { TestId } from './tests/catalog';
+import { TestId } from '../labs/mr/catalog';
 import { Options, UsageError } from './options';
 import { Registry, sleep } from './processes';
-import { Points, readPoints, Summary } from './reports/results';
+import { Points, readPoints, Summary } from '../reports/results';
 import { changesOutsideMr, copyRegularFiles, findMrFolder } from './submission';
 
 /** Past this, a student's whole grading is stopped. */

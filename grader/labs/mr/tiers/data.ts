@@ -6,7 +6,7 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
-import { driver } from '../build';
+import { driver } from '../../../core/build';
 import {
   adversarialInputs,
   fewKeyInputs,
@@ -15,13 +15,13 @@ import {
   InputFile,
   PROTO_KEYS,
   writeInputs,
-} from './generated-inputs';
-import { Job, TestFailure } from '../job';
-import { checkFileSet, checkKeyOrder, checkPartition, keyOf } from './layout';
-import { ihash } from '../../src/kit/hash';
-import { outputFiles, readOutput, sortedLines } from './output';
+} from '../harness/generated-inputs';
+import { Job, TestFailure } from '../harness/job';
+import { checkFileSet, checkKeyOrder, checkPartition, keyOf } from '../harness/layout';
+import { ihash } from '../../../../src/kit/hash';
+import { outputFiles, readOutput, sortedLines } from '../harness/output';
 import { checkSameAsSequential, checkSameOutput } from './course';
-import { defineTests } from './spec';
+import { defineTests } from '../harness/spec';
 
 const N_REDUCE = 10; // as main/mrcoordinator, by default
 const OTHER_N_REDUCE = 7; // not 10, and prime: no power of two or multiple of 10 hides a hard-coded 10

@@ -8,19 +8,19 @@ import chalk from 'chalk';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Build, buildImpl, driver, makeBuildDir } from './build';
-import { DISPLAY_NAMES, EXPECTED_APP, isStrict, spec, TestId } from './tests/catalog';
-import { invariantBreaks } from './tests/invariants';
-import { Job, otherFileSystem, RunContext, TestFailure, TestSkipped } from './job';
+import { DISPLAY_NAMES, EXPECTED_APP, isStrict, spec, TestId } from '../labs/mr/catalog';
+import { invariantBreaks } from '../labs/mr/harness/invariants';
+import { Job, otherFileSystem, RunContext, TestFailure, TestSkipped } from '../labs/mr/harness/job';
 import { Options } from './options';
-import { OutputTooLarge, readOutput, sortedLines } from './tests/output';
+import { OutputTooLarge, readOutput, sortedLines } from '../labs/mr/harness/output';
 import { Registry, startLine } from './processes';
-import { closedAncestor, Wall } from './sandbox/wall';
-import { ScratchFolders } from './sandbox/scratch';
+import { closedAncestor, Wall } from '../sandbox/wall';
+import { ScratchFolders } from '../sandbox/scratch';
 import { UsageError } from './options';
-import { manyTable, RunResult, Summary, TestResult } from './reports/results';
-import { writeArtifacts } from './tests/course';
-import { writeTimeline } from './reports/timeline';
-import { writeMergedLog } from './reports/merged-log';
+import { manyTable, RunResult, Summary, TestResult } from '../reports/results';
+import { writeArtifacts } from '../labs/mr/tiers/course';
+import { writeTimeline } from '../labs/mr/timeline/timeline';
+import { writeMergedLog } from '../reports/merged-log';
 
 const BUILD_LIMIT_MS = 180_000;
 const SEQUENTIAL_LIMIT_MS = 180_000;
@@ -46,7 +46,7 @@ export class Grader {
     readonly kit: string,
     readonly opts: Options,
   ) {
-    this.wall = new Wall(opts.budgets, path.join(__dirname, 'sandbox', 'watchdog.js'));
+    this.wall = new Wall(opts.budgets, path.join(__dirname, '..', 'sandbox', 'watchdog.js'));
     this.scratch = new ScratchFolders((message) => this.wall.tell(message));
   }
 

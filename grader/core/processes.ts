@@ -9,9 +9,9 @@
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { openFresh, readCapped } from './sandbox/files';
-import { Cell, formatBytes } from './sandbox/wall';
-import { sleep } from '../src/kit/time';
+import { openFresh, readCapped } from '../sandbox/files';
+import { Cell, formatBytes } from '../sandbox/wall';
+import { sleep } from '../../src/kit/time';
 
 export interface ExitInfo {
   code: number | null;

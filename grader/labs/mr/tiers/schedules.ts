@@ -11,16 +11,16 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { INPUT_DIR, sequentialOutput } from './data';
-import { scheduleInputs, writeInputs } from './generated-inputs';
-import { fail, indent, Job, TestFailure } from '../job';
-import { ihash } from '../../src/kit/hash';
-import { quote } from './output';
-import { fmtSeconds, Proc, sleep } from '../processes';
-import { traceLines } from '../traces';
-import type { HoldPoint, Phase } from '../../src/kit/trace-format';
+import { scheduleInputs, writeInputs } from '../harness/generated-inputs';
+import { fail, indent, Job, TestFailure } from '../harness/job';
+import { ihash } from '../../../../src/kit/hash';
+import { quote } from '../harness/output';
+import { fmtSeconds, Proc, sleep } from '../../../core/processes';
+import { traceLines } from '../harness/traces';
+import type { HoldPoint, Phase } from '../../../../src/kit/trace-format';
 import { checkSameOutput } from './course';
-import { defineTests } from './spec';
-import { cpuCapacity, cpuTimeMs, runnableMs } from './cpu';
+import { defineTests } from '../harness/spec';
+import { cpuCapacity, cpuTimeMs, runnableMs } from '../harness/cpu';
 
 type Point = HoldPoint;
 

@@ -5,7 +5,7 @@
 // schedules.ts); catalog.ts puts them in order. A test's points are the
 // instructor's to set, in points.json.
 
-import type { Job } from '../job';
+import type { Job } from './job';
 
 export type TestBody = (job: Job) => Promise<void>;
 

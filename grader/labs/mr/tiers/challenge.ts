@@ -9,17 +9,17 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { fail, Job, TestFailure, TestSkipped } from '../job';
-import { deleteNetnsPair, makeNetnsPair, probeNetns } from '../sandbox/netns';
+import { fail, Job, TestFailure, TestSkipped } from '../harness/job';
+import { deleteNetnsPair, makeNetnsPair, probeNetns } from '../../../sandbox/netns';
 import { checkSameAsSequential } from './course';
 import { graderFiles } from './extended';
 import { at, checkNoWorkerFailed, type Stage, who, withStage } from './schedules';
-import { fmtSeconds, Proc, sleep } from '../processes';
-import { traceLines } from '../traces';
-import { ihash } from '../../src/kit/hash';
-import { compareCodePoints } from '../../src/kit/order';
-import { printable } from '../../src/kit/trace-format';
-import { defineTests } from './spec';
+import { fmtSeconds, Proc, sleep } from '../../../core/processes';
+import { traceLines } from '../harness/traces';
+import { ihash } from '../../../../src/kit/hash';
+import { compareCodePoints } from '../../../../src/kit/order';
+import { printable } from '../../../../src/kit/trace-format';
+import { defineTests } from '../harness/spec';
 
 const WORKERS = 3;
 /** After the first worker is about to fetch, how long the others get to reach that point too before the kill. */

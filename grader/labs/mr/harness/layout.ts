@@ -4,10 +4,10 @@
 // The checks fail with the file and the keys that break the rule; the
 // order check itself is a pure function of the files' contents.
 
-import { printable } from '../../src/kit/trace-format';
-import { fail } from '../job';
-import { ihash } from '../../src/kit/hash';
-import { compareCodePoints } from '../../src/kit/order';
+import { printable } from '../../../../src/kit/trace-format';
+import { fail } from './job';
+import { ihash } from '../../../../src/kit/hash';
+import { compareCodePoints } from '../../../../src/kit/order';
 import { quote } from './output';
 
 /** The key of an output line: its text before the first space. */

@@ -5,18 +5,18 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
-import { fail, indent, Job } from '../job';
-import { readCapped } from '../sandbox/files';
-import { describeDifference, outputFiles, quote, readOutput, sameLines, sortedLines } from './output';
-import { compareCodePoints } from '../../src/kit/order';
-import { printable } from '../../src/kit/trace-format';
-import { fmtSeconds, Proc, sleep } from '../processes';
-import { readTrace } from '../traces';
-import { checkFileSet, checkPartition } from './layout';
+import { fail, indent, Job } from '../harness/job';
+import { readCapped } from '../../../sandbox/files';
+import { describeDifference, outputFiles, quote, readOutput, sameLines, sortedLines } from '../harness/output';
+import { compareCodePoints } from '../../../../src/kit/order';
+import { printable } from '../../../../src/kit/trace-format';
+import { fmtSeconds, Proc, sleep } from '../../../core/processes';
+import { readTrace } from '../harness/traces';
+import { checkFileSet, checkPartition } from '../harness/layout';
 import { DATA_TESTS } from './data';
 import { checkSameAsSequential } from './course';
 import { SCHEDULE_TESTS } from './schedules';
-import { defineTests } from './spec';
+import { defineTests } from '../harness/spec';
 
 const N_REDUCE = 10; // as main/mrcoordinator
 const EXIT_BOUND_MS = 5_000; // workers must be gone this soon after the coordinator

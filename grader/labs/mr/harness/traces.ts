@@ -2,8 +2,8 @@
 // The student's side writes them: the grader reads no link and at most a
 // cap, and every string it takes from them is made printable.
 
-import { readCapped } from './sandbox/files';
-import { isTaskEvent, parseTrace, type TaskEvent } from '../src/kit/trace-format';
+import { readCapped } from '../../../sandbox/files';
+import { isTaskEvent, parseTrace, type TaskEvent } from '../../../../src/kit/trace-format';
 
 /** The most of one trace file the grader reads. */
 const TRACE_CAP = 16 * 1024 * 1024;

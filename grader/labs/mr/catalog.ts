@@ -6,12 +6,12 @@
 // seven run by default; the extended tier with --extended, the challenge
 // track's with --challenge; any test when named in --only.
 
-import { EXTENDED_TESTS } from './extended';
-import { DATA_TESTS } from './data';
-import { SCHEDULE_TESTS } from './schedules';
-import type { TestSpec } from './spec';
-import { COURSE_TESTS } from './course';
-import { CHALLENGE_TESTS } from './challenge';
+import { EXTENDED_TESTS } from './tiers/extended';
+import { DATA_TESTS } from './tiers/data';
+import { SCHEDULE_TESTS } from './tiers/schedules';
+import type { TestSpec } from './harness/spec';
+import { COURSE_TESTS } from './tiers/course';
+import { CHALLENGE_TESTS } from './tiers/challenge';
 
 export type CourseId = (typeof COURSE_TESTS)[number]['id'];
 export type ExtendedId = (typeof EXTENDED_TESTS)[number]['id'];

@@ -2,12 +2,12 @@
 // worker counts and start patterns. Each check is anchored and exact; where
 // the course is lax (see the notes) this port is stricter.
 
-import { writeFresh } from '../sandbox/files';
+import { writeFresh } from '../../../sandbox/files';
 import * as path from 'path';
-import { fail, Job, TestFailure } from '../job';
-import { Proc } from '../processes';
-import { describeDifference, quote, readOutput, sameLines } from './output';
-import { defineTests } from './spec';
+import { fail, Job, TestFailure } from '../harness/job';
+import { Proc } from '../../../core/processes';
+import { describeDifference, quote, readOutput, sameLines } from '../harness/output';
+import { defineTests } from '../harness/spec';
 
 /** The course's seven, in its order; per-process limits as its `timeout 45s` and `timeout 120s` (crash). */
 export const COURSE_TESTS = defineTests([

@@ -5,8 +5,8 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
-import { compareCodePoints } from '../../src/kit/order';
-import { readCapped } from '../sandbox/files';
+import { compareCodePoints } from '../../../../src/kit/order';
+import { readCapped } from '../../../sandbox/files';
 
 /** Splits text into its non-blank lines and sorts them. */
 export function sortedLines(text: string): string[] {

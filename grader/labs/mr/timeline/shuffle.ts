@@ -4,7 +4,7 @@
 // whose finished output was lost with a killed worker's disk. Pure functions
 // over trace events, so that timeline.ts only draws what they find.
 
-import type { RpcEvent, TaskEvent } from '../../src/kit/trace-format';
+import type { RpcEvent, TaskEvent } from '../../../../src/kit/trace-format';
 
 /** A call to another worker, or its answer: an RPC event with a peer. */
 export type FetchEvent = RpcEvent & { to: string };

@@ -5,7 +5,7 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
-import { seededRandom } from '../../src/kit/random';
+import { seededRandom } from '../../../../src/kit/random';
 
 export interface InputFile {
   name: string;

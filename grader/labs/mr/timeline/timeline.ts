@@ -9,13 +9,13 @@
 // `buildTimeline` is a pure function (data -> HTML), tested on its own.
 
 import * as path from 'path';
-import type { Job } from '../job';
-import type { SignalRecord } from '../processes';
-import { writeFresh } from '../sandbox/files';
-import { traceLines } from '../traces';
-import { escapeMarkup } from '../../src/kit/escape';
-import { compareCodePoints } from '../../src/kit/order';
-import { isTaskEvent, type TaskEvent } from '../../src/kit/trace-format';
+import type { Job } from '../harness/job';
+import type { SignalRecord } from '../../../core/processes';
+import { writeFresh } from '../../../sandbox/files';
+import { traceLines } from '../harness/traces';
+import { escapeMarkup } from '../../../../src/kit/escape';
+import { compareCodePoints } from '../../../../src/kit/order';
+import { isTaskEvent, type TaskEvent } from '../../../../src/kit/trace-format';
 import {
   type Fetch,
   type FetchEvent,
@@ -24,7 +24,7 @@ import {
   mapFates,
   pairFetches,
   runKey,
-} from './timeline-shuffle';
+} from './shuffle';
 
 /** A map or reduce call's start or end, from a worker's $MR_TRACE file. */
 export type TraceEvent = TaskEvent;
