@@ -5,4 +5,4 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 node node_modules/typescript/bin/tsc -p grader/tsconfig.json
-exec node dist-grader/grader/cli.js "$@"
+exec node dist-grader/grader/cli.js mr "$@"

@@ -1,6 +1,7 @@
 // What Gradescope's run_autograder does for one submission: find the
-// student's src/mr, grade it with the kit's own drivers, apps and grader
-// (whatever else the submission holds), and always leave a results.json.
+// student's folder of the zip's lab (autograder.json: which lab, which
+// tiers), grade it with the kit's own drivers, apps and grader (whatever
+// else the submission holds), and always leave a results.json.
 //
 //   node dist/scripts/gradescope-run.js [--root /autograder] [--kit DIR]
 //
@@ -8,6 +9,7 @@
 // 540 s, under Gradescope's default 10 minutes); AUTOGRADER_TIMEOUT_SCALE
 // and AUTOGRADER_ONLY, passed to the grader's --timeout-scale and --only;
 // AUTOGRADER_GRADER_OPTIONS, more grader options (e.g. "--disk-limit 256MB").
+// The README's "Gradescope" section says how to try it on your own machine.
 //
 // It runs as root on Gradescope, and stays on the trusted side: the grader
 // runs the student's processes under a sandbox user id, and the score comes
@@ -17,10 +19,13 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { DISPLAY_NAMES } from '../grader/labs/mr/catalog';
+import { Catalog } from '../grader/core/catalog';
+import type { Lab } from '../grader/core/lab';
+import { findLab, loadLabs } from '../grader/core/labs';
+import { readPoints } from '../grader/core/points';
 import { Registry } from '../grader/core/processes';
 import { sleep } from '../src/kit/time';
-import { changesOutsideMr, copyRegularFiles, findMrFolder, STUDENT_FILES } from '../grader/core/submission';
+import { changedKitFiles, copyRegularFiles, findStudentFolder } from '../grader/core/submission';
 import { CommandLine, helpText, parseCommandLine, UsageError } from '../src/kit/args';
 import { kitRoot } from '../src/kit/root';
 
@@ -98,11 +103,18 @@ function checkedResults(text: string, points: Record<string, number>): Gradescop
   };
 }
 
-/** The points of each test, by its Gradescope name ("wc test"), from the kit's grader/points.json. */
-function pointsByName(kit: string): Record<string, number> {
-  const raw = JSON.parse(fs.readFileSync(path.join(kit, 'grader', 'labs', 'mr', 'points.json'), 'utf8')) as Record<string, number>;
-  const names = Object.fromEntries(Object.entries(DISPLAY_NAMES).map(([id, name]) => [`${name} test`, raw[id] ?? 0]));
-  return names;
+/** The points of each test, by its Gradescope name ("wc test"), from the lab's points file. */
+function pointsByName(kit: string, lab: Lab): Record<string, number> {
+  const points = readPoints(kit, lab);
+  return Object.fromEntries(new Catalog(lab).entries.map((e) => [`${e.spec.name} test`, points[e.spec.id] ?? 0]));
+}
+
+/** The zip's lab and tiers (autograder.json, written by npm run autograder); the first lab's defaults without it. */
+function autograderConfig(kit: string): { lab: Lab; tiers?: string[] } {
+  const file = path.join(kit, 'autograder.json');
+  if (!fs.existsSync(file)) return { lab: loadLabs()[0] };
+  const config = JSON.parse(fs.readFileSync(file, 'utf8')) as { lab: string; tiers?: string[] };
+  return { lab: findLab(config.lab), tiers: config.tiers };
 }
 
 async function main(): Promise<void> {
@@ -135,39 +147,44 @@ async function main(): Promise<void> {
 }
 
 async function grade(root: string, kit: string, started: number, write: (r: GradescopeResults) => void): Promise<void> {
+  const { lab, tiers } = autograderConfig(kit);
   const submission = path.join(root, 'submission');
-  const mr = findMrFolder(submission);
-  if (!mr) {
+  const folder = findStudentFolder(submission, lab);
+  if (!folder) {
     write(
       failedResults(
-        `No src/mr found in the submission: upload your repository, or at least src/mr/ with ${STUDENT_FILES.join(', ')}.`,
+        `No ${lab.student.dir} found in the submission: upload your repository, or at least ${lab.student.dir}/ with ${lab.student.files.join(', ')}.`,
         0,
       ),
     );
     return;
   }
   const notes: string[] = [];
-  const changed = changesOutsideMr(submission, mr, kit);
+  const changed = changedKitFiles(submission, folder, kit, lab);
   if (changed.length) {
     notes.push(
-      `Graded with the kit's own drivers, apps, transport and grader; your changes to them were ignored: ${changed.join(', ')}`,
+      `Graded with the kit's own copies of the files it provides; your changes to them were ignored: ${changed.join(', ')}`,
     );
   }
 
   // Grade a private copy (regular files only), so nothing the run does can touch the submission.
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'mr-autograder-'));
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), `${lab.id}-autograder-`));
   try {
-    const impl = path.join(work, 'mr');
-    copyRegularFiles(mr, impl);
+    const impl = path.join(work, path.basename(lab.student.dir));
+    copyRegularFiles(folder, impl);
     const graderResults = path.join(work, 'results.json');
     const budgetMs = Number(process.env.AUTOGRADER_BUDGET_S ?? 540) * 1000;
     const graderArgs = [
       path.join(kit, 'dist-grader', 'grader', 'cli.js'),
+      lab.id,
       'quiet',
       '--impl',
       impl,
+      '--impl-label',
+      lab.student.dir, // what the student's files are in their own clone
       '--gradescope',
       graderResults,
+      ...(tiers ? ['--tiers', tiers.join(',')] : []),
     ];
     if (process.getuid?.() === 0) graderArgs.push('--require-wall'); // never run a student's code as root
     if (process.env.AUTOGRADER_TIMEOUT_SCALE) graderArgs.push('--timeout-scale', process.env.AUTOGRADER_TIMEOUT_SCALE);
@@ -179,10 +196,10 @@ async function grade(root: string, kit: string, started: number, write: (r: Grad
     const seconds = (Date.now() - started) / 1000;
     // The grader writes its report after every test: a grader stopped or killed still leaves what it had found.
     const text = fs.existsSync(graderResults) ? fs.readFileSync(graderResults, 'utf8') : '';
-    const results = text ? checkedResults(text, pointsByName(kit)) : undefined;
+    const results = text ? checkedResults(text, pointsByName(kit, lab)) : undefined;
     const why = timedOut
       ? `Grading took longer than its budget of ${budgetMs / 1000} s and was stopped; tests not run score 0.`
-      : code !== 0 && code !== 1
+      : code !== 0 && code !== 1 && !results?.output.includes('not your fault')
         ? `The grader ended early (exit ${code}); tests not run score 0.`
         : '';
     if (results) {

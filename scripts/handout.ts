@@ -1,22 +1,27 @@
 // Writes the student release of the kit into an empty directory:
 //
-//   npm run handout -- OUTDIR          (or: node dist/scripts/handout.js OUTDIR)
+//   npm run handout -- [--labs mr,raft] OUTDIR     (or: node dist/scripts/handout.js ...)
 //
-// The release holds what a student needs (the skeleton, the apps and
-// drivers, the inputs, the grader, the handout) and nothing that is the
-// instructor's: no reference solution, no kit tests, no CI, no notes. In a
-// git checkout only tracked files are taken, so stray local files never leak.
+// The release holds what a student needs of each chosen lab (its skeleton,
+// drivers, apps, inputs, handout: what its manifest's release plan names),
+// the kit's library and the grader, and nothing that is the instructor's: no
+// reference solution, no kit tests, no CI, no notes, no other lab. In a git
+// checkout only tracked files are taken, so stray local files never leak.
 
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { CommandLine, helpText, parseCommandLine, UsageError } from '../src/kit/args';
 import { kitRoot } from '../src/kit/root';
+import type { Lab } from '../grader/core/lab';
+import { loadLabs } from '../grader/core/labs';
 
 export const COMMAND_LINE = {
-  usage: 'handout OUTDIR',
+  usage: 'handout [--labs NAMES] OUTDIR',
   about: 'Writes the student release of the kit (no solution, no kit tests) into OUTDIR.',
-  options: {},
+  options: {
+    labs: { value: 'NAMES', help: 'the labs to release, comma-separated (default: every lab)' },
+  },
   positionals: {
     name: 'OUTDIR',
     help: 'where the release goes: an empty or new folder outside the kit',
@@ -25,17 +30,11 @@ export const COMMAND_LINE = {
   },
 } satisfies CommandLine;
 
-/** What goes into the release: whole folders (with a trailing /) and single files. */
-const INCLUDE = [
-  'src/',
-  'inputs/',
-  'grader/',
-  'labs/mr/', // the handout and its pages (the solution is excluded below)
-  'test-mr.sh',
+/** What every release holds, whichever labs: whole folders (with a trailing /) and single files. Each lab adds its own. */
+const COMMON = [
+  'src/kit/',
+  'grader/', // less the folders of labs not released (below)
   'scripts/copy-assets.js',
-  'scripts/gen-inputs.ts',
-  'scripts/bench.ts', // students measure their own implementation too
-  'scripts/bench/',
   'package-lock.json',
   'tsconfig.base.json',
   'tsconfig.build.json',
@@ -47,12 +46,7 @@ const INCLUDE = [
   '.prettierignore',
 ];
 
-/** Files written from a different place in the kit: release path -> kit path. */
-const RENAMED: Record<string, string> = {
-  'README.md': 'labs/mr/STUDENT-README.md',
-};
-
-/** Never in a release, whatever INCLUDE says (build output, local runs, the solution). */
+/** Never in a release, whatever is included (build output, local runs, the solutions). */
 const EXCLUDE = [
   /(^|\/)node_modules\//,
   /(^|\/)dist(-grader)?\//,
@@ -65,12 +59,17 @@ const EXCLUDE = [
 
 /** package.json scripts that are the instructor's only, by name or by what they run. */
 const INSTRUCTOR_SCRIPTS = new Set(['handout', 'autograder']);
-const INSTRUCTOR_COMMAND = /\bjest\b|labs\/mr\/solution|scripts\/handout|(^|\s)test\//;
-/** The release's `npm test`: type-check the student's code, then grade it. */
-const STUDENT_TEST = 'npm run typecheck && npm run test-mr';
+const INSTRUCTOR_COMMAND = /\bjest\b|\/solution|scripts\/handout|(^|\s)test\//;
+
+/** What a release is made of: its files (kit-relative), and the labs it holds. */
+export interface ReleasePlan {
+  labs: Lab[];
+  files: string[];
+  untracked: string[];
+}
 
 function main(argv: string[]): void {
-  const { positionals, help } = parseCommandLine(COMMAND_LINE, argv);
+  const { values, positionals, help } = parseCommandLine(COMMAND_LINE, argv);
   if (help) {
     console.log(helpText(COMMAND_LINE));
     return;
@@ -78,21 +77,56 @@ function main(argv: string[]): void {
   const kit = kitRoot();
   const out = path.resolve(positionals[0]);
   checkOutDir(out, kit);
+  const plan = releasePlan(kit, chooseLabs(values.labs));
+  writeRelease(kit, out, plan);
+}
 
-  const { files, untracked } = releaseFiles(kit);
-  for (const from of Object.values(RENAMED)) {
-    if (!fs.existsSync(path.join(kit, from))) throw new UsageError(`${from} is missing from the kit`);
+/** The labs named by --labs (every lab when not given). */
+export function chooseLabs(names: string | undefined, all: Lab[] = loadLabs()): Lab[] {
+  if (names === undefined) return all;
+  const wanted = names.split(',').map((s) => s.trim()).filter(Boolean);
+  if (wanted.length === 0) throw new UsageError('--labs needs lab names');
+  for (const name of wanted) {
+    if (!all.some((l) => l.id === name)) throw new UsageError(`--labs: no lab "${name}" (labs: ${all.map((l) => l.id).join(', ')})`);
   }
-  if (untracked.length > 0) {
-    const names = untracked.slice(0, 5).join(', ') + (untracked.length > 5 ? `, ... (${untracked.length} in all)` : '');
+  return all.filter((l) => wanted.includes(l.id));
+}
+
+/** The files of a release of these labs. */
+export function releasePlan(kit: string, labs: Lab[], all: Lab[] = loadLabs()): ReleasePlan {
+  const include = [...COMMON, ...labs.flatMap((l) => l.release.include)];
+  const others = all.filter((l) => !labs.includes(l)).map((l) => `grader/labs/${l.id}/`);
+  const solutions = labs.flatMap((l) => l.release.solutions.map((s) => `${s}/`));
+  const keep = (f: string): boolean =>
+    include.some((inc) => (inc.endsWith('/') ? f.startsWith(inc) : f === inc)) &&
+    !others.some((o) => f.startsWith(o)) &&
+    !solutions.some((s) => f.startsWith(s)) &&
+    !labs.some((l) => f === l.release.readme) &&
+    !EXCLUDE.some((re) => re.test(f));
+  for (const l of labs) {
+    if (!fs.existsSync(path.join(kit, l.release.readme))) throw new UsageError(`${l.release.readme} is missing from the kit`);
+  }
+  return { labs, ...releaseFiles(kit, include, keep) };
+}
+
+/** Writes the release: its files, a README of its labs, and the student's package.json. */
+export function writeRelease(kit: string, out: string, plan: ReleasePlan): void {
+  if (plan.untracked.length > 0) {
+    const names = plan.untracked.slice(0, 5).join(', ') + (plan.untracked.length > 5 ? `, ... (${plan.untracked.length} in all)` : '');
     console.error(`handout: warning: left out files git does not track (git add them if they belong): ${names}`);
   }
-  for (const file of files) copyFile(path.join(kit, file), path.join(out, file));
-  for (const [to, from] of Object.entries(RENAMED)) copyFile(path.join(kit, from), path.join(out, to));
-  writePackageJson(kit, out);
+  for (const file of plan.files) copyFile(path.join(kit, file), path.join(out, file));
+  fs.writeFileSync(path.join(out, 'README.md'), releaseReadme(kit, plan.labs));
+  writePackageJson(kit, out, plan.labs);
+  console.log(`handout: wrote ${plan.files.length + 2} files to ${out}`);
+}
 
-  const count = files.length + Object.keys(RENAMED).length + 1;
-  console.log(`handout: wrote ${count} files to ${out}`);
+/** One lab: its own README part as it is. Several: a title, then each lab's part, its headings one level down. */
+function releaseReadme(kit: string, labs: Lab[]): string {
+  const parts = labs.map((l) => withoutKitOnly(fs.readFileSync(path.join(kit, l.release.readme), 'utf8'), l.release.readme));
+  if (parts.length === 1) return parts[0];
+  const intro = ['# Distributed systems labs', '', `This release holds ${labs.length} labs: ${labs.map((l) => l.title).join(', ')}.`, ''];
+  return [...intro, ...parts.map((p) => p.replace(/^(#+) /gm, '#$1 '))].join('\n');
 }
 
 /** Refuses an OUTDIR that is not empty, is not a folder, or lies inside the kit. */
@@ -123,20 +157,14 @@ function realPathOfNearest(p: string): string {
  * the kit ('/'-separated); and those on disk that were left out because git
  * does not track them.
  */
-function releaseFiles(kit: string): { files: string[]; untracked: string[] } {
-  const onDisk = selectFiles(kit, walkedFiles(kit));
+function releaseFiles(kit: string, include: string[], keep: (f: string) => boolean): { files: string[]; untracked: string[] } {
+  const select = (candidates: string[]): string[] =>
+    candidates.filter((f) => keep(f) && fs.statSync(path.join(kit, f), { throwIfNoEntry: false })?.isFile()).sort();
+  const onDisk = select(walkedFiles(kit, include));
   const tracked = trackedFiles(kit);
   if (!tracked) return { files: onDisk, untracked: [] };
-  const files = selectFiles(kit, tracked);
+  const files = select(tracked);
   return { files, untracked: onDisk.filter((f) => !files.includes(f)) };
-}
-
-function selectFiles(kit: string, candidates: string[]): string[] {
-  return candidates
-    .filter((f) => INCLUDE.some((inc) => (inc.endsWith('/') ? f.startsWith(inc) : f === inc)))
-    .filter((f) => !EXCLUDE.some((re) => re.test(f)))
-    .filter((f) => fs.statSync(path.join(kit, f), { throwIfNoEntry: false })?.isFile())
-    .sort();
 }
 
 /** git ls-files, when the kit is a git checkout whose package.json is tracked; else undefined. */
@@ -156,7 +184,7 @@ function trackedFiles(kit: string): string[] | undefined {
 }
 
 /** Every file under the included folders, for a kit that is not a git checkout. */
-function walkedFiles(kit: string): string[] {
+function walkedFiles(kit: string, include: string[]): string[] {
   const found: string[] = [];
   const walk = (rel: string): void => {
     const abs = path.join(kit, rel);
@@ -165,7 +193,7 @@ function walkedFiles(kit: string): string[] {
     if (st.isFile()) found.push(rel);
     else if (st.isDirectory()) for (const name of fs.readdirSync(abs)) walk(`${rel}/${name}`);
   };
-  for (const inc of INCLUDE) walk(inc.replace(/\/$/, ''));
+  for (const inc of include) walk(inc.replace(/\/$/, ''));
   return found;
 }
 
@@ -204,19 +232,22 @@ export function withoutKitOnly(text: string, file = 'a page'): string {
 
 /**
  * The kit's package.json with the student's scripts: instructor-only ones
- * dropped, and `test` meaning "type-check, then grade". Dependencies stay as
- * they are, so package-lock.json still matches and `npm ci` works.
+ * and those of labs not released dropped, and `test` meaning "type-check,
+ * then grade" each lab. Dependencies stay as they are, so package-lock.json
+ * still matches and `npm ci` works.
  */
-function writePackageJson(kit: string, out: string): void {
+function writePackageJson(kit: string, out: string, labs: Lab[]): void {
   const pkg = JSON.parse(fs.readFileSync(path.join(kit, 'package.json'), 'utf8'));
+  const others = new Set(loadLabs().filter((l) => !labs.includes(l)).flatMap((l) => l.release.scripts));
   const scripts: Record<string, string> = {};
   for (const [name, command] of Object.entries<string>(pkg.scripts ?? {})) {
-    if (name === 'test') scripts.test = STUDENT_TEST;
-    else if (!INSTRUCTOR_SCRIPTS.has(name) && !INSTRUCTOR_COMMAND.test(command)) scripts[name] = command;
+    if (!INSTRUCTOR_SCRIPTS.has(name) && !others.has(name) && !INSTRUCTOR_COMMAND.test(command)) scripts[name] = command;
   }
-  scripts.test = STUDENT_TEST;
+  scripts.test = ['npm run typecheck', ...labs.map((l) => `npm run ${l.command}`)].join(' && ');
   pkg.scripts = scripts;
-  pkg.description = 'MapReduce lab (TypeScript): implement src/mr, then run npm run test-mr. See labs/mr/README.md.';
+  pkg.description = labs
+    .map((l) => `${l.title} lab (TypeScript): implement ${l.student.dir}, then run npm run ${l.command}; see ${l.release.handout}.`)
+    .join(' ');
   fs.writeFileSync(path.join(out, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
 }
 

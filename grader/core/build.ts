@@ -1,17 +1,19 @@
-// Builds the implementation under test: stages it with the kit's own
-// src/kit, src/main and src/mrapps in <kit>/.mr-build/<unique>/src, compiles that
-// with the kit's TypeScript, and puts the .proto files next to the compiled
-// mr code (the transport loads path.join(__dirname, 'mr.proto')). Processes
-// then run the compiled JavaScript: node <build>/out/src/main/mrworker.js.
+// Builds the implementation under test: stages it as the lab's student folder
+// (src/mr) beside the kit's own folders the lab names (src/kit, src/main, ...)
+// in <kit>/.mr-build/<unique>/, compiles that with the kit's TypeScript, and
+// copies the lab's assets (MapReduce's .proto files) next to the compiled
+// student code. Processes then run the compiled JavaScript from <build>/out.
 //
-// Provided code is always the kit's: the drivers, the apps and transport.ts
-// (a submission's changed copy is graded with the kit's and reported). The
-// build folder is the trusted side's: only root (or you) may write it and
-// every folder above it on Node's module path; with root, only the sandbox
-// users' group may read it, so no student reads another's compiled code.
+// Provided code is always the kit's: the staged folders and the provided
+// files of the student's folder (a submission's changed copy is graded with
+// the kit's and reported; a missing one is simply the kit's). The build
+// folder is the trusted side's: only root (or you) may write it and every
+// folder above it on Node's module path; with root, only the sandbox users'
+// group may read it, so no student reads another's compiled code.
 
 import * as fs from 'fs';
 import * as path from 'path';
+import type { Lab } from './lab';
 import { Registry } from './processes';
 
 export interface Build {
@@ -19,34 +21,47 @@ export interface Build {
   out: string; // the compiled tree: <dir>/out
   ok: boolean;
   message: string; // the compiler's messages when !ok
-  /** Provided files of src/mr that the implementation changed: graded with the kit's copies. */
+  /** Provided files of the student's folder that the implementation changed: graded with the kit's copies. */
   changedProvided: string[];
+  /** The student's folder in the build, kit-relative ("src/mr"). */
+  studentDir: string;
+  /** How diagnoses name the graded folder: the student's files are <label>/<file>. */
+  label: string;
 }
 
-/** Files of src/mr that the kit provides: never taken from the implementation. */
-export const PROVIDED_MR_FILES = ['transport.ts'];
+/** What to build, and where. */
+export interface BuildRequest {
+  kit: string;
+  lab: Lab;
+  /** The folder graded (the student's). */
+  impl: string;
+  /** A fresh staging folder (makeBuildDir). */
+  dir: string;
+  registry: Registry;
+  limitMs: number;
+  /** With root: the sandbox users' group, the only one that may read the build. */
+  sandboxGid?: number;
+  /** How diagnoses name the graded folder (default: implLabel). */
+  label?: string;
+}
 
 /** Stages and compiles. Never throws for the student's errors: they come back as !ok. */
-export async function buildImpl(
-  kit: string,
-  impl: string,
-  dir: string,
-  registry: Registry,
-  limitMs: number,
-  sandboxGid?: number,
-): Promise<Build> {
+export async function buildImpl(request: BuildRequest): Promise<Build> {
+  const { kit, lab, impl, dir, registry, limitMs, sandboxGid } = request;
   const out = path.join(dir, 'out');
-  const build: Build = { dir, out, ok: false, message: '', changedProvided: [] };
+  const studentDir = lab.student.dir;
+  const label = request.label ?? implLabel(impl);
+  const build: Build = { dir, out, ok: false, message: '', changedProvided: [], studentDir, label };
+  const assets = lab.build.assets ?? (() => false);
 
-  for (const provided of ['kit', 'main', 'mrapps']) {
-    copyTree(path.join(kit, 'src', provided), path.join(dir, 'src', provided));
-  }
-  copyTree(impl, path.join(dir, 'src', 'mr'), (name) => name.endsWith('.ts') || name.endsWith('.proto'));
-  for (const name of PROVIDED_MR_FILES) {
-    const ours = path.join(kit, 'src', 'mr', name);
-    const staged = path.join(dir, 'src', 'mr', name);
-    if (!fs.existsSync(ours) || path.resolve(impl) === path.join(kit, 'src', 'mr')) continue;
-    if (!sameFile(staged, ours)) build.changedProvided.push(`src/mr/${name}`);
+  for (const folder of lab.build.stage) copyTree(path.join(kit, folder), path.join(dir, folder));
+  copyTree(impl, path.join(dir, studentDir), (name) => name.endsWith('.ts') || assets(name));
+  for (const name of lab.student.provided) {
+    const ours = path.join(kit, studentDir, name);
+    const staged = path.join(dir, studentDir, name);
+    if (!fs.existsSync(ours) || path.resolve(impl) === path.join(kit, studentDir)) continue;
+    // A missing provided file is not a changed one: the handout tells students to hand in only their own files.
+    if (fs.existsSync(staged) && !sameFile(staged, ours)) build.changedProvided.push(`${studentDir}/${name}`);
     fs.copyFileSync(ours, staged);
   }
   fs.writeFileSync(
@@ -74,10 +89,10 @@ export async function buildImpl(
   });
   await proc.exited;
   if (proc.exit!.code !== 0) {
-    build.message = relabel(proc.output().trim() || `tsc ${proc.describeExit()}`, impl);
+    build.message = relabel(proc.output().trim() || `tsc ${proc.describeExit()}`, studentDir, label);
     return build;
   }
-  copyTree(path.join(dir, 'src', 'mr'), path.join(out, 'src', 'mr'), (name) => name.endsWith('.proto'));
+  copyTree(path.join(dir, studentDir), path.join(out, studentDir), assets);
   openToGroup(dir, sandboxGid);
   build.ok = true;
   return build;
@@ -116,24 +131,29 @@ function openToGroup(dir: string, gid: number | undefined): void {
   }
 }
 
-/** The implementation's folder as the student knows it: relative to where the grader runs, when below it. */
+/**
+ * The implementation's folder as whoever runs the grader knows it: relative to where the grader runs, when
+ * below it. (Gradescope's run names a student's copy as the lab's own folder instead, with --impl-label: a
+ * diagnosis a student reads never names a folder of the grading machine.)
+ */
 export function implLabel(impl: string): string {
   const shown = path.relative(process.cwd(), impl) || '.';
   return shown.startsWith('..') ? impl : shown;
 }
 
-/** The compiler names staged files src/mr/x.ts; name them as the student knows them. */
-function relabel(text: string, impl: string): string {
-  return text.replace(/^src\/mr\//gm, `${implLabel(impl)}/`);
+/** The compiler names staged files <student folder>/x.ts; name them as the student knows them. */
+function relabel(text: string, studentDir: string, label: string): string {
+  const staged = new RegExp(`^${studentDir.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}/`, 'gm');
+  return text.replace(staged, `${label}/`);
 }
 
 /**
  * Paths of the build in what a student's process printed (source-mapped
  * stack frames name <build>/src/mr/worker.ts), as the student knows them.
  */
-export function studentPaths(build: Build, impl: string): (text: string) => string {
-  const label = `${implLabel(impl)}/`;
-  const staged = [path.join(build.dir, 'src', 'mr') + path.sep, path.join(build.out, 'src', 'mr') + path.sep];
+export function studentPaths(build: Build): (text: string) => string {
+  const label = `${build.label}/`;
+  const staged = [path.join(build.dir, build.studentDir) + path.sep, path.join(build.out, build.studentDir) + path.sep];
   return (text) => staged.reduce((t, from) => t.split(from).join(label), text);
 }
 
@@ -165,9 +185,4 @@ export function makeBuildDir(kit: string): string {
     if (fs.existsSync(path.join(root, planted))) fs.rmSync(path.join(root, planted), { recursive: true, force: true });
   }
   return fs.mkdtempSync(path.join(root, `${process.pid}-`));
-}
-
-/** The compiled driver scripts. */
-export function driver(build: Build, name: 'mrcoordinator' | 'mrworker' | 'mrsequential'): string {
-  return path.join(build.out, 'src', 'main', `${name}.js`);
 }

@@ -1,20 +1,27 @@
-// The grader's command line: `test-mr [quiet] [options]`, one table
-// (COMMAND_LINE) that is both what is parsed and what --help shows. Bad input
-// is a UsageError, which cli.ts prints as one line before exiting with status 2.
+// The grader's command line for one lab: `<command> [quiet] [options]`
+// (`test-mr`, or `grade mr`). One table (commandLine) is both what is parsed
+// and what --help shows: the core's options, the lab's tiers as flags, then
+// the lab's own options. Bad input is a UsageError, which cli.ts prints as
+// one line before exiting with status 2.
 
 import * as fs from 'fs';
 import * as path from 'path';
-import { CommandLine, parseCommandLine, UsageError } from '../../src/kit/args';
-import { CHALLENGE_IDS, COURSE_IDS, EXTENDED_IDS, TEST_IDS, TestId } from '../labs/mr/catalog';
+import { CommandLine, OptionTable, parseCommandLine, UsageError } from '../../src/kit/args';
 import { Budgets, DEFAULT_BUDGETS } from '../sandbox/wall';
+import { Catalog, Entry } from './catalog';
+import type { Lab } from './lab';
 
-export { UsageError }; // grader.ts, bulk.ts and reports/results.ts take it from here
+export { UsageError };
 
 export interface Options {
-  impl: string; // absolute path of the folder holding coordinator.ts, worker.ts, ...
-  tests: TestId[]; // the selected tests, in the course's order
-  inputs: string[]; // absolute paths of the input files, sorted
-  inputsGlob: string; // the --inputs value they came from
+  lab: Lab;
+  catalog: Catalog;
+  /** Absolute path of the folder graded (the lab's student folder by default). */
+  impl: string;
+  /** How diagnoses name it (--impl-label): Gradescope's run names a student's copy as the lab's folder. */
+  implLabel?: string;
+  /** The selected tests, in the lab's order. */
+  tests: Entry[];
   quiet: boolean;
   many: number;
   parallel: number;
@@ -26,139 +33,132 @@ export interface Options {
   timeoutScale: number;
   keep: boolean;
   help: boolean;
-  /** Run the extended tier after the course's tests (the extended tests can also be named in --only). */
-  extended: boolean;
-  /** Run the challenge track's tests (the paper's MapReduce: local disks, fetches, lost map output). */
-  challenge: boolean;
-  /** Write a timeline of every test, not only of failed ones. */
+  /** Write the debugging aids (a timeline) of every test, not only of failed ones. */
   trace: boolean;
   /** Bulk grading: a folder holding one sub-folder per student. */
   submissions?: string;
-  /** Bulk grading: where grades.csv and grades.json go. */
+  /** Bulk grading: where the grades, and what each student's failed tests left, go. */
   out?: string;
   /** What one test's student processes may use (memory, tasks, disk, output). */
   budgets: Budgets;
   /** Refuse to grade unless the student's processes run behind the user-id wall (bulk grading, Gradescope). */
   requireWall: boolean;
+  /** The lab's own options, as its parseOptions made them. */
+  labOptions: unknown;
+  /** What chose the tests and the lab's options on this command line, for the graders bulk grading starts. */
+  passThrough: string[];
 }
 
-export const COMMAND_LINE = {
-  usage: 'test-mr [quiet] [options]',
-  about: "Grades a MapReduce implementation with the course's seven tests.",
-  options: {
-    impl: {
-      value: 'DIR',
-      help: 'grade DIR (coordinator.ts, worker.ts, rpc.ts, transport.ts, mr.proto) instead of src/mr',
-    },
+/** Options that choose what runs and how: bulk grading hands them on to each student's grader. */
+const PASSED_ON = ['only', 'skip', 'tiers', 'timeout-scale', 'memory-limit', 'disk-limit', 'output-limit', 'task-limit'];
+
+function coreOptions(lab: Lab): OptionTable {
+  return {
+    impl: { value: 'DIR', help: `grade DIR (${lab.student.files.join(', ')}) instead of ${lab.student.dir}` },
+    'impl-label': { value: 'NAME', help: `name DIR so in diagnoses (the Gradescope run: ${lab.student.dir})` },
     only: { value: 'NAMES', help: 'run only these tests (comma-separated ids, below)' },
     skip: { value: 'NAMES', help: 'run all tests but these' },
-    inputs: { value: 'GLOB', help: "input files (default: the kit's inputs/gen-*.txt)" },
-    quiet: { help: 'hide the output of coordinators and workers' },
+    tiers: { value: 'NAMES', help: `run exactly these tiers (${lab.tiers.map((t) => t.id).join(', ')})` },
+    quiet: { help: 'hide the output of the processes under test' },
     many: { value: 'N', help: 'run the suite N times ...' },
     parallel: { value: 'P', help: '... P at a time, then print a table of failures and times' },
-    seed: { value: 'S', help: 'seed of the crash app (random when not given)' },
+    seed: { value: 'S', help: 'the seed of what the tests draw at random (random when not given)' },
     json: { value: 'FILE', help: 'write the results as JSON' },
-    gradescope: { value: 'FILE', help: 'write a Gradescope results.json (points: grader/points.json)' },
+    gradescope: { value: 'FILE', help: `write a Gradescope results.json (points: ${lab.points})` },
     junit: { value: 'FILE', help: 'write JUnit XML' },
     'timeout-scale': { value: 'X', help: 'multiply every time limit by X (default 1)' },
     keep: { help: "keep every test's directory, not only failed ones" },
-    extended: { help: "also run the extended tier (stricter tests beyond the course's)" },
-    challenge: {
-      help: "run the challenge track's tests (the paper's MapReduce: workers on local disks of their own)\ninstead of the course's; with --extended, every tier",
-    },
-    trace: { help: 'write a timeline (timeline.html) for every test, not only failed ones' },
-    submissions: { value: 'DIR', help: 'bulk grading: grade DIR/<student>/**/src/mr for every sub-folder' },
-    out: { value: 'DIR', help: 'bulk grading: write grades.csv and grades.json into DIR' },
-    'memory-limit': {
-      value: 'SIZE',
-      help: `memory of one test's processes together (default ${sizeText(DEFAULT_BUDGETS.memoryBytes)})`,
-    },
-    'disk-limit': {
-      value: 'SIZE',
-      help: `disk one test's processes may write (default ${sizeText(DEFAULT_BUDGETS.diskBytes)})`,
-    },
-    'output-limit': {
-      value: 'SIZE',
-      help: `output one process may print (default ${sizeText(DEFAULT_BUDGETS.outputBytes)})`,
-    },
-    'task-limit': {
-      value: 'N',
-      help: `processes and threads of one test at once (default ${DEFAULT_BUDGETS.tasks})`,
-    },
+    trace: { help: 'write the debugging aids (timeline.html) of every test, not only of failed ones' },
+    submissions: { value: 'DIR', help: `bulk grading: grade DIR/<student>/**/${lab.student.dir} for every sub-folder` },
+    out: { value: 'DIR', help: "bulk grading: write the grades and each student's failed tests into DIR" },
+    'memory-limit': { value: 'SIZE', help: `memory of one test's processes together (default ${sizeText(DEFAULT_BUDGETS.memoryBytes)})` },
+    'disk-limit': { value: 'SIZE', help: `disk one test's processes may write (default ${sizeText(DEFAULT_BUDGETS.diskBytes)})` },
+    'output-limit': { value: 'SIZE', help: `output one process may print (default ${sizeText(DEFAULT_BUDGETS.outputBytes)})` },
+    'task-limit': { value: 'N', help: `processes and threads of one test at once (default ${DEFAULT_BUDGETS.tasks})` },
     'require-wall': {
       help: 'refuse to grade unless student code runs under sandbox user ids\n(needs root; what bulk grading and the Gradescope autograder use)',
     },
-  },
-  bareWords: { quiet: 'quiet' },
-  epilogue: [
-    'test ids (for --only and --skip):',
-    `  the course's: ${COURSE_IDS.join(', ')}`,
-    `  extended: ${EXTENDED_IDS.join(', ')}`,
-    `  challenge: ${CHALLENGE_IDS.join(', ')}`,
-  ].join('\n'),
-} satisfies CommandLine;
+  };
+}
 
-/** Parses argv (without node and the script). `kit` is the kit's root folder. */
-export function parseOptions(argv: string[], kit: string): Options {
-  const { values, help } = parseCommandLine(COMMAND_LINE, argv);
+/** The lab's tiers that have a flag of their own (--extended), as options. */
+function tierFlags(lab: Lab): OptionTable {
+  return Object.fromEntries(lab.tiers.filter((t) => t.flag).map((t) => [t.flag!.name, { help: t.flag!.help }]));
+}
+
+export function commandLine(lab: Lab): CommandLine {
+  const catalog = new Catalog(lab);
+  return {
+    usage: `${lab.command} [quiet] [options]`,
+    about: lab.about,
+    options: { ...coreOptions(lab), ...tierFlags(lab), ...lab.options },
+    bareWords: { quiet: 'quiet' },
+    epilogue: [
+      'test ids (for --only and --skip):',
+      ...lab.tiers.map((t) => `  ${t.title}: ${catalog.entries.filter((e) => e.tier === t).map((e) => e.spec.id).join(', ')}`),
+    ].join('\n'),
+  };
+}
+
+/** Parses argv (without node, the script and the lab's name). `kit` is the kit's root folder. */
+export function parseOptions(lab: Lab, argv: string[], kit: string): Options {
+  const cli = commandLine(lab);
+  const { values: raw, help } = parseCommandLine(cli, argv);
+  const values = raw as Record<string, string | boolean | undefined>;
+  const str = (name: string): string | undefined => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
+  const flag = (name: string): boolean => values[name] === true;
   const resolved = (file: string | undefined) => (file === undefined ? undefined : path.resolve(file));
+  const catalog = new Catalog(lab);
   const opts: Options = {
-    impl: path.resolve(values.impl ?? path.join(kit, 'src', 'mr')),
-    tests: [...COURSE_IDS],
-    inputs: [],
-    inputsGlob: '',
-    quiet: values.quiet ?? false,
-    many: values.many === undefined ? 1 : parseCount('--many', values.many),
-    parallel: values.parallel === undefined ? 1 : parseCount('--parallel', values.parallel),
-    seed: values.seed ?? '',
-    seedGiven: values.seed !== undefined,
-    json: resolved(values.json),
-    gradescope: resolved(values.gradescope),
-    junit: resolved(values.junit),
-    timeoutScale: values['timeout-scale'] === undefined ? 1 : parseTimeoutScale(values['timeout-scale']),
-    keep: values.keep ?? false,
+    lab,
+    catalog,
+    impl: path.resolve(str('impl') ?? path.join(kit, lab.student.dir)),
+    implLabel: str('impl-label'),
+    tests: [],
+    quiet: flag('quiet'),
+    many: optional(str('many'), (v) => parseCount('--many', v), 1),
+    parallel: optional(str('parallel'), (v) => parseCount('--parallel', v), 1),
+    seed: str('seed') ?? '',
+    seedGiven: str('seed') !== undefined,
+    json: resolved(str('json')),
+    gradescope: resolved(str('gradescope')),
+    junit: resolved(str('junit')),
+    timeoutScale: optional(str('timeout-scale'), parseTimeoutScale, 1),
+    keep: flag('keep'),
     help,
-    extended: values.extended ?? false,
-    challenge: values.challenge ?? false,
-    trace: values.trace ?? false,
-    submissions: resolved(values.submissions),
-    out: resolved(values.out),
+    trace: flag('trace'),
+    submissions: resolved(str('submissions')),
+    out: resolved(str('out')),
     budgets: {
-      memoryBytes: optional(values['memory-limit'], (v) => parseSize('--memory-limit', v), DEFAULT_BUDGETS.memoryBytes),
-      diskBytes: optional(values['disk-limit'], (v) => parseSize('--disk-limit', v), DEFAULT_BUDGETS.diskBytes),
-      outputBytes: optional(values['output-limit'], (v) => parseSize('--output-limit', v), DEFAULT_BUDGETS.outputBytes),
-      tasks: optional(values['task-limit'], (v) => parseCount('--task-limit', v), DEFAULT_BUDGETS.tasks),
+      memoryBytes: optional(str('memory-limit'), (v) => parseSize('--memory-limit', v), DEFAULT_BUDGETS.memoryBytes),
+      diskBytes: optional(str('disk-limit'), (v) => parseSize('--disk-limit', v), DEFAULT_BUDGETS.diskBytes),
+      outputBytes: optional(str('output-limit'), (v) => parseSize('--output-limit', v), DEFAULT_BUDGETS.outputBytes),
+      tasks: optional(str('task-limit'), (v) => parseCount('--task-limit', v), DEFAULT_BUDGETS.tasks),
     },
-    requireWall: values['require-wall'] ?? false,
+    requireWall: flag('require-wall'),
+    labOptions: undefined,
+    passThrough: passedOn(lab, values),
   };
   if (opts.help) return opts;
   if (opts.requireWall && process.getuid?.() !== 0) {
     throw new UsageError('--require-wall needs root: only root can run student code under sandbox user ids');
   }
 
-  const only = values.only === undefined ? undefined : parseTestList('--only', values.only);
-  const skip = values.skip === undefined ? [] : parseTestList('--skip', values.skip);
+  const only = str('only') === undefined ? undefined : parseList('--only', str('only')!, catalog);
+  const skip = str('skip') === undefined ? [] : parseList('--skip', str('skip')!, catalog);
   if (only && skip.length) throw new UsageError('--only and --skip cannot be used together');
-  // --only names exactly the tests to run; otherwise the course's seven, then the extended tier with --extended;
-  // --challenge alone runs the challenge track's tests (a challenge solution runs the course's seven apart).
-  const tiers: TestId[] = [
-    ...(opts.challenge && !opts.extended ? [] : COURSE_IDS),
-    ...(opts.extended ? EXTENDED_IDS : []),
-    ...(opts.challenge ? CHALLENGE_IDS : []),
-  ];
-  const pool: readonly TestId[] = TEST_IDS.filter((id) => tiers.includes(id));
-  opts.tests = only ? TEST_IDS.filter((id) => only.includes(id)) : pool.filter((id) => !skip.includes(id));
+  const exact = str('tiers')?.split(',').map((s) => s.trim()).filter(Boolean);
+  if (exact) for (const id of exact) catalog.tier(id);
+  const flags = lab.tiers.filter((t) => t.flag && flag(t.flag.name)).map((t) => t.flag!.name);
+  opts.tests = catalog.select({ only, skip, flags, exact });
   if (opts.tests.length === 0) throw new UsageError('no test left to run');
-  const parallelGiven = values.parallel !== undefined;
-  if (parallelGiven && opts.many === 1 && opts.parallel > 1 && !opts.submissions) {
+  if (str('parallel') !== undefined && opts.many === 1 && opts.parallel > 1 && !opts.submissions) {
     throw new UsageError('--parallel needs --many N (the number of runs)');
   }
   if (opts.parallel > opts.many && !opts.submissions) opts.parallel = opts.many;
 
-  checkImpl(opts.impl);
-  const inputsGlob = values.inputs ?? path.join(kit, 'inputs', 'gen-*.txt');
-  opts.inputs = expandGlob(inputsGlob);
-  opts.inputsGlob = path.resolve(inputsGlob);
+  checkImpl(lab, opts.impl);
+  opts.labOptions = lab.parseOptions(values, kit);
   if (!opts.seedGiven) opts.seed = Math.random().toString(36).slice(2, 10);
   for (const file of [opts.json, opts.gradescope, opts.junit]) {
     if (file && !fs.existsSync(path.dirname(file))) {
@@ -166,6 +166,18 @@ export function parseOptions(argv: string[], kit: string): Options {
     }
   }
   return opts;
+}
+
+/** The options bulk grading hands on: those that choose tests, budgets and limits, and the lab's own (absolute paths). */
+function passedOn(lab: Lab, values: Record<string, string | boolean | undefined>): string[] {
+  const names = [...PASSED_ON, ...lab.tiers.filter((t) => t.flag).map((t) => t.flag!.name), ...Object.keys(lab.options ?? {})];
+  const args: string[] = [];
+  for (const name of names) {
+    const v = values[name];
+    if (v === true) args.push(`--${name}`);
+    else if (typeof v === 'string') args.push(`--${name}`, lab.options?.[name] && /[/.]/.test(v) ? path.resolve(v) : v);
+  }
+  return args;
 }
 
 /** An option's parsed value, or its default when it was not given. */
@@ -193,18 +205,13 @@ function sizeText(bytes: number): string {
   return String(bytes);
 }
 
-function parseTestList(name: string, value: string): TestId[] {
-  const ids = value
+function parseList(name: string, value: string, catalog: Catalog): string[] {
+  const names = value
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  if (ids.length === 0) throw new UsageError(`${name} needs test ids (${TEST_IDS.join(', ')})`);
-  for (const id of ids) {
-    if (!(TEST_IDS as readonly string[]).includes(id)) {
-      throw new UsageError(`${name}: unknown test "${id}" (tests: ${TEST_IDS.join(', ')})`);
-    }
-  }
-  return ids as TestId[];
+  if (names.length === 0) throw new UsageError(`${name} needs test ids (${catalog.ids.join(', ')})`);
+  return names.map((n) => catalog.resolve(name, n));
 }
 
 function parseCount(name: string, value: string): number {
@@ -225,41 +232,13 @@ export function parseSize(name: string, value: string): number {
   return bytes;
 }
 
-function checkImpl(dir: string): void {
+function checkImpl(lab: Lab, dir: string): void {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
     throw new UsageError(`--impl: ${dir} is not a directory`);
   }
-  for (const file of ['coordinator.ts', 'worker.ts']) {
+  for (const file of lab.student.required) {
     if (!fs.existsSync(path.join(dir, file))) {
-      throw new UsageError(`${dir} has no ${file}: is it an implementation folder like src/mr?`);
+      throw new UsageError(`${dir} has no ${file}: is it an implementation folder like ${lab.student.dir}?`);
     }
   }
-}
-
-/**
- * Expands a glob whose wildcards (* and ?) are in the file name only, as
- * '/data/pg-*.txt'. The result is sorted by code point, as the shell does in
- * the C locale.
- */
-export function expandGlob(glob: string): string[] {
-  const abs = path.resolve(glob);
-  const dir = path.dirname(abs);
-  const base = path.basename(abs);
-  if (/[*?[\]]/.test(dir)) throw new UsageError(`--inputs: wildcards are allowed only in the file name ("${glob}")`);
-  const pattern = new RegExp(
-    '^' +
-      base
-        .replace(/[.+^${}()|\\]/g, '\\$&')
-        .replace(/\*/g, '[^/]*')
-        .replace(/\?/g, '[^/]') +
-      '$',
-  );
-  let names: string[] = [];
-  try {
-    names = fs.readdirSync(dir).filter((n) => pattern.test(n) && fs.statSync(path.join(dir, n)).isFile());
-  } catch {
-    names = [];
-  }
-  if (names.length === 0) throw new UsageError(`no input files match ${glob}`);
-  return names.sort().map((n) => path.join(dir, n));
 }

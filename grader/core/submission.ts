@@ -1,31 +1,25 @@
-// A student's submission: where its src/mr is, and what else it changed.
-// Only src/mr is ever graded; the kit's own drivers, apps and grader are
-// used whatever the submission holds, and the changes are reported.
+// A student's submission: where its folder of the lab is (src/mr), and which
+// of the kit's files it changed. Only the student's folder is ever graded;
+// the kit's own drivers, apps and grader are used whatever the submission
+// holds, and the changes are reported.
 
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import type { Lab } from './lab';
 
-/** The files a student writes; the first two must be there. */
-export const STUDENT_FILES = ['coordinator.ts', 'worker.ts', 'rpc.ts', 'transport.ts', 'mr.proto'];
-
-/** Files and folders of the kit that a submission may carry but that are never taken from it. */
-const KIT_OWNED = [
-  'src/main',
-  'src/mrapps',
-  'src/mr/transport.ts',
-  'grader',
-  'test-mr.sh',
-  'package.json',
-  'package-lock.json',
-];
+/** What every lab's submission may carry but is never taken from it: the grader and the kit's packaging. */
+const KIT_OWNED = ['grader', 'package.json', 'package-lock.json'];
 
 /**
- * The submission's src/mr folder: `src/mr` at its top, else the shallowest
- * folder named mr holding coordinator.ts and worker.ts (a zip of the whole
- * repository often nests it one level down). Undefined when there is none.
+ * The submission's folder of the lab (src/mr): at its top, else the
+ * shallowest folder of that name holding the lab's required files (a zip of
+ * the whole repository often nests it one level down). Undefined when there
+ * is none.
  */
-export function findMrFolder(submission: string): string | undefined {
+export function findStudentFolder(submission: string, lab: Lab): string | undefined {
+  const name = path.basename(lab.student.dir);
+  const suffix = path.sep + lab.student.dir.split('/').join(path.sep);
   const queue: Array<{ dir: string; depth: number }> = [{ dir: submission, depth: 0 }];
   const found: string[] = [];
   while (queue.length) {
@@ -37,7 +31,7 @@ export function findMrFolder(submission: string): string | undefined {
       continue;
     }
     const names = new Set(entries.map((e) => e.name));
-    if (names.has('coordinator.ts') && names.has('worker.ts')) found.push(dir);
+    if (lab.student.required.every((f) => names.has(f))) found.push(dir);
     if (depth >= 4) continue;
     for (const e of entries) {
       if (e.isDirectory() && e.name !== 'node_modules' && !e.name.startsWith('.')) {
@@ -45,25 +39,23 @@ export function findMrFolder(submission: string): string | undefined {
       }
     }
   }
-  return (
-    found.find((d) => d.endsWith(`${path.sep}src${path.sep}mr`)) ??
-    found.find((d) => path.basename(d) === 'mr') ??
-    found[0]
-  );
+  return found.find((d) => d.endsWith(suffix)) ?? found.find((d) => path.basename(d) === name) ?? found[0];
 }
 
 /**
- * Files of the kit's own folders that the submission changed or added,
- * relative to the repository root the submission's src/mr sits in.
+ * Files of the kit that the submission changed or added (its drivers, apps,
+ * grader; the provided files of the lab's folder), relative to the
+ * repository root the student's folder sits in. A provided file the
+ * submission left out is not a change: the handout says to hand in only
+ * one's own files.
  */
-export function changesOutsideMr(submission: string, mrFolder: string, kit: string): string[] {
-  const repoRoot =
-    path.basename(mrFolder) === 'mr' && path.basename(path.dirname(mrFolder)) === 'src'
-      ? path.dirname(path.dirname(mrFolder))
-      : undefined;
+export function changedKitFiles(submission: string, folder: string, kit: string, lab: Lab): string[] {
+  const suffix = path.sep + lab.student.dir.split('/').join(path.sep);
+  const repoRoot = folder.endsWith(suffix) ? folder.slice(0, -suffix.length) : undefined;
   if (!repoRoot || !repoRoot.startsWith(submission)) return [];
+  const kitFiles = [...KIT_OWNED, ...lab.student.kitOwned, ...lab.student.provided.map((f) => `${lab.student.dir}/${f}`)];
   const changed: string[] = [];
-  for (const owned of KIT_OWNED) {
+  for (const owned of kitFiles) {
     for (const rel of listFiles(path.join(repoRoot, owned), owned)) {
       const theirs = path.join(repoRoot, rel);
       const ours = path.join(kit, rel);
@@ -76,14 +68,23 @@ export function changesOutsideMr(submission: string, mrFolder: string, kit: stri
 /**
  * Copies the regular files of a folder tree, and nothing else: no links
  * (a submission's link could name any file of the grading machine), no
- * devices, no node_modules. What the grader builds from.
+ * devices, no node_modules. What the grader builds from. With a cap, a file
+ * above `fileBytes` and whatever would exceed the budget are left out (what a
+ * student's test wrote can be large).
  */
-export function copyRegularFiles(from: string, to: string): void {
+export function copyRegularFiles(from: string, to: string, cap?: { fileBytes: number; budget: { bytes: number } }): void {
   fs.mkdirSync(to, { recursive: true });
   for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
     const source = path.join(from, entry.name);
-    if (entry.isDirectory() && entry.name !== 'node_modules') copyRegularFiles(source, path.join(to, entry.name));
-    else if (entry.isFile()) fs.copyFileSync(source, path.join(to, entry.name));
+    if (entry.isDirectory() && entry.name !== 'node_modules') copyRegularFiles(source, path.join(to, entry.name), cap);
+    else if (entry.isFile()) {
+      if (cap) {
+        const size = fs.lstatSync(source).size;
+        if (size > cap.fileBytes || size > cap.budget.bytes) continue;
+        cap.budget.bytes -= size;
+      }
+      fs.copyFileSync(source, path.join(to, entry.name));
+    }
   }
 }
 

@@ -7,7 +7,6 @@
 // stamps the grader records as output arrives (processes.ts).
 
 import * as path from 'path';
-import type { Job } from '../labs/mr/harness/job';
 import { LOG_HEAD, LOG_TAIL, type OutputStamp, type Proc } from '../core/processes';
 import { readCapped, writeFresh } from '../sandbox/files';
 import { escapeMarkup } from '../../src/kit/escape';
@@ -67,10 +66,10 @@ export function stampLines(
 }
 
 /** Every line of every process of the job, and the grader's events, sorted by time (stable). */
-export function mergedLines(job: Job): { sources: LogSource[]; lines: LogLine[] } {
-  const sources: LogSource[] = job.procs.map((p) => ({ role: p.role, pid: p.pid }));
+export function mergedLines(procs: readonly Proc[]): { sources: LogSource[]; lines: LogLine[] } {
+  const sources: LogSource[] = procs.map((p) => ({ role: p.role, pid: p.pid }));
   const lines: LogLine[] = [];
-  job.procs.forEach((p: Proc, i) => {
+  procs.forEach((p: Proc, i) => {
     lines.push({ at: p.startedAt, source: -1, stream: 'grader', text: `started ${p.role} (pid ${p.pid})` });
     for (const s of p.signals) {
       lines.push({
@@ -172,8 +171,9 @@ document.querySelectorAll('.legend input').forEach(function (box) {
 }
 
 /** Writes merged.log and merged-log.html into the job's folder. */
-export function writeMergedLog(job: Job, title: string): void {
-  const { sources, lines } = mergedLines(job);
-  writeFresh(path.join(job.dir, 'merged.log'), mergedText(job.startedAt, sources, lines));
-  writeFresh(path.join(job.dir, 'merged-log.html'), mergedHtml(title, job.startedAt, sources, lines));
+/** Writes merged.log and merged-log.html into `dir` (a test's kept folder, the student's: never through a link). */
+export function writeMergedLog(dir: string, title: string, procs: readonly Proc[], startedAt: number): void {
+  const { sources, lines } = mergedLines(procs);
+  writeFresh(path.join(dir, 'merged.log'), mergedText(startedAt, sources, lines));
+  writeFresh(path.join(dir, 'merged-log.html'), mergedHtml(title, startedAt, sources, lines));
 }

@@ -6,7 +6,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { buildImpl, driver, implLabel, makeBuildDir } from '../../grader/core/build';
+import { buildImpl, implLabel, makeBuildDir } from '../../grader/core/build';
+import { driver } from '../../grader/labs/mr/harness/drivers';
+import { lab } from '../../grader/labs/mr/manifest';
 import { UsageError } from '../../src/kit/args';
 import { Session } from './session';
 
@@ -31,7 +33,7 @@ const COMPILE_LIMIT_MS = 300_000;
 export async function stageImpl(kit: string, impl: string, session: Session): Promise<Stage> {
   const preload = compiledPreload();
   const dir = session.removeAtEnd(makeBuildDir(kit));
-  const build = await buildImpl(kit, impl, dir, session.registry, COMPILE_LIMIT_MS);
+  const build = await buildImpl({ kit, lab, impl, dir, registry: session.registry, limitMs: COMPILE_LIMIT_MS });
   if (!build.ok) {
     const first = build.message.split('\n').find((l) => l.trim()) ?? 'tsc failed';
     throw new UsageError(`${impl} does not compile: ${first.replace(`${implLabel(impl)}/`, '')}`);

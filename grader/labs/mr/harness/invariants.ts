@@ -5,6 +5,7 @@
 // tier fails a test that breaks one; the course's tests keep the course's
 // verdict and print a note.
 
+import { at, who } from './describe';
 import { Job } from './job';
 import { keyOrderBreaks } from './layout';
 import { ihash } from '../../../../src/kit/hash';
@@ -36,7 +37,7 @@ export function invariantBreaks(job: Job): string[] {
   return [
     ...writesUnderFinalNames(job),
     ...reduceBeforeMapsDone(job, calls),
-    ...(job.allowsBackups ? [] : earlyReassignment(job, calls)),
+    ...(job.options.allowsBackups ? [] : earlyReassignment(job, calls)),
     ...keysOutOfOrder(job),
   ];
 }
@@ -63,14 +64,6 @@ function readCalls(job: Job): Call[] {
     }
   }
   return calls.sort((a, b) => a.start - b.start);
-}
-
-function at(job: Job, time: number): string {
-  return `${((time - job.startedAt) / 1000).toFixed(1)} s`;
-}
-
-function who(p: Proc): string {
-  return `${p.role} (pid ${p.pid})`;
 }
 
 /** Rule 8: the job's files appear only by renaming a complete temporary file onto their name. */

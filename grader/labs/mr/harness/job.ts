@@ -7,26 +7,14 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
-import { Build, driver, studentPaths } from '../../../core/build';
+import { Build, studentPaths } from '../../../core/build';
+import { fail } from '../../../core/outcome';
+import { driver } from './drivers';
 import { fmtSeconds, Proc, Registry, sleep } from '../../../core/processes';
 import { Cell, Wall } from '../../../sandbox/wall';
 import { ScratchFolders } from '../../../sandbox/scratch';
 import { NETNS_DIR, NSENTER } from '../../../sandbox/netns';
 import { waitUntilAccepting } from '../../../../src/kit/endpoint';
-
-/** A failed check: what was expected, what was found. */
-export class TestFailure extends Error {
-  constructor(readonly notes: string[]) {
-    super(notes[0] ?? 'failed');
-  }
-}
-
-export function fail(...notes: string[]): never {
-  throw new TestFailure(notes);
-}
-
-/** A test that cannot run on this machine (it says why): neither passed nor failed, and worth no points. */
-export class TestSkipped extends Error {}
 
 /** What every test of one run shares. */
 export interface RunContext {
@@ -36,7 +24,7 @@ export interface RunContext {
   expected: Map<string, string[]>; // app -> mrsequential's output, sorted
   quiet: boolean;
   scale: number;
-  seed: string; // this run's crash seed
+  seed: string; // this run's seed (the crash app's seeds come from it)
   scratch: ScratchFolders; // removed by the grader (or its watchdog) whatever happens
   wall: Wall;
   lane: number; // which of the --parallel lanes runs this test (each has its own sandbox user id)
@@ -81,29 +69,27 @@ export class Job {
   readonly restartedBy = new Map<Proc, number>();
   /** The challenge track: each worker's local disk, and where it serves the others (src/kit/challenge.ts). */
   readonly disks = new Map<Proc, LocalDisk>();
-  /** The challenge track's straggler: a backup copy may start before the 10 s reassignment (invariants.ts). */
-  allowsBackups = false;
-
   /** $TMPDIR is on another file system than the job's folder (a tmpfs), as on many students' machines. */
   readonly foreignTmp: boolean;
+  /** Each process's time limit. */
+  readonly limitMs: number;
 
   constructor(
     readonly ctx: RunContext,
     readonly dir: string,
-    readonly limitMs: number, // per process
-    readonly crashSeeds = false,
-    foreignTmp = false, // the extended tier: give the processes a $TMPDIR on another file system, if there is one
+    readonly options: JobOptions,
   ) {
+    this.limitMs = options.limitMs;
     this.sockDir = privateSocketDir(ctx.wall.tmpdir());
     this.endpoint = path.join(this.sockDir, 'mr.sock');
     ctx.scratch.add(this.sockDir);
-    const elsewhere = foreignTmp ? otherFileSystem(dir) : undefined;
+    const elsewhere = options.foreignTmp ? otherFileSystem(dir) : undefined;
     this.foreignTmp = elsewhere !== undefined;
     this.tmp = elsewhere ? fs.mkdtempSync(path.join(elsewhere, 'mr-tmp-')) : path.join(this.sockDir, 'tmp');
     if (elsewhere) ctx.scratch.add(this.tmp);
     else fs.mkdirSync(this.tmp);
     this.cell = ctx.wall.cell(ctx.lane);
-    this.relabel = studentPaths(ctx.build, ctx.impl);
+    this.relabel = studentPaths(ctx.build);
     for (const d of [dir, this.sockDir, this.tmp]) this.cell.own(d);
     this.monitor = setInterval(() => this.breakBudgetIfOver(), BUDGET_CHECK_MS);
   }
@@ -212,7 +198,7 @@ export class Job {
   startWorker(app: string, extra: Record<string, string> = {}, options: WorkerOptions = {}): Proc {
     const n = ++this.started;
     const env = { ...baseEnv(), ...extra };
-    if (this.crashSeeds) env.MR_CRASH_SEED = `${this.ctx.seed}-${n}`;
+    if (this.options.crashSeeds) env.MR_CRASH_SEED = `${this.ctx.seed}-${n}`;
     const trace = path.join(this.dir, `trace-${n}.jsonl`);
     env.MR_TRACE = trace;
     let disk: LocalDisk | undefined;
@@ -396,6 +382,18 @@ export class Job {
     if (!this.coordinator) throw new Error('no coordinator started');
     return this.coordinator;
   }
+}
+
+/** How a job runs its processes. */
+export interface JobOptions {
+  /** Each process's time limit. */
+  limitMs: number;
+  /** Give each worker a crash seed of its own, drawn from the run's seed (the crash app reads it). */
+  crashSeeds?: boolean;
+  /** Give the processes a $TMPDIR on another file system than the job's folder, when there is one (the strict tiers). */
+  foreignTmp?: boolean;
+  /** A backup copy of a task may start before the 10 s reassignment (the invariants allow it). */
+  allowsBackups?: boolean;
 }
 
 /** A challenge worker's local disk, and where it serves the others. */

@@ -5,7 +5,7 @@
 // order check itself is a pure function of the files' contents.
 
 import { printable } from '../../../../src/kit/trace-format';
-import { fail } from './job';
+import { fail } from '../../../core/outcome';
 import { ihash } from '../../../../src/kit/hash';
 import { compareCodePoints } from '../../../../src/kit/order';
 import { quote } from './output';

@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { compareCodePoints } from '../../../../src/kit/order';
 import { readCapped } from '../../../sandbox/files';
+import { TestFailure } from '../../../core/outcome';
 
 /** Splits text into its non-blank lines and sorts them. */
 export function sortedLines(text: string): string[] {
@@ -25,7 +26,11 @@ export interface JobOutput {
 export const OUTPUT_CAP = 32 * 1024 * 1024;
 
 /** A job's output too large to read: the test fails with this. */
-export class OutputTooLarge extends Error {}
+export class OutputTooLarge extends TestFailure {
+  constructor(message: string) {
+    super([message]);
+  }
+}
 
 /**
  * The job's mr-out* files in a test directory (name -> content), read

@@ -9,11 +9,12 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { fail, Job, TestFailure, TestSkipped } from '../harness/job';
+import { fail, TestFailure, TestSkipped } from '../../../core/outcome';
+import { Job } from '../harness/job';
 import { deleteNetnsPair, makeNetnsPair, probeNetns } from '../../../sandbox/netns';
-import { checkSameAsSequential } from './course';
-import { graderFiles } from './extended';
-import { at, checkNoWorkerFailed, type Stage, who, withStage } from './schedules';
+import { checkNoWorkerFailed, checkSameAsSequential, graderFiles } from '../harness/checks';
+import { at, who } from '../harness/describe';
+import { type Stage, withStage } from '../harness/stage';
 import { fmtSeconds, Proc, sleep } from '../../../core/processes';
 import { traceLines } from '../harness/traces';
 import { ihash } from '../../../../src/kit/hash';
@@ -73,6 +74,7 @@ export const CHALLENGE_TESTS = defineTests([
     name: 'straggler with backups',
     app: 'wc',
     limitMs: 90_000,
+    allowsBackups: true,
     run: stragglerWithBackups,
   },
 
@@ -200,7 +202,6 @@ const RUNNING_MS = 100;
 
 async function stragglerWithBackups(job: Job): Promise<void> {
   const alone = await timeWithoutStraggler(job);
-  job.allowsBackups = true;
   await withStage(job, async (stage) => {
     job.startCoordinator();
     await job.waitListening();
@@ -245,7 +246,7 @@ async function stragglerWithBackups(job: Job): Promise<void> {
 async function timeWithoutStraggler(job: Job): Promise<number> {
   const dir = path.join(job.dir, 'without-straggler');
   fs.mkdirSync(dir);
-  const alone = new Job(job.ctx, dir, job.limitMs, false, job.foreignTmp);
+  const alone = new Job(job.ctx, dir, { limitMs: job.limitMs, foreignTmp: job.foreignTmp });
   try {
     alone.startCoordinator({ inputs: job.ctx.inputs.map((input) => path.join('..', input)) }); // one folder deeper
     await alone.waitListening();

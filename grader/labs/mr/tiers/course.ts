@@ -2,11 +2,11 @@
 // worker counts and start patterns. Each check is anchored and exact; where
 // the course is lax (see the notes) this port is stricter.
 
-import { writeFresh } from '../../../sandbox/files';
-import * as path from 'path';
-import { fail, Job, TestFailure } from '../harness/job';
+import { fail, TestFailure } from '../../../core/outcome';
+import { Job } from '../harness/job';
 import { Proc } from '../../../core/processes';
 import { describeDifference, quote, readOutput, sameLines } from '../harness/output';
+import { checkSameAsSequential } from '../harness/checks';
 import { defineTests } from '../harness/spec';
 
 /** The course's seven, in its order; per-process limits as its `timeout 45s` and `timeout 120s` (crash). */
@@ -117,6 +117,8 @@ export const COURSE_TESTS = defineTests([
     name: 'crash',
     app: 'nocrash',
     limitMs: 120_000,
+    crashSeeds: true,
+    replay: 'crash seed',
     async run(job) {
       job.startCoordinator();
       await job.waitListening();
@@ -200,28 +202,5 @@ function readAfterExit(job: Job, proc: Proc, check: () => void): void {
           ? `still running then: ${running.map((p) => `${p.role} (pid ${p.pid})`).join(', ')})`
           : 'no other process was running then)'),
     ]);
-  }
-}
-
-/** The course's cmp of `sort mr-out* | grep .` with mrsequential's output. */
-export function checkSameAsSequential(job: Job, app: string, shown = app): void {
-  checkSameOutput(job, job.expected(app), shown);
-}
-
-/** As checkSameAsSequential, against given expected lines (sorted): mrsequential's output on other inputs. */
-export function checkSameOutput(job: Job, expected: string[], shown: string): void {
-  const { lines, files } = readOutput(job.dir);
-  if (sameLines(expected, lines)) return;
-  fail(
-    `${shown} output is not the same as mrsequential's` +
-      (files.length ? ` (${files.length} mr-out-* file${files.length === 1 ? '' : 's'})` : ': no mr-out-* files'),
-    ...describeDifference(expected, lines),
-  );
-}
-
-/** Writes a test's artifacts into its (kept) directory. */
-export function writeArtifacts(dir: string, artifacts: Map<string, string[]>): void {
-  for (const [name, lines] of artifacts) {
-    writeFresh(path.join(dir, name), lines.length ? lines.join('\n') + '\n' : ''); // the folder is the student's: never through a link
   }
 }

@@ -4,9 +4,7 @@
 // text read in chunks, an nReduce other than 10, reduce tasks with no keys,
 // and keys whose UTF-16 and code-point orders differ.
 
-import * as fs from 'fs';
 import * as path from 'path';
-import { driver } from '../../../core/build';
 import {
   adversarialInputs,
   fewKeyInputs,
@@ -16,18 +14,18 @@ import {
   PROTO_KEYS,
   writeInputs,
 } from '../harness/generated-inputs';
-import { Job, TestFailure } from '../harness/job';
+import { TestFailure } from '../../../core/outcome';
+import { Job } from '../harness/job';
 import { checkFileSet, checkKeyOrder, checkPartition, keyOf } from '../harness/layout';
 import { ihash } from '../../../../src/kit/hash';
-import { outputFiles, readOutput, sortedLines } from '../harness/output';
-import { checkSameAsSequential, checkSameOutput } from './course';
+import { outputFiles, readOutput } from '../harness/output';
+import { checkSameAsSequential, checkSameOutput } from '../harness/checks';
+import { INPUT_DIR, sequentialOutput } from '../harness/oracle';
 import { defineTests } from '../harness/spec';
 
 const N_REDUCE = 10; // as main/mrcoordinator, by default
 const OTHER_N_REDUCE = 7; // not 10, and prime: no power of two or multiple of 10 hides a hard-coded 10
 const WORKERS = 3;
-export const INPUT_DIR = 'generated-inputs'; // in the test's folder; the job sees its files as generated-inputs/<name>
-const SEQUENTIAL_LIMIT_MS = 120_000;
 const LOG_LINES = 40; // of each process's log, for the hints: a Node stack trace fits
 
 /** Per-process limits 45 s: the adversarial jobs map 4 MB and reduce a 400,000-value key in a second or two. */
@@ -117,26 +115,6 @@ async function generatedJob(job: Job, app: string, files: InputFile[]): Promise<
   return expected;
 }
 
-/** Runs the kit's mrsequential in a scratch folder of the test's (inputs relative to the test's folder). */
-export async function sequentialOutput(job: Job, app: string, inputs: string[]): Promise<string[]> {
-  const dir = path.join(job.dir, 'sequential');
-  fs.mkdirSync(dir);
-  const proc = job.ctx.registry.spawn({
-    role: `mrsequential ${app}`,
-    command: process.execPath,
-    args: [driver(job.ctx.build, 'mrsequential'), app, ...inputs.map((f) => path.join('..', f))],
-    cwd: dir,
-    limitMs: SEQUENTIAL_LIMIT_MS * Math.max(1, job.ctx.scale),
-    echo: false,
-    capture: true,
-  });
-  const exit = await proc.exited;
-  if (exit.code !== 0)
-    throw new Error(`mrsequential ${app} on the generated inputs ${proc.describeExit()}: ${proc.output().trim()}`);
-  const lines = sortedLines(fs.readFileSync(path.join(dir, 'mr-out-0'), 'utf8'));
-  fs.rmSync(dir, { recursive: true, force: true });
-  return lines;
-}
 
 /** Runs `check`; if it fails, adds what the adversarial inputs' traps suggest about the cause. */
 async function withDataHints(job: Job, check: () => Promise<void>): Promise<void> {

@@ -5,7 +5,8 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
-import { fail, indent, Job } from '../harness/job';
+import { fail } from '../../../core/outcome';
+import { indent, Job } from '../harness/job';
 import { readCapped } from '../../../sandbox/files';
 import { describeDifference, outputFiles, quote, readOutput, sameLines, sortedLines } from '../harness/output';
 import { compareCodePoints } from '../../../../src/kit/order';
@@ -13,9 +14,7 @@ import { printable } from '../../../../src/kit/trace-format';
 import { fmtSeconds, Proc, sleep } from '../../../core/processes';
 import { readTrace } from '../harness/traces';
 import { checkFileSet, checkPartition } from '../harness/layout';
-import { DATA_TESTS } from './data';
-import { checkSameAsSequential } from './course';
-import { SCHEDULE_TESTS } from './schedules';
+import { checkSameAsSequential, graderFiles } from '../harness/checks';
 import { defineTests } from '../harness/spec';
 
 const N_REDUCE = 10; // as main/mrcoordinator
@@ -23,7 +22,8 @@ const EXIT_BOUND_MS = 5_000; // workers must be gone this soon after the coordin
 const MAP_START_LIMIT_MS = 20_000; // some worker must have started a map task by then
 const POLL_MS = 25;
 
-const OWN_TESTS = defineTests([
+/** The extended tier's own tests: the job's shape and files (the manifest adds the data tests and the forced schedules). */
+export const EXTENDED_TESTS = defineTests([
   // wc, 3 workers: once the coordinator has exited, every worker must exit
   // by itself, with status 0, within 5 s.
   {
@@ -233,20 +233,11 @@ const OWN_TESTS = defineTests([
   },
 ]);
 
-/** The extended tier, in the order it runs: the job's shape and files, then unusual data, then forced schedules. */
-export const EXTENDED_TESTS = [...OWN_TESTS, ...DATA_TESTS, ...SCHEDULE_TESTS] as const;
 
 function scaled(job: Job, ms: number): number {
   return ms * Math.max(1, job.ctx.scale);
 }
 
-/** Names in the test's folder that are the grader's own: process logs and trace files. */
-export function graderFiles(job: Job): Set<string> {
-  const own = new Set<string>();
-  for (const p of job.procs) if (p.logFile) own.add(path.basename(p.logFile));
-  for (const file of job.traceFiles.values()) own.add(path.basename(file));
-  return own;
-}
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;

@@ -1,0 +1,56 @@
+// A test's outcome, typed: passed (perhaps with notes), failed (with the
+// diagnosis), skipped (this machine cannot run it, and says why), or a
+// harness error: the grader itself broke. A harness error is never the
+// student's failure: it earns no points (nothing was verified), every
+// report says "grader error, not your fault", and the grader exits 2.
+
+/** A failed check: what was expected, what was found. */
+export class TestFailure extends Error {
+  constructor(readonly notes: string[]) {
+    super(notes[0] ?? 'failed');
+  }
+}
+
+/** Fails the test with these lines of diagnosis. */
+export function fail(...notes: string[]): never {
+  throw new TestFailure(notes);
+}
+
+/** A test that cannot run on this machine (it says why): neither passed nor failed, and worth no points. */
+export class TestSkipped extends Error {}
+
+export type Outcome =
+  | { readonly status: 'passed'; readonly notes: string[] }
+  | { readonly status: 'failed'; readonly notes: string[] }
+  | { readonly status: 'skipped'; readonly why: string }
+  | { readonly status: 'error'; readonly message: string };
+
+export const HARNESS_ERROR = 'grader error, not your fault';
+
+export function passed(notes: string[] = []): Outcome {
+  return { status: 'passed', notes };
+}
+
+export function failed(notes: string[]): Outcome {
+  return { status: 'failed', notes: notes.length ? notes : ['failed'] };
+}
+
+/** What a test's body threw, as an outcome: anything but a failure or a skip is the grader's own error. */
+export function outcomeOf(err: unknown): Outcome {
+  if (err instanceof TestFailure) return failed(err.notes);
+  if (err instanceof TestSkipped) return { status: 'skipped', why: err.message };
+  return { status: 'error', message: err instanceof Error ? (err.stack ?? err.message) : String(err) };
+}
+
+/** The notes a report shows for an outcome. */
+export function notesOf(outcome: Outcome): string[] {
+  switch (outcome.status) {
+    case 'passed':
+    case 'failed':
+      return outcome.notes;
+    case 'skipped':
+      return [outcome.why];
+    case 'error':
+      return [`${HARNESS_ERROR}: ${outcome.message.split('\n')[0]}`, ...outcome.message.split('\n').slice(1)];
+  }
+}

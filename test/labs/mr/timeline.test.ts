@@ -1,0 +1,550 @@
+// The grader's debugging aids: the timeline page (a pure builder, tested on
+// synthetic events, the challenge track's fetches and lost maps included, then
+// a real page from a grader run loaded in a headless chromium) and the merged
+// log (lines split and timed from output chunks).
+
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type { Job } from '../../../grader/labs/mr/harness/job';
+import {
+  bars,
+  buildTimeline,
+  fetchRows,
+  ProcessRecord,
+  TimelineData,
+  timelineData,
+  TraceEvent,
+} from '../../../grader/labs/mr/timeline/timeline';
+import { fetchEvent, FetchEvent, mapFates, pairFetches, runKey } from '../../../grader/labs/mr/timeline/shuffle';
+import { mergedHtml, mergedText, stampLines } from '../../../grader/reports/merged-log';
+import { makeTmp, removeTmp, runGrader, SOLUTION } from './grader-helpers';
+import { startGroup } from '../../helpers/proc';
+
+const T0 = 1_700_000_000_000;
+
+function call(
+  pid: number,
+  phase: 'map' | 'reduce',
+  input: string,
+  start: number,
+  end?: number,
+  outcome: 'ok' | 'error' = 'ok',
+): TraceEvent[] {
+  const s: TraceEvent = { pid, event: 'start', phase, input, time: T0 + start };
+  return end === undefined ? [s] : [s, { pid, event: 'end', phase, input, time: T0 + end, outcome }];
+}
+
+function proc(over: Partial<ProcessRecord> & Pick<ProcessRecord, 'role' | 'pid'>): ProcessRecord {
+  return { kind: 'worker', startedAt: T0, timedOut: false, signals: [], calls: [], ...over };
+}
+
+const ODD = '<script>alert("x")</script> & \'quotes\'\nnewline';
+
+function synthetic(): TimelineData {
+  return {
+    title: 'crash test',
+    passed: false,
+    notes: ["crash output is not the same as mrsequential's <b>"],
+    t0: T0,
+    t1: T0 + 20_000,
+    processes: [
+      proc({ role: 'coordinator', pid: 100, kind: 'coordinator', exit: { at: T0 + 19_000, code: 0, signal: null } }),
+      // Crashes inside a map call: a start with no end, then status 1.
+      proc({
+        role: 'worker 1',
+        pid: 101,
+        startedAt: T0 + 100,
+        calls: [...call(101, 'map', '../inputs/a.txt', 200, 900), ...call(101, 'map', ODD, 1000)],
+        exit: { at: T0 + 1_200, code: 1, signal: null },
+      }),
+      // A restart of loop 1 (its second worker) doing reduces, then exit 0.
+      proc({
+        role: 'worker 2',
+        pid: 102,
+        startedAt: T0 + 300,
+        loop: 1,
+        calls: [...call(102, 'reduce', 'apple', 400, 410), ...call(102, 'reduce', 'banana', 410, 420)],
+        exit: { at: T0 + 5_000, code: 0, signal: null },
+      }),
+      proc({
+        role: 'worker 3',
+        pid: 103,
+        startedAt: T0 + 2_300,
+        loop: 1,
+        exit: { at: T0 + 6_000, code: 0, signal: null },
+      }),
+      // Killed at its time limit by the grader.
+      proc({
+        role: 'worker 4',
+        pid: 104,
+        startedAt: T0 + 500,
+        timedOut: true,
+        signals: [{ signal: 'SIGKILL', at: T0 + 15_000, why: 'time limit' }],
+        exit: { at: T0 + 15_010, code: null, signal: 'SIGKILL' },
+      }),
+    ],
+  };
+}
+
+describe('bars', () => {
+  test('pairs starts and ends; a start with no end runs to the exit and is marked', () => {
+    const b = bars([...call(1, 'map', 'a', 0, 100), ...call(1, 'map', 'b', 150)], T0 + 400, T0 + 1000);
+    expect(b).toHaveLength(2);
+    expect(b[0]).toMatchObject({ phase: 'map', start: T0, end: T0 + 100, inputs: ['a'] });
+    expect(b[0].failed).toBeUndefined();
+    expect(b[1]).toMatchObject({ phase: 'map', start: T0 + 150, end: T0 + 400, failed: 'no end' });
+  });
+
+  test('merges contiguous reduce calls of one task (keys ascending), and no others', () => {
+    const calls = [
+      ...call(1, 'reduce', 'a', 0, 5),
+      ...call(1, 'reduce', 'b', 6, 9),
+      ...call(1, 'reduce', 'c', 9, 30),
+      ...call(1, 'reduce', 'a', 31, 33), // keys start again: the next task
+      ...call(1, 'reduce', 'z', 500, 510), // long gap
+      ...call(1, 'reduce', 'zz', 511, 512, 'error'), // a call that threw stays on its own
+    ];
+    const b = bars(calls, undefined, T0 + 1000);
+    expect(b.map((x) => x.inputs)).toEqual([['a', 'b', 'c'], ['a'], ['z'], ['zz']]);
+    expect(b[0]).toMatchObject({ start: T0, end: T0 + 30, longest: 21 });
+    expect(b[3].failed).toBe('error');
+  });
+});
+
+describe('buildTimeline', () => {
+  const html = buildTimeline(synthetic());
+
+  test('one lane for the coordinator and one per worker process, coordinator first', () => {
+    expect(html.match(/class="lane lane-coordinator"/g)).toHaveLength(1);
+    expect(html.match(/class="lane lane-worker"/g)).toHaveLength(4);
+    const pids = [...html.matchAll(/class="lane [^"]*" data-pid="(\d+)"/g)].map((m) => m[1]);
+    expect(pids).toEqual(['100', '101', '102', '104', '103']); // workers by start time
+  });
+
+  test("crash marks, a call that never returned, the grader's signals, restarts", () => {
+    expect(html.match(/<g class="crash">/g)).toHaveLength(2); // status 1, and SIGKILL
+    expect(html.match(/class="bar map failed"/g)).toHaveLength(1);
+    expect(html).toContain('the call never returned: the process died in it');
+    expect(html.match(/<path class="signal"/g)).toHaveLength(1);
+    expect(html).toContain('the grader sent SIGKILL (time limit) at +15.000s');
+    expect(html).toContain('killed at its time limit (SIGKILL)');
+    expect(html.match(/class="exit"/g)).toHaveLength(3); // coordinator, workers 2 and 3
+    expect(html).toContain('↻ worker 3 · pid 103'); // the loop's second worker is a restart
+    expect(html).not.toContain('↻ worker 2');
+    expect(html).toContain('reduce: 2 keys, &quot;apple&quot; … &quot;banana&quot;');
+  });
+
+  test('escapes odd input names and notes', () => {
+    expect(html).not.toContain('<script>alert');
+    expect(html).not.toContain("mrsequential's <b>");
+    expect(html).toContain('&lt;script&gt;alert(\\&quot;x\\&quot;)&lt;/script&gt; &amp; &#39;quotes&#39;\\nnewline');
+    expect(html.match(/<script>/g)).toHaveLength(2); // only the page's own two scripts
+  });
+
+  test('is self-contained and deterministic', () => {
+    expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
+    expect(buildTimeline(synthetic())).toBe(html);
+  });
+});
+
+// ---- the challenge track: fetches, lost and re-run maps -----------------------
+
+/** A fetch from `to`: its call, and its reply unless `end` is undefined. */
+function fetch(
+  pid: number,
+  to: string,
+  start: number,
+  end?: number,
+  reply: { bytes?: number; failed?: boolean } = {},
+): FetchEvent[] {
+  const c: FetchEvent = { pid, event: 'call', method: 'FetchPart', to, time: T0 + start };
+  return end === undefined ? [c] : [c, { pid, event: 'reply', method: 'FetchPart', to, time: T0 + end, ...reply }];
+}
+
+const SOCK = (n: number): string => `/tmp/mr-sock/disk-${n}/worker.sock`;
+const FORGED = '"><script>alert(1)</script>';
+const MAPS = ['pg-a.txt', 'pg-b.txt', 'pg-c.txt', 'pg-d.txt', 'pg-e.txt', 'pg-f.txt', 'pg-g.txt', 'pg-h.txt'];
+
+/**
+ * A lost-map-output run: workers 1 and 2 run four maps each; worker 2 is
+ * killed at 5 s with its maps finished; worker 3 (started as its stand-in)
+ * runs them again; workers 1 and 3 each run 5 reduce tasks, fetching every
+ * map's part from whoever holds it (8 maps x 10 reduces). One fetch from the
+ * dead worker fails, one goes to a forged endpoint, and one never hears back.
+ */
+function challenge(): TimelineData {
+  const w1: TraceEvent[] = [];
+  const w2: TraceEvent[] = [];
+  const w3: TraceEvent[] = [];
+  MAPS.forEach((m, i) => (i % 2 ? w2 : w1).push(...call(i % 2 ? 202 : 201, 'map', m, 100 + i * 200, 300 + i * 200)));
+  MAPS.filter((_, i) => i % 2).forEach((m, k) => w3.push(...call(203, 'map', m, 6000 + k * 300, 6250 + k * 300)));
+  const f1: FetchEvent[] = [];
+  const f3: FetchEvent[] = [];
+  for (let r = 0; r < 10; r++) {
+    const [pid, out, t] = r % 2 ? [203, f3, 7500 + r * 400] : [201, f1, 2000 + r * 400];
+    for (let m = 0; m < 8; m++) {
+      // The maps of worker 2 come from worker 2 before its death, from worker 3 after; all 8 at once.
+      const from = m % 2 === 0 ? 1 : t < 5000 ? 2 : 3;
+      out.push(...fetch(pid, SOCK(from), t + m, t + 40 + m, { bytes: 12345 }));
+    }
+  }
+  f3.push(...fetch(203, SOCK(2), 6100, 7100, { failed: true })); // the dead worker does not answer
+  f3.push(...fetch(203, FORGED, 6200, 6210, { bytes: 7 }));
+  f1.push(...fetch(201, SOCK(3), 9000)); // no reply before the end
+  return {
+    title: 'lost map output',
+    passed: true,
+    notes: [],
+    t0: T0,
+    t1: T0 + 12_000,
+    processes: [
+      proc({ role: 'coordinator', pid: 200, kind: 'coordinator', exit: { at: T0 + 11_500, code: 0, signal: null } }),
+      proc({ role: 'worker 1', pid: 201, calls: w1, fetches: f1, exit: { at: T0 + 11_600, code: 0, signal: null } }),
+      proc({
+        role: 'worker 2',
+        pid: 202,
+        calls: w2,
+        signals: [{ signal: 'SIGKILL', at: T0 + 5000, why: 'lost map output' }],
+        exit: { at: T0 + 5000, code: null, signal: 'SIGKILL' },
+      }),
+      proc({ role: 'worker 3', pid: 203, startedAt: T0 + 5500, calls: w3, fetches: f3 }),
+    ],
+    servers: new Map([1, 2, 3].map((n) => [SOCK(n), 200 + n])),
+  };
+}
+
+describe('fetches', () => {
+  test('a trace line is a fetch event only with a peer, and keeps only well-typed fields', () => {
+    const line = { pid: 7, time: T0, event: 'reply', method: 'FetchPart', to: SOCK(1), bytes: 5, extra: '<x>' };
+    expect(fetchEvent(line)).toEqual({ pid: 7, time: T0, event: 'reply', method: 'FetchPart', to: SOCK(1), bytes: 5 });
+    expect(fetchEvent({ ...line, to: undefined })).toBeUndefined(); // a call to the coordinator
+    expect(fetchEvent({ ...line, event: 'start' })).toBeUndefined();
+    expect(fetchEvent({ ...line, to: 3 })).toBeUndefined();
+    expect(fetchEvent({ ...line, bytes: '5', failed: 'yes' })).toEqual({
+      pid: 7,
+      time: T0,
+      event: 'reply',
+      method: 'FetchPart',
+      to: SOCK(1),
+    });
+    expect(fetchEvent({ ...line, bytes: -1 })).not.toHaveProperty('bytes');
+    expect(fetchEvent({ ...line, failed: true })).toHaveProperty('failed', true);
+  });
+
+  test('pairs each reply with its call, peer by peer; failed, unanswered and stray replies', () => {
+    const events = [
+      fetch(1, 'a', 0)[0],
+      fetch(1, 'b', 5)[0],
+      fetch(1, 'b', 0, 20, { bytes: 9 })[1], // b answers first
+      fetch(1, 'a', 0, 30, { bytes: 4 })[1],
+      ...fetch(1, 'c', 40, 90, { failed: true }),
+      ...fetch(1, 'd', 100), // never answered
+      fetch(1, 'e', 0, 200, { bytes: 1 })[1], // a reply to no call
+    ];
+    expect(pairFetches(events)).toEqual([
+      { method: 'FetchPart', to: 'a', start: T0, end: T0 + 30, bytes: 4 },
+      { method: 'FetchPart', to: 'b', start: T0 + 5, end: T0 + 20, bytes: 9 },
+      { method: 'FetchPart', to: 'c', start: T0 + 40, end: T0 + 90, failed: 'failed' },
+      { method: 'FetchPart', to: 'd', start: T0 + 100, end: T0 + 100, failed: 'no reply' },
+    ]);
+  });
+
+  test('replies pair with their calls by number, also when two fetches from one peer overlap and answer in the other order', () => {
+    const e = (event: 'call' | 'reply', id: number, time: number, bytes?: number): FetchEvent => ({
+      pid: 1,
+      event,
+      method: 'Fetch',
+      to: 'a',
+      id,
+      time: T0 + time,
+      ...(bytes === undefined ? {} : { bytes }),
+    });
+    expect(pairFetches([e('call', 1, 0), e('call', 2, 5), e('reply', 2, 10, 200), e('reply', 1, 40, 100)])).toEqual([
+      { method: 'Fetch', to: 'a', start: T0, end: T0 + 40, bytes: 100 },
+      { method: 'Fetch', to: 'a', start: T0 + 5, end: T0 + 10, bytes: 200 },
+    ]);
+  });
+
+  test('overlapping fetches get rows of their own, at most 8; later ones reuse free rows', () => {
+    const f = (start: number, end: number) => ({ method: 'm', to: 't', start, end });
+    expect(fetchRows([f(0, 10), f(5, 15), f(12, 20), f(30, 31)], 1)).toEqual({ rows: [0, 1, 0, 0], count: 2 });
+    const many = fetchRows(
+      Array.from({ length: 20 }, () => f(0, 100)),
+      1,
+    );
+    expect(many.count).toBe(8);
+    expect(Math.max(...many.rows)).toBe(7);
+    // A mark is at least minMs wide, so two instant fetches 1 ms apart do not share a row.
+    expect(fetchRows([f(0, 0), f(1, 1)], 5).rows).toEqual([0, 1]);
+  });
+});
+
+describe('lost and re-run maps', () => {
+  test("a killed worker's finished maps that ran again elsewhere after are lost; the later runs are re-runs", () => {
+    const data = challenge();
+    const fates = mapFates(data.processes);
+    const [, , w2, w3] = data.processes;
+    for (const [k, m] of MAPS.filter((_, i) => i % 2).entries()) {
+      const lost = fates.get(runKey(202, m, T0 + 100 + (2 * k + 1) * 200));
+      expect(lost?.lost?.at).toBe(T0 + 5000);
+      expect(lost?.lost?.rerunBy.map((r) => r.by)).toEqual([w3]);
+      expect(lost?.rerun).toBeUndefined();
+      const rerun = fates.get(runKey(203, m, T0 + 6000 + k * 300));
+      expect(rerun?.rerun?.after?.by).toBe(w2);
+      expect(rerun?.rerun?.earlier.map((r) => r.by)).toEqual([w2]);
+      expect(rerun?.lost).toBeUndefined();
+    }
+    expect(fates.size).toBe(8); // worker 1's maps ran once
+  });
+
+  test('a map started again before the kill is a plain re-run; a finished map never run again is not lost', () => {
+    const w = (pid: number, calls: TraceEvent[], signal: string | null = null): ProcessRecord =>
+      proc({ role: `worker ${pid}`, pid, calls, exit: { at: T0 + 1000, code: signal ? null : 0, signal } });
+    const a = w(1, [...call(1, 'map', 'x', 0, 100), ...call(1, 'map', 'y', 100, 200)], 'SIGKILL');
+    const b = w(2, [...call(2, 'map', 'x', 50, 150), ...call(2, 'map', 'z', 300)]);
+    const fates = mapFates([a, b]);
+    expect([...fates.keys()]).toEqual([runKey(2, 'x', T0 + 50)]);
+    expect(fates.get(runKey(2, 'x', T0 + 50))).toEqual({
+      rerun: { earlier: [{ by: a, input: 'x', start: T0, finished: T0 + 100 }] },
+    });
+  });
+});
+
+describe('buildTimeline, the challenge track', () => {
+  const html = buildTimeline(challenge());
+  const serverColour = (pid: number): string =>
+    new RegExp(`data-pid="${pid}">(?:(?!</g>).)*<rect class="server"[^>]*fill="(#\\w+)"`, 's').exec(html)![1];
+
+  test('one thin mark per fetch, with server, bytes and time in its tooltip', () => {
+    expect(html.match(/<rect class="fetch[ "]/g)).toHaveLength(83);
+    expect(html).toContain('fetch from worker 2 (pid 202): 12.3 kB (12345 bytes) in 0.040 s');
+    expect(html).toContain('fetch from worker 3 (pid 203): 12.3 kB (12345 bytes) in 0.040 s');
+    expect(html).toMatch(/FetchPart to &quot;\/tmp\/mr-sock\/disk-1\/worker.sock&quot;\nworker 3, pid 203/);
+    expect(html).toContain('fetched 493.8 kB (493800 bytes) in 41 fetches from other workers, 1 failed');
+    expect(html).toContain('served 40 fetches, 493.8 kB (493800 bytes)'); // worker 1: 4 maps x 10 reduces
+  });
+
+  test("each server has a colour of its own, by its lane's label and on the fetches it served", () => {
+    expect(html.match(/<rect class="server"/g)).toHaveLength(3);
+    const colours = [201, 202, 203].map(serverColour);
+    expect(new Set(colours).size).toBe(3);
+    expect(html).toMatch(new RegExp(`<rect class="fetch" [^>]*fill="${colours[1]}"><title>fetch from worker 2 `));
+    expect(html).not.toMatch(new RegExp(`<rect class="fetch" [^>]*fill="${colours[1]}"><title>fetch from worker 3 `));
+  });
+
+  test('failed and unanswered fetches are drawn apart, in red', () => {
+    expect(html.match(/<rect class="fetch failed"[^>]*fill="#c62828"/g)).toHaveLength(2);
+    expect(html).not.toMatch(/<rect class="fetch"[^>]*fill="#c62828"/);
+    expect(html).toContain('fetch from worker 2 (pid 202) failed after 1.000 s: no answer, or not in time');
+    expect(html).toContain(
+      'fetch from worker 3 (pid 203): no reply recorded (the call threw, or worker 1 ended first)',
+    );
+    expect(html).toContain('83 fetches between workers (2 failed, 987.6 kB (987607 bytes) fetched)');
+    expect(html).toContain('failed fetch</span>');
+  });
+
+  test('eight fetches at once take eight rows under the bars, and the lane grows by that much only', () => {
+    const top = (pid: number): number =>
+      Number(new RegExp(`data-pid="${pid}">\\n<rect x="0" y="(\\d+)"`).exec(html)![1]); // even lanes have a background
+    expect(top(202) - top(200)).toBe(24 + (24 + 8 * 4)); // the coordinator's lane, then worker 1's with 8 rows
+    const ys = [...html.matchAll(/<rect class="fetch" x="[\d.]+" y="([\d.]+)"[^>]*><title>[^<]*worker 1, pid 201</g)];
+    expect(new Set(ys.map((m) => m[1])).size).toBe(8);
+  });
+
+  test("the killed worker's finished maps are marked lost at the kill, and their re-runs as re-runs", () => {
+    expect(html.match(/class="bar map lost"/g)).toHaveLength(4);
+    expect(html.match(/class="bar map rerun"/g)).toHaveLength(4);
+    expect(html.match(/class="bar map"/g)).toHaveLength(4); // worker 1's, run once
+    expect(html).toMatch(/class="bar map lost"[^>]*stroke-dasharray/);
+    expect(html).toContain('its output was lost at +5.000s with worker 2&#39;s disk (killed by SIGKILL)');
+    expect(html).toContain('re-run by worker 3 at +6.000s');
+    expect(html).toContain('re-run after worker 2 was lost (killed by SIGKILL at +5.000s)');
+    expect(html).toMatch(
+      /<text class="lost-count"[^>]*>4 maps lost<title>the output of 4 finished map tasks went with worker 2&#39;s disk: &quot;pg-b.txt&quot;/,
+    );
+    expect(html).toContain('4 finished maps lost with a killed worker, 4 re-run');
+    expect(html).toContain('map output lost with a killed worker</span>');
+    expect(html).toContain('map re-run after the loss</span>');
+  });
+
+  test('a forged endpoint is shown as text, quoted and escaped', () => {
+    expect(html).not.toContain('<script>alert(1)');
+    expect(html).toContain('fetch from &quot;\\&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;&quot;: 7 B in 0.010 s');
+    expect(html.match(/<script>/g)).toHaveLength(2); // only the page's own two scripts
+  });
+
+  test("a page of the course's lab has none of it", () => {
+    const course = buildTimeline(synthetic());
+    expect(course).not.toContain('class="fetch');
+    expect(course).not.toContain('fetches between workers');
+    expect(course).not.toContain('failed fetch');
+    expect(course).not.toContain('lost');
+    expect(course).not.toContain('class="server"');
+  });
+});
+
+describe('timelineData', () => {
+  let tmp: string;
+  beforeAll(() => (tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-'))));
+  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  test("reads fetches from the traces and names the worker serving each endpoint (the job's workerAt)", () => {
+    const trace = (n: number, lines: object[]): string => {
+      const file = path.join(tmp, `trace-${n}.jsonl`);
+      fs.writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n{"torn":');
+      return file;
+    };
+    const worker = (role: string, pid: number) => ({ role, pid, startedAt: T0, timedOut: false, signals: [] });
+    const [w1, w2] = [worker('worker 1', 301), worker('worker 2', 302)];
+    const evil = 'sock\u001b[2J<b>\u202e';
+    const files = new Map([
+      [
+        w1,
+        trace(1, [
+          { pid: 301, time: T0 + 10, event: 'call', method: 'Fetch', to: SOCK(2) },
+          { pid: 301, time: T0 + 15, event: 'call', method: 'Fetch', to: evil },
+          { pid: 301, time: T0 + 20, event: 'call', method: 'GetTask' }, // the coordinator
+          { pid: 301, time: T0 + 30, event: 'reply', method: 'Fetch', to: SOCK(2), bytes: 2048 },
+          { pid: 301, time: T0 + 35, event: 'reply', method: 'Fetch', to: evil, bytes: 1e300 },
+          { pid: 301, time: T0 + 40, event: 'start', phase: 'reduce', input: 'k' },
+        ]),
+      ],
+      [w2, trace(2, [{ pid: 302, time: T0 + 1, event: 'start', phase: 'map', input: 'a' }])],
+    ]);
+    const job = {
+      procs: [w1, w2],
+      traceFiles: files,
+      coordinator: undefined,
+      restartedBy: new Map(),
+      startedAt: T0,
+      workerAt: (address: string) => (address === SOCK(2) ? w2 : undefined),
+    } as unknown as Job;
+    const data = timelineData(job, 'local shuffle', true, []);
+    expect(data.servers).toEqual(new Map([[SOCK(2), 302]]));
+    expect(data.processes[0].calls).toHaveLength(1);
+    expect(data.processes[0].fetches).toHaveLength(4);
+    expect(data.processes[0].fetches![1].to).toBe('sock\\u001b[2J<b>\\u202e'); // made printable by the reader
+    expect(data.processes[0].fetches![3]).not.toHaveProperty('bytes'); // not a byte count
+    const html = buildTimeline({ ...data, t1: T0 + 1000 });
+    expect(html).toContain('fetch from worker 2 (pid 302): 2.0 kB (2048 bytes) in 0.020 s');
+    expect(html).toContain('fetch from &quot;sock\\\\u001b[2J&lt;b&gt;\\\\u202e&quot;: bytes not recorded in 0.020 s');
+    expect(html).not.toContain('\u001b');
+    expect(html).not.toContain('[2J<b>');
+  });
+});
+
+describe('merged log', () => {
+  test('splits chunks into lines timed by their first byte, per stream', () => {
+    const data = Buffer.from('hel' + 'ERR1\n' + 'lo\nwor' + 'ld\n' + 'tail');
+    const lines = stampLines(
+      data,
+      [
+        { at: 1, stream: 'out', bytes: 3 },
+        { at: 2, stream: 'err', bytes: 5 },
+        { at: 3, stream: 'out', bytes: 6 },
+        { at: 4, stream: 'out', bytes: 3 },
+        { at: 5, stream: 'err', bytes: 4 },
+      ],
+      0,
+    );
+    expect(lines).toEqual([
+      { at: 2, stream: 'err', text: 'ERR1' },
+      { at: 1, stream: 'out', text: 'hello' },
+      { at: 3, stream: 'out', text: 'world' },
+      { at: 5, stream: 'err', text: 'tail' },
+    ]);
+  });
+
+  test('text and HTML forms', () => {
+    const sources = [{ role: 'worker 3', pid: 1234 }];
+    const lines = [
+      { at: T0 + 12_345, source: 0, stream: 'out' as const, text: 'a <line>' },
+      { at: T0 + 13_000, source: -1, stream: 'grader' as const, text: 'worker 3 (pid 1234) exited with status 1' },
+    ];
+    expect(mergedText(T0, sources, lines)).toBe(
+      '+12.345s [worker 3 pid 1234] a <line>\n+13.000s [grader] worker 3 (pid 1234) exited with status 1\n',
+    );
+    const html = mergedHtml('wc test', T0, sources, lines);
+    expect(html).toContain('a &lt;line&gt;');
+    expect(html).toMatch(/\.p0 \{ color: hsl\(/);
+  });
+});
+
+// ---- a real page in a real browser ------------------------------------------
+
+function findChromium(): string | undefined {
+  for (const name of ['chromium', 'chromium-browser', 'google-chrome']) {
+    const r = spawnSync(name, ['--version'], { encoding: 'utf8', timeout: 30_000 });
+    if (r.status === 0) return name;
+  }
+  return undefined;
+}
+
+/** Runs headless chromium in its own process group; kills the whole group afterwards. */
+async function chromium(
+  bin: string,
+  args: string[],
+  limitMs = 90_000,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'chr-'));
+  const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run'];
+  flags.push('--disable-background-networking', '--disable-component-update', '--disable-sync');
+  try {
+    return await startGroup(bin, [...flags, `--user-data-dir=${profile}`, ...args], { limitMs }).done;
+  } finally {
+    fs.rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+// npm run test:unit (MR_UNIT=1) keeps to pure functions: the browser test belongs to the full suite.
+const CHROMIUM = process.env.MR_UNIT ? undefined : findChromium();
+if (!CHROMIUM && !process.env.MR_UNIT)
+  console.warn('timeline.test.ts: no chromium found (apt-get install -y chromium); the browser test is skipped');
+const browserTest = CHROMIUM ? test : test.skip;
+
+describe('a real timeline', () => {
+  let tmp: string;
+  beforeAll(() => {
+    tmp = makeTmp();
+  });
+  afterAll(() => removeTmp(tmp));
+
+  browserTest(
+    'from a grader run (--only wc --trace) renders in headless chromium with one lane per worker',
+    async () => {
+      const run = await runGrader(['quiet', '--impl', SOLUTION, '--only', 'wc', '--trace'], tmp, 180_000);
+      if (run.code !== 0) console.log(run.stdout, run.stderr);
+      expect(run.code).toBe(0);
+      const bases = fs.readdirSync(tmp).filter((n) => n.startsWith('mr-grade-'));
+      expect(bases).toHaveLength(1); // --trace keeps the passed test's folder
+      const dir = path.join(tmp, bases[0], '1-wc');
+      const page = path.join(dir, 'timeline.html');
+      expect(run.stdout).toContain(`kept: ${dir} (timeline: ${page})`); // a passed test's kept folder is named
+      expect(fs.statSync(page).size).toBeLessThan(1_000_000);
+      const workerLogs = fs.readdirSync(dir).filter((n) => /^worker-\d+\.log$/.test(n));
+      expect(workerLogs).toHaveLength(3);
+      expect(fs.readdirSync(dir).filter((n) => /^trace-\d+\.jsonl$/.test(n))).toHaveLength(3);
+
+      // The merged log names every process and the grader's events, in time order.
+      const merged = fs.readFileSync(path.join(dir, 'merged.log'), 'utf8').trimEnd().split('\n');
+      expect(merged[0]).toMatch(/^\+\d+\.\d{3}s \[grader\] started coordinator \(pid \d+\)$/);
+      expect(merged.filter((l) => /\[grader\] worker \d \(pid \d+\) exited with status 0$/.test(l))).toHaveLength(3);
+      const times = merged.map((l) => Number(/^\+(\d+\.\d+)s/.exec(l)![1]));
+      expect([...times].sort((a, b) => a - b)).toEqual(times);
+      expect(fs.existsSync(path.join(dir, 'merged-log.html'))).toBe(true);
+
+      const dom = await chromium(CHROMIUM!, ['--dump-dom', `file://${page}`]);
+      const body = /<body[^>]*>/.exec(dom.stdout)?.[0] ?? '';
+      if (!body.includes('data-rendered="ok"')) console.log(dom.stderr.slice(-2000));
+      expect(body).toContain('data-rendered="ok"');
+      expect(body).not.toContain('data-errors');
+      expect(body).toContain('data-worker-lanes="3"');
+      expect(dom.stdout.match(/class="lane lane-worker"/g)).toHaveLength(3);
+      expect(dom.stdout.match(/class="bar map"/g)!.length).toBeGreaterThanOrEqual(8); // one per input file
+      expect(dom.stdout).toMatch(/class="bar reduce"/);
+    },
+    300_000,
+  );
+});
