@@ -100,7 +100,10 @@ function checkedResults(text: string, points: Record<string, number>): Gradescop
 
 /** The points of each test, by its Gradescope name ("wc test"), from the kit's grader/points.json. */
 function pointsByName(kit: string): Record<string, number> {
-  const raw = JSON.parse(fs.readFileSync(path.join(kit, 'grader', 'labs', 'mr', 'points.json'), 'utf8')) as Record<string, number>;
+  const raw = JSON.parse(fs.readFileSync(path.join(kit, 'grader', 'labs', 'mr', 'points.json'), 'utf8')) as Record<
+    string,
+    number
+  >;
   const names = Object.fromEntries(Object.entries(DISPLAY_NAMES).map(([id, name]) => [`${name} test`, raw[id] ?? 0]));
   return names;
 }

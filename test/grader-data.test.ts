@@ -11,7 +11,13 @@ import {
   PROTO_KEYS,
 } from '../grader/labs/mr/harness/generated-inputs';
 import { TestFailure } from '../grader/labs/mr/harness/job';
-import { checkFileSet, checkKeyOrder, checkPartition, explainOrder, keyOrderBreaks } from '../grader/labs/mr/harness/layout';
+import {
+  checkFileSet,
+  checkKeyOrder,
+  checkPartition,
+  explainOrder,
+  keyOrderBreaks,
+} from '../grader/labs/mr/harness/layout';
 import { ihash } from '../src/kit/hash';
 import { compareCodePoints } from '../src/kit/order';
 import * as tokencount from '../src/mrapps/tokencount';
