@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CommandLine, parseCommandLine, UsageError } from '../../src/kit/args';
 import { CHALLENGE_IDS, COURSE_IDS, EXTENDED_IDS, TEST_IDS, TestId } from '../labs/mr/catalog';
-import { Budgets, DEFAULT_BUDGETS } from '../sandbox/wall';
+import { Budgets, DEFAULT_BUDGETS } from '../sandbox/budgets';
 
 export { UsageError }; // grader.ts, bulk.ts and reports/results.ts take it from here
 

@@ -10,7 +10,8 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { openFresh, readCapped } from '../sandbox/files';
-import { Cell, formatBytes } from '../sandbox/wall';
+import { formatBytes } from '../sandbox/budgets';
+import { Cell } from '../sandbox/wall';
 import { sleep } from '../../src/kit/time';
 
 export interface ExitInfo {

@@ -16,34 +16,15 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { Budgets, formatBytes, leftovers, removeLeftovers, residentBytes, statusField, treeSize } from './budgets';
 import { findProcesses, MARKER_VAR, Quarry, reap, removeCgroups } from './reap';
 import { NETNS_DIR, NSENTER } from './netns';
-
-const MiB = 1024 * 1024;
-const GiB = 1024 * MiB;
-
-/** What one test's student processes may use. */
-export interface Budgets {
-  memoryBytes: number; // all of a test's processes together
-  tasks: number; // processes and threads of a test at once
-  diskBytes: number; // written by a test (its folder and temporary folder); also the largest file
-  outputBytes: number; // printed by one process (stdout and stderr)
-}
-
-export const DEFAULT_BUDGETS: Budgets = {
-  memoryBytes: 2 * GiB,
-  tasks: 512,
-  diskBytes: 1 * GiB,
-  outputBytes: 64 * MiB,
-};
 
 /** Sandbox user ids: FIRST_UID .. FIRST_UID + UID_COUNT - 1, or from MR_LAB_FIRST_UID. */
 const FIRST_UID = Number(process.env.MR_LAB_FIRST_UID) || 61000;
 const UID_COUNT = 1000;
 /** Lock files of the user ids in use (root-owned, so no student can fake one). */
 const UID_LOCKS = '/run/mr-lab-uids';
-/** Folders every user may write to: what a sandbox user leaves there is removed (and counted). */
-const SHARED_TMP = ['/tmp', '/var/tmp', '/dev/shm'];
 
 /** Places in the cgroup hierarchies where this grader makes its cells. */
 interface CgroupRoots {
@@ -51,13 +32,6 @@ interface CgroupRoots {
   v2Controllers: boolean;
   v1Memory?: string;
   v1Pids?: string;
-}
-
-export function formatBytes(n: number): string {
-  if (n >= GiB) return `${(n / GiB).toFixed(1)} GB`;
-  if (n >= MiB) return `${(n / MiB).toFixed(n >= 10 * MiB ? 0 : 1)} MB`;
-  if (n >= 1024) return `${Math.round(n / 1024)} KB`;
-  return `${n} bytes`;
 }
 
 export class Wall {
@@ -559,67 +533,6 @@ function counter(dir: string, file: string, key: string): number {
   } catch {
     return 0;
   }
-}
-
-function residentBytes(pid: number): number {
-  return statusField(pid, 'VmRSS') * 1024;
-}
-
-/** A number from /proc/<pid>/status ("VmRSS", in kB; "Threads"), 0 when gone. */
-function statusField(pid: number, name: string): number {
-  try {
-    const m = new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) : 0;
-  } catch {
-    return 0;
-  }
-}
-
-/** The bytes under a path (files' apparent sizes; links are not followed). Stops counting past 64k entries. */
-export function treeSize(at: string, budget = { entries: 65_536 }): number {
-  let st: fs.Stats;
-  try {
-    st = fs.lstatSync(at);
-  } catch {
-    return 0;
-  }
-  if (--budget.entries < 0) return 0;
-  if (!st.isDirectory()) return st.size;
-  let sum = 0;
-  let names: string[] = [];
-  try {
-    names = fs.readdirSync(at);
-  } catch {
-    return 0;
-  }
-  for (const name of names) sum += treeSize(path.join(at, name), budget);
-  return sum;
-}
-
-/** Entries of the shared temporary folders owned by `uid`. */
-function leftovers(uid: number): string[] {
-  const found: string[] = [];
-  for (const dir of SHARED_TMP) {
-    let names: string[] = [];
-    try {
-      names = fs.readdirSync(dir);
-    } catch {
-      continue;
-    }
-    for (const name of names) {
-      const entry = path.join(dir, name);
-      try {
-        if (fs.lstatSync(entry).uid === uid) found.push(entry);
-      } catch {
-        // gone
-      }
-    }
-  }
-  return found;
-}
-
-function removeLeftovers(uid: number): void {
-  for (const entry of leftovers(uid)) fs.rmSync(entry, { recursive: true, force: true });
 }
 
 function ensurePrivateDir(dir: string): void {
