@@ -19,12 +19,7 @@ import * as path from 'path';
 import { Budgets, formatBytes, leftovers, removeLeftovers, residentBytes, statusField, treeSize } from './budgets';
 import { findProcesses, MARKER_VAR, Quarry, reap, removeCgroups } from './reap';
 import { NETNS_DIR, NSENTER } from './netns';
-
-/** Sandbox user ids: FIRST_UID .. FIRST_UID + UID_COUNT - 1, or from MR_LAB_FIRST_UID. */
-const FIRST_UID = Number(process.env.MR_LAB_FIRST_UID) || 61000;
-const UID_COUNT = 1000;
-/** Lock files of the user ids in use (root-owned, so no student can fake one). */
-const UID_LOCKS = '/run/mr-lab-uids';
+import { takeFreeUid } from './uids';
 
 /** Places in the cgroup hierarchies where this grader makes its cells. */
 interface CgroupRoots {
@@ -208,25 +203,13 @@ export class Wall {
     this.watchdog = child;
   }
 
-  /** A free sandbox user id: no lock file of a live grader, no process, no login of someone else. */
+  /** A free sandbox user id, locked by this grader and its watchdog; the watchdog hears of the lock. */
   private allocateUid(): number {
-    ensurePrivateDir(UID_LOCKS);
-    const passwd = readPasswd();
-    for (let uid = FIRST_UID; uid < FIRST_UID + UID_COUNT; uid++) {
-      const name = passwd.get(uid);
-      if (name !== undefined && !name.startsWith('mrlab')) continue; // a real user's id
-      const lock = path.join(UID_LOCKS, String(uid));
-      // Held by this grader and by its watchdog, which outlives it to reap a last time.
-      if (!takeLock(lock, [process.pid, ...(this.watchdogAlive() ? [this.watchdog!.pid!] : [])])) continue;
-      if (findProcesses({ uid }).length > 0) {
-        fs.rmSync(lock, { force: true }); // someone else's processes: not free
-        continue;
-      }
-      this.locks.push(lock);
-      this.tell({ lock });
-      return uid;
-    }
-    throw new Error(`no free sandbox user id in ${FIRST_UID}..${FIRST_UID + UID_COUNT - 1} (set MR_LAB_FIRST_UID)`);
+    // Held by this grader and by its watchdog, which outlives it to reap a last time.
+    const { uid, lock } = takeFreeUid(() => [process.pid, ...(this.watchdogAlive() ? [this.watchdog!.pid!] : [])]);
+    this.locks.push(lock);
+    this.tell({ lock });
+    return uid;
   }
 
   private makeCellGroups(id: string, uid: number | undefined): string[] {
@@ -533,51 +516,6 @@ function counter(dir: string, file: string, key: string): number {
   } catch {
     return 0;
   }
-}
-
-function ensurePrivateDir(dir: string): void {
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const st = fs.lstatSync(dir);
-  if (!st.isDirectory() || st.uid !== 0 || (st.mode & 0o022) !== 0) {
-    throw new Error(`${dir} must be a folder owned by root that only root can write`);
-  }
-}
-
-/** Takes a lock file naming its holders' pids; a lock whose holders have all died is taken over. */
-function takeLock(file: string, holders: number[]): boolean {
-  const content = holders.join(' ');
-  try {
-    fs.writeFileSync(file, content, { flag: 'wx' });
-    return true;
-  } catch {
-    let pids: number[];
-    try {
-      pids = fs.readFileSync(file, 'utf8').trim().split(/\s+/).map(Number);
-    } catch {
-      return false;
-    }
-    if (pids.some((pid) => Number.isInteger(pid) && pid > 0 && fs.existsSync(`/proc/${pid}`))) return false;
-    fs.rmSync(file, { force: true });
-    try {
-      fs.writeFileSync(file, content, { flag: 'wx' });
-      return true;
-    } catch {
-      return false; // another grader was quicker
-    }
-  }
-}
-
-function readPasswd(): Map<number, string> {
-  const users = new Map<number, string>();
-  try {
-    for (const line of fs.readFileSync('/etc/passwd', 'utf8').split('\n')) {
-      const [name, , uid] = line.split(':');
-      if (uid !== undefined && /^\d+$/.test(uid)) users.set(Number(uid), name);
-    }
-  } catch {
-    // no passwd file
-  }
-  return users;
 }
 
 function setOomScore(pid: number, score: number): void {
