@@ -17,17 +17,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Budgets, formatBytes, leftovers, removeLeftovers, residentBytes, statusField, treeSize } from './budgets';
+import { CgroupRoots, counter, makeCellGroups, makeCgroupRoots } from './cgroups';
 import { findProcesses, MARKER_VAR, Quarry, reap, removeCgroups } from './reap';
 import { NETNS_DIR, NSENTER } from './netns';
 import { takeFreeUid } from './uids';
-
-/** Places in the cgroup hierarchies where this grader makes its cells. */
-interface CgroupRoots {
-  v2?: string; // our folder in the v2 hierarchy (tracking, cgroup.kill; memory and pids if enabled)
-  v2Controllers: boolean;
-  v1Memory?: string;
-  v1Pids?: string;
-}
 
 export class Wall {
   /** Whether student processes run under sandbox user ids: with root, unless the machine's folders forbid it. */
@@ -137,7 +130,7 @@ export class Wall {
       id,
       uid,
       this.gid,
-      this.makeCellGroups(id, uid),
+      makeCellGroups(this.cgroups, id, this.budgets, uid !== undefined && !this.setpriv ? uid : undefined),
       this.walled ? this.setpriv : undefined,
       this.prlimit,
       this.unshareNet,
@@ -210,43 +203,6 @@ export class Wall {
     this.locks.push(lock);
     this.tell({ lock });
     return uid;
-  }
-
-  private makeCellGroups(id: string, uid: number | undefined): string[] {
-    const dirs: string[] = [];
-    const cg = this.cgroups;
-    const b = this.budgets;
-    const make = (parent: string | undefined, limits: Array<[string, string]>): void => {
-      if (!parent) return;
-      const dir = path.join(parent, `cell-${id}`);
-      try {
-        fs.mkdirSync(dir);
-        for (const [file, value] of limits) writeIfThere(path.join(dir, file), value);
-        // Without setpriv the sandbox user enters the cell itself: it may write this one file.
-        if (uid !== undefined && !this.setpriv) fs.chownSync(path.join(dir, 'cgroup.procs'), uid, uid);
-        dirs.push(dir);
-      } catch {
-        // no cell here: the other mechanisms still hold
-      }
-    };
-    make(
-      cg.v2,
-      cg.v2Controllers
-        ? [
-            ['memory.max', String(b.memoryBytes)],
-            ['memory.swap.max', '0'],
-            ['pids.max', String(b.tasks)],
-          ]
-        : [],
-    );
-    if (!cg.v2Controllers) {
-      make(cg.v1Memory, [
-        ['memory.limit_in_bytes', String(b.memoryBytes)],
-        ['memory.memsw.limit_in_bytes', String(b.memoryBytes)],
-      ]);
-      make(cg.v1Pids, [['pids.max', String(b.tasks)]]);
-    }
-    return dirs;
   }
 }
 
@@ -447,75 +403,6 @@ function findTool(name: string): string | undefined {
     }
   }
   return undefined;
-}
-
-/** Our own folder of a cgroup hierarchy, from /proc/self/cgroup ("" for v2's line). */
-function ownCgroup(controller: string): string | undefined {
-  try {
-    for (const line of fs.readFileSync('/proc/self/cgroup', 'utf8').split('\n')) {
-      const [, controllers, rel] = line.split(':');
-      if (controllers === undefined) continue;
-      if (controller === '' ? controllers === '' : controllers.split(',').includes(controller)) return rel || '/';
-    }
-  } catch {
-    // no /proc/self/cgroup
-  }
-  return undefined;
-}
-
-/** Makes this grader's folder in each usable hierarchy; leaves out what the machine does not allow. */
-function makeCgroupRoots(): CgroupRoots {
-  const roots: CgroupRoots = { v2Controllers: false };
-  const name = `mr-lab-${process.pid}`;
-  const v2Mount = ['/sys/fs/cgroup', '/sys/fs/cgroup/unified'].find((m) =>
-    fs.existsSync(path.join(m, 'cgroup.controllers')),
-  );
-  const v2Own = ownCgroup('');
-  if (v2Mount && v2Own !== undefined) {
-    const dir = path.join(v2Mount, v2Own, name);
-    try {
-      fs.mkdirSync(dir);
-      roots.v2 = dir;
-      const available = fs.readFileSync(path.join(dir, 'cgroup.controllers'), 'utf8').split(/\s+/);
-      if (available.includes('memory') && available.includes('pids')) {
-        fs.writeFileSync(path.join(dir, 'cgroup.subtree_control'), '+memory +pids');
-        roots.v2Controllers = true;
-      }
-    } catch {
-      // read-only (a container), or controllers not delegated here
-    }
-  }
-  if (!roots.v2Controllers) {
-    for (const [controller, key] of [
-      ['memory', 'v1Memory'],
-      ['pids', 'v1Pids'],
-    ] as const) {
-      const own = ownCgroup(controller);
-      if (own === undefined) continue;
-      const dir = path.join('/sys/fs/cgroup', controller, own, name);
-      try {
-        fs.mkdirSync(dir);
-        roots[key] = dir;
-      } catch {
-        // not mounted, or not ours to write
-      }
-    }
-  }
-  return roots;
-}
-
-function writeIfThere(file: string, value: string): void {
-  if (fs.existsSync(file)) fs.writeFileSync(file, value);
-}
-
-/** "name N" from a flat-keyed cgroup file, 0 when absent. */
-function counter(dir: string, file: string, key: string): number {
-  try {
-    const m = new RegExp(`^${key} (\\d+)`, 'm').exec(fs.readFileSync(path.join(dir, file), 'utf8'));
-    return m ? Number(m[1]) : 0;
-  } catch {
-    return 0;
-  }
 }
 
 function setOomScore(pid: number, score: number): void {
