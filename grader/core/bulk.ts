@@ -7,7 +7,7 @@
 // trusted side), with its own build folder, endpoints and temporary folders,
 // writing its results where only the trusted side can. Run as root, that
 // grader runs each student's processes under a sandbox user id of their own
-// (sandbox/wall.ts), which can write only its test folders and read only what a
+// (sandbox/uids.ts), which can write only its test folders and read only what a
 // job needs: not the submissions, the solution, another student's build, or
 // any result.
 
