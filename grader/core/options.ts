@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { CommandLine, OptionTable, parseCommandLine, UsageError } from '../../src/kit/args';
-import { Budgets, DEFAULT_BUDGETS } from '../sandbox/wall';
+import { Budgets, DEFAULT_BUDGETS } from '../sandbox/budgets';
 import { Catalog, Entry } from './catalog';
 import type { Lab } from './lab';
 

@@ -2,7 +2,7 @@
 // time limit, its output captured to a log file (and echoed unless quiet),
 // and a registry from which all of them can be killed at once, whatever
 // ends the grader (a result, Ctrl-C, SIGTERM or an exception). A student's
-// process starts inside its test's cell (sandbox/wall.ts), and what it prints is
+// process starts inside its test's cell (sandbox/cell.ts), and what it prints is
 // kept only up to a head and a tail, so no amount of output can fill the
 // grader's memory or the disk.
 
@@ -10,7 +10,8 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { openFresh, readCapped } from '../sandbox/files';
-import { Cell, formatBytes } from '../sandbox/wall';
+import { formatBytes } from '../sandbox/budgets';
+import { Cell } from '../sandbox/cell';
 import { sleep } from '../../src/kit/time';
 
 export interface ExitInfo {

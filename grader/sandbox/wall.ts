@@ -1,66 +1,27 @@
 // The wall between the grader (trusted: the kit, the expected outputs, every
 // verdict) and the student's code (everything a coordinator or worker runs).
 //
-// One Wall per grader process; one Cell per test. With root, each lane of
-// tests runs its student processes under a user id of its own (61000 and up,
-// taken with a lock file so that graders side by side never share one),
-// which can write only its test's folders; in a cgroup per test (v2 where
-// the machine has it, v1 controllers for budgets where it has those); with
-// rlimits (file size, process count) and the OOM killer's preference. Without
-// root: process groups, an environment marker and the watchdog, and the
-// grader says so. A watchdog process (watchdog.ts) ends every process of the
-// student's side when the grader dies, however it dies.
+// One Wall per grader process; one Cell (cell.ts) per test. With root, each
+// lane of tests runs its student processes under a user id of its own
+// (uids.ts), which can write only its test's folders; in a cgroup per test
+// (cgroups.ts); with rlimits (file size, process count) and the OOM killer's
+// preference. Without root: process groups, an environment marker and the
+// watchdog, and the grader says so. The Wall composes these: it takes the
+// lanes' user ids, makes each cell, tells its watchdog process (watchdog.ts)
+// of all of them, which ends every process of the student's side when the
+// grader dies, however it dies, and says in one line what the wall is here.
 
-import { spawn, spawnSync, ChildProcess } from 'child_process';
-import * as crypto from 'crypto';
+import { spawn, ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { findProcesses, MARKER_VAR, Quarry, reap, removeCgroups } from './reap';
-import { NETNS_DIR, NSENTER } from './netns';
+import { Budgets, removeLeftovers } from './budgets';
+import { canUnshareNet, Cell, CellHost, findTool } from './cell';
+import { CgroupRoots, makeCellGroups, makeCgroupRoots } from './cgroups';
+import { reap, removeCgroups } from './reap';
+import { takeFreeUid } from './uids';
 
-const MiB = 1024 * 1024;
-const GiB = 1024 * MiB;
-
-/** What one test's student processes may use. */
-export interface Budgets {
-  memoryBytes: number; // all of a test's processes together
-  tasks: number; // processes and threads of a test at once
-  diskBytes: number; // written by a test (its folder and temporary folder); also the largest file
-  outputBytes: number; // printed by one process (stdout and stderr)
-}
-
-export const DEFAULT_BUDGETS: Budgets = {
-  memoryBytes: 2 * GiB,
-  tasks: 512,
-  diskBytes: 1 * GiB,
-  outputBytes: 64 * MiB,
-};
-
-/** Sandbox user ids: FIRST_UID .. FIRST_UID + UID_COUNT - 1, or from MR_LAB_FIRST_UID. */
-const FIRST_UID = Number(process.env.MR_LAB_FIRST_UID) || 61000;
-const UID_COUNT = 1000;
-/** Lock files of the user ids in use (root-owned, so no student can fake one). */
-const UID_LOCKS = '/run/mr-lab-uids';
-/** Folders every user may write to: what a sandbox user leaves there is removed (and counted). */
-const SHARED_TMP = ['/tmp', '/var/tmp', '/dev/shm'];
-
-/** Places in the cgroup hierarchies where this grader makes its cells. */
-interface CgroupRoots {
-  v2?: string; // our folder in the v2 hierarchy (tracking, cgroup.kill; memory and pids if enabled)
-  v2Controllers: boolean;
-  v1Memory?: string;
-  v1Pids?: string;
-}
-
-export function formatBytes(n: number): string {
-  if (n >= GiB) return `${(n / GiB).toFixed(1)} GB`;
-  if (n >= MiB) return `${(n / MiB).toFixed(n >= 10 * MiB ? 0 : 1)} MB`;
-  if (n >= 1024) return `${Math.round(n / 1024)} KB`;
-  return `${n} bytes`;
-}
-
-export class Wall {
+export class Wall implements CellHost {
   /** Whether student processes run under sandbox user ids: with root, unless the machine's folders forbid it. */
   private walled = process.getuid?.() === 0;
   /** Why there is no user-id wall although we have root. */
@@ -168,7 +129,7 @@ export class Wall {
       id,
       uid,
       this.gid,
-      this.makeCellGroups(id, uid),
+      makeCellGroups(this.cgroups, id, this.budgets, uid !== undefined && !this.setpriv ? uid : undefined),
       this.walled ? this.setpriv : undefined,
       this.prlimit,
       this.unshareNet,
@@ -234,227 +195,13 @@ export class Wall {
     this.watchdog = child;
   }
 
-  /** A free sandbox user id: no lock file of a live grader, no process, no login of someone else. */
+  /** A free sandbox user id, locked by this grader and its watchdog; the watchdog hears of the lock. */
   private allocateUid(): number {
-    ensurePrivateDir(UID_LOCKS);
-    const passwd = readPasswd();
-    for (let uid = FIRST_UID; uid < FIRST_UID + UID_COUNT; uid++) {
-      const name = passwd.get(uid);
-      if (name !== undefined && !name.startsWith('mrlab')) continue; // a real user's id
-      const lock = path.join(UID_LOCKS, String(uid));
-      // Held by this grader and by its watchdog, which outlives it to reap a last time.
-      if (!takeLock(lock, [process.pid, ...(this.watchdogAlive() ? [this.watchdog!.pid!] : [])])) continue;
-      if (findProcesses({ uid }).length > 0) {
-        fs.rmSync(lock, { force: true }); // someone else's processes: not free
-        continue;
-      }
-      this.locks.push(lock);
-      this.tell({ lock });
-      return uid;
-    }
-    throw new Error(`no free sandbox user id in ${FIRST_UID}..${FIRST_UID + UID_COUNT - 1} (set MR_LAB_FIRST_UID)`);
-  }
-
-  private makeCellGroups(id: string, uid: number | undefined): string[] {
-    const dirs: string[] = [];
-    const cg = this.cgroups;
-    const b = this.budgets;
-    const make = (parent: string | undefined, limits: Array<[string, string]>): void => {
-      if (!parent) return;
-      const dir = path.join(parent, `cell-${id}`);
-      try {
-        fs.mkdirSync(dir);
-        for (const [file, value] of limits) writeIfThere(path.join(dir, file), value);
-        // Without setpriv the sandbox user enters the cell itself: it may write this one file.
-        if (uid !== undefined && !this.setpriv) fs.chownSync(path.join(dir, 'cgroup.procs'), uid, uid);
-        dirs.push(dir);
-      } catch {
-        // no cell here: the other mechanisms still hold
-      }
-    };
-    make(
-      cg.v2,
-      cg.v2Controllers
-        ? [
-            ['memory.max', String(b.memoryBytes)],
-            ['memory.swap.max', '0'],
-            ['pids.max', String(b.tasks)],
-          ]
-        : [],
-    );
-    if (!cg.v2Controllers) {
-      make(cg.v1Memory, [
-        ['memory.limit_in_bytes', String(b.memoryBytes)],
-        ['memory.memsw.limit_in_bytes', String(b.memoryBytes)],
-      ]);
-      make(cg.v1Pids, [['pids.max', String(b.tasks)]]);
-    }
-    return dirs;
-  }
-}
-
-/** One test's student processes: how to start them inside the wall, watch their budgets, and end them all. */
-export class Cell {
-  readonly marker = crypto.randomBytes(8).toString('hex');
-  private readonly pgids: number[] = [];
-  private closed = false;
-
-  constructor(
-    private readonly wall: Wall,
-    readonly id: string,
-    readonly uid: number | undefined,
-    readonly gid: number | undefined,
-    readonly cgroupDirs: string[],
-    private readonly setpriv: string | undefined,
-    private readonly prlimit: string | undefined,
-    private readonly unshareNet?: string,
-  ) {}
-
-  get budgets(): Budgets {
-    return this.wall.budgets;
-  }
-
-  /** Makes a folder the student's processes may write (theirs, mode 0700), or hands an existing one over. */
-  own(dir: string): void {
-    if (this.uid === undefined) return;
-    fs.chownSync(dir, this.uid, this.gid!);
-    fs.chmodSync(dir, 0o700);
-  }
-
-  /**
-   * The command that starts `command args` inside the cell: a root shell
-   * enters the cgroups and lowers its OOM score, prlimit sets the rlimits,
-   * setpriv drops to the sandbox user (no new privileges, no groups), then
-   * the command runs with the same pid throughout. With `netns`, it runs in
-   * that network namespace (a "host" of netns.ts) instead of one of its own.
-   */
-  command(
-    command: string,
-    args: string[],
-    netns?: string,
-  ): { command: string; args: string[]; uid?: number; gid?: number } {
-    const enter =
-      'while [ "$1" != -- ]; do echo $$ > "$1" || exit 125; shift; done; shift; ' +
-      'echo 1000 > /proc/self/oom_score_adj 2>/dev/null; exec "$@"';
-    const procs = this.cgroupDirs.map((d) => path.join(d, 'cgroup.procs'));
-    // RLIMIT_NPROC counts every task of the user id; where a pids cgroup counts the cell's, it is only a backstop
-    // set above it, so that the cgroup is what says no (and records that it did).
-    const nproc = this.budgets.tasks + (this.cgroupDirs.some((d) => fs.existsSync(path.join(d, 'pids.max'))) ? 64 : 0);
-    const limits = this.prlimit
-      ? [
-          this.prlimit,
-          `--fsize=${this.budgets.diskBytes}`,
-          '--core=0',
-          ...(this.uid !== undefined ? [`--nproc=${nproc}`] : []),
-          '--',
-        ]
-      : [];
-    // The job talks over a unix socket only; or, on a "host" of the challenge track's two-hosts test, in that network namespace.
-    const isolate = netns
-      ? [NSENTER, `--net=${path.join(NETNS_DIR, netns)}`, '--']
-      : this.unshareNet
-        ? [this.unshareNet, '--net', '--']
-        : [];
-    const drop =
-      this.uid !== undefined && this.setpriv
-        ? [this.setpriv, `--reuid=${this.uid}`, `--regid=${this.gid}`, '--clear-groups', '--no-new-privs', '--']
-        : [];
-    const viaNode = this.uid !== undefined && !this.setpriv; // fall back on spawn's own uid switch
-    return {
-      command: '/bin/sh',
-      args: ['-c', enter, 'mr-cell', ...procs, '--', ...limits, ...isolate, ...drop, command, ...args],
-      ...(viaNode ? { uid: this.uid, gid: this.gid } : {}),
-    };
-  }
-
-  /** The environment of a student process: with root, only what a job needs (the kit's MR_* included); always the cell's marker. */
-  env(base: NodeJS.ProcessEnv, tmp: string): NodeJS.ProcessEnv {
-    const env: NodeJS.ProcessEnv = {};
-    if (this.uid !== undefined) {
-      const keep = (name: string): boolean =>
-        ['PATH', 'LANG', 'LC_ALL', 'TZ', 'TERM', 'DEBUG', 'VERBOSE'].includes(name) || name.startsWith('MR_');
-      for (const [name, value] of Object.entries(base)) if (keep(name) && value !== undefined) env[name] = value;
-    } else {
-      Object.assign(env, base);
-    }
-    env.HOME = tmp;
-    env.TMPDIR = tmp;
-    env[MARKER_VAR] = this.marker;
-    return env;
-  }
-
-  /** @internal: a process group started in the cell (its leader's pid). */
-  started(pgid: number): void {
-    this.pgids.push(pgid);
-    this.wall.tell({ cell: this.id, pgid });
-  }
-
-  private quarry(): Quarry {
-    return {
-      cgroups: this.cgroupDirs,
-      uid: this.uid,
-      marker: this.uid === undefined ? this.marker : undefined,
-      pgids: this.pgids,
-    };
-  }
-
-  /** The pids of the cell's live processes. */
-  processes(): number[] {
-    return findProcesses({ ...this.quarry(), pgids: undefined });
-  }
-
-  /** Ends every process of the cell, forked and detached ones included. */
-  kill(): void {
-    reap(this.quarry());
-  }
-
-  /**
-   * A budget the cell's processes broke, as one line, or undefined. The
-   * disk is measured over `dirs` (and, with root, what the sandbox user left
-   * in the shared temporary folders); memory from the cgroup when there is
-   * one, else from the processes' resident sizes.
-   */
-  overBudget(dirs: string[]): string | undefined {
-    const b = this.budgets;
-    let disk = 0;
-    for (const dir of dirs) disk += treeSize(dir);
-    if (this.uid !== undefined) for (const entry of leftovers(this.uid)) disk += treeSize(entry);
-    if (disk > b.diskBytes)
-      return `the test's processes wrote ${formatBytes(disk)} to disk; the limit is ${formatBytes(b.diskBytes)}`;
-    for (const dir of this.cgroupDirs) {
-      const oom = counter(dir, 'memory.events', 'oom_kill') || counter(dir, 'memory.oom_control', 'oom_kill');
-      if (oom > 0)
-        return `the test's processes used more than the memory limit of ${formatBytes(b.memoryBytes)} (the kernel killed ${oom})`;
-      const maxed = counter(dir, 'pids.events', 'max');
-      if (maxed > 0)
-        return `the test's processes tried to run more than ${b.tasks} processes and threads at once (the limit)`;
-    }
-    if (
-      !this.cgroupDirs.some(
-        (d) => fs.existsSync(path.join(d, 'memory.max')) || fs.existsSync(path.join(d, 'memory.limit_in_bytes')),
-      )
-    ) {
-      const rss = this.processes().reduce((sum, pid) => sum + residentBytes(pid), 0);
-      if (rss > b.memoryBytes)
-        return `the test's processes used ${formatBytes(rss)} of memory; the limit is ${formatBytes(b.memoryBytes)}`;
-    }
-    if (this.uid === undefined || this.cgroupDirs.some((d) => fs.existsSync(path.join(d, 'pids.max'))))
-      return undefined;
-    // RLIMIT_NPROC counts every task of the user id: at the limit, forks fail.
-    const tasks = this.processes().reduce((sum, pid) => sum + statusField(pid, 'Threads'), 0);
-    if (tasks >= b.tasks)
-      return `the test's processes tried to run more than ${b.tasks} processes and threads at once (the limit)`;
-    return undefined;
-  }
-
-  /** Ends the cell: every process, its cgroups, and what its user left in the shared temporary folders. */
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.kill();
-    removeCgroups(this.cgroupDirs);
-    if (this.uid !== undefined) removeLeftovers(this.uid);
-    this.wall.forget(this);
+    // Held by this grader and by its watchdog, which outlives it to reap a last time.
+    const { uid, lock } = takeFreeUid(() => [process.pid, ...(this.watchdogAlive() ? [this.watchdog!.pid!] : [])]);
+    this.locks.push(lock);
+    this.tell({ lock });
+    return uid;
   }
 }
 
@@ -470,201 +217,6 @@ export function closedAncestor(at: string): string | undefined {
     }
     if (path.dirname(dir) === dir) return undefined;
   }
-}
-
-/** `unshare` if it can make a network namespace here (root, and not a container that forbids it). */
-function canUnshareNet(): string | undefined {
-  const unshare = findTool('unshare');
-  if (!unshare) return undefined;
-  return spawnSync(unshare, ['--net', 'true'], { stdio: 'ignore', timeout: 5000 }).status === 0 ? unshare : undefined;
-}
-
-function findTool(name: string): string | undefined {
-  for (const dir of ['/usr/bin', '/bin', '/usr/sbin', '/sbin']) {
-    const file = path.join(dir, name);
-    try {
-      fs.accessSync(file, fs.constants.X_OK);
-      return file;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
-
-/** Our own folder of a cgroup hierarchy, from /proc/self/cgroup ("" for v2's line). */
-function ownCgroup(controller: string): string | undefined {
-  try {
-    for (const line of fs.readFileSync('/proc/self/cgroup', 'utf8').split('\n')) {
-      const [, controllers, rel] = line.split(':');
-      if (controllers === undefined) continue;
-      if (controller === '' ? controllers === '' : controllers.split(',').includes(controller)) return rel || '/';
-    }
-  } catch {
-    // no /proc/self/cgroup
-  }
-  return undefined;
-}
-
-/** Makes this grader's folder in each usable hierarchy; leaves out what the machine does not allow. */
-function makeCgroupRoots(): CgroupRoots {
-  const roots: CgroupRoots = { v2Controllers: false };
-  const name = `mr-lab-${process.pid}`;
-  const v2Mount = ['/sys/fs/cgroup', '/sys/fs/cgroup/unified'].find((m) =>
-    fs.existsSync(path.join(m, 'cgroup.controllers')),
-  );
-  const v2Own = ownCgroup('');
-  if (v2Mount && v2Own !== undefined) {
-    const dir = path.join(v2Mount, v2Own, name);
-    try {
-      fs.mkdirSync(dir);
-      roots.v2 = dir;
-      const available = fs.readFileSync(path.join(dir, 'cgroup.controllers'), 'utf8').split(/\s+/);
-      if (available.includes('memory') && available.includes('pids')) {
-        fs.writeFileSync(path.join(dir, 'cgroup.subtree_control'), '+memory +pids');
-        roots.v2Controllers = true;
-      }
-    } catch {
-      // read-only (a container), or controllers not delegated here
-    }
-  }
-  if (!roots.v2Controllers) {
-    for (const [controller, key] of [
-      ['memory', 'v1Memory'],
-      ['pids', 'v1Pids'],
-    ] as const) {
-      const own = ownCgroup(controller);
-      if (own === undefined) continue;
-      const dir = path.join('/sys/fs/cgroup', controller, own, name);
-      try {
-        fs.mkdirSync(dir);
-        roots[key] = dir;
-      } catch {
-        // not mounted, or not ours to write
-      }
-    }
-  }
-  return roots;
-}
-
-function writeIfThere(file: string, value: string): void {
-  if (fs.existsSync(file)) fs.writeFileSync(file, value);
-}
-
-/** "name N" from a flat-keyed cgroup file, 0 when absent. */
-function counter(dir: string, file: string, key: string): number {
-  try {
-    const m = new RegExp(`^${key} (\\d+)`, 'm').exec(fs.readFileSync(path.join(dir, file), 'utf8'));
-    return m ? Number(m[1]) : 0;
-  } catch {
-    return 0;
-  }
-}
-
-function residentBytes(pid: number): number {
-  return statusField(pid, 'VmRSS') * 1024;
-}
-
-/** A number from /proc/<pid>/status ("VmRSS", in kB; "Threads"), 0 when gone. */
-function statusField(pid: number, name: string): number {
-  try {
-    const m = new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) : 0;
-  } catch {
-    return 0;
-  }
-}
-
-/** The bytes under a path (files' apparent sizes; links are not followed). Stops counting past 64k entries. */
-export function treeSize(at: string, budget = { entries: 65_536 }): number {
-  let st: fs.Stats;
-  try {
-    st = fs.lstatSync(at);
-  } catch {
-    return 0;
-  }
-  if (--budget.entries < 0) return 0;
-  if (!st.isDirectory()) return st.size;
-  let sum = 0;
-  let names: string[] = [];
-  try {
-    names = fs.readdirSync(at);
-  } catch {
-    return 0;
-  }
-  for (const name of names) sum += treeSize(path.join(at, name), budget);
-  return sum;
-}
-
-/** Entries of the shared temporary folders owned by `uid`. */
-function leftovers(uid: number): string[] {
-  const found: string[] = [];
-  for (const dir of SHARED_TMP) {
-    let names: string[] = [];
-    try {
-      names = fs.readdirSync(dir);
-    } catch {
-      continue;
-    }
-    for (const name of names) {
-      const entry = path.join(dir, name);
-      try {
-        if (fs.lstatSync(entry).uid === uid) found.push(entry);
-      } catch {
-        // gone
-      }
-    }
-  }
-  return found;
-}
-
-function removeLeftovers(uid: number): void {
-  for (const entry of leftovers(uid)) fs.rmSync(entry, { recursive: true, force: true });
-}
-
-function ensurePrivateDir(dir: string): void {
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const st = fs.lstatSync(dir);
-  if (!st.isDirectory() || st.uid !== 0 || (st.mode & 0o022) !== 0) {
-    throw new Error(`${dir} must be a folder owned by root that only root can write`);
-  }
-}
-
-/** Takes a lock file naming its holders' pids; a lock whose holders have all died is taken over. */
-function takeLock(file: string, holders: number[]): boolean {
-  const content = holders.join(' ');
-  try {
-    fs.writeFileSync(file, content, { flag: 'wx' });
-    return true;
-  } catch {
-    let pids: number[];
-    try {
-      pids = fs.readFileSync(file, 'utf8').trim().split(/\s+/).map(Number);
-    } catch {
-      return false;
-    }
-    if (pids.some((pid) => Number.isInteger(pid) && pid > 0 && fs.existsSync(`/proc/${pid}`))) return false;
-    fs.rmSync(file, { force: true });
-    try {
-      fs.writeFileSync(file, content, { flag: 'wx' });
-      return true;
-    } catch {
-      return false; // another grader was quicker
-    }
-  }
-}
-
-function readPasswd(): Map<number, string> {
-  const users = new Map<number, string>();
-  try {
-    for (const line of fs.readFileSync('/etc/passwd', 'utf8').split('\n')) {
-      const [name, , uid] = line.split(':');
-      if (uid !== undefined && /^\d+$/.test(uid)) users.set(Number(uid), name);
-    }
-  } catch {
-    // no passwd file
-  }
-  return users;
 }
 
 function setOomScore(pid: number, score: number): void {

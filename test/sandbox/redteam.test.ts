@@ -355,7 +355,8 @@ describeRoot('red team: the Gradescope layout as root', () => {
     expect(intruders.connections).toBe(0);
   });
 
-  const wcPoints = () => JSON.parse(fs.readFileSync(path.join(source, 'grader', 'labs', 'mr', 'points.json'), 'utf8')).wc as number;
+  const wcPoints = () =>
+    JSON.parse(fs.readFileSync(path.join(source, 'grader', 'labs', 'mr', 'points.json'), 'utf8')).wc as number;
 
   test.each(ATTACKS)('%s: a valid results.json, scored by the trusted side only', (attack) => {
     const { results, resultsMode } = outcomes.get(attack)!;

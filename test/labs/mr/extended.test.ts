@@ -53,7 +53,9 @@ describe('options and catalog', () => {
     expect(new Set(TEST_IDS).size).toBe(TEST_IDS.length);
     expect(new Set(Object.values(DISPLAY_NAMES)).size).toBe(TEST_IDS.length);
     for (const id of TEST_IDS) expect(spec(id).limitMs).toBeGreaterThan(0);
-    const inFile = Object.keys(JSON.parse(fs.readFileSync(path.join(ROOT, 'grader', 'labs', 'mr', 'points.json'), 'utf8')));
+    const inFile = Object.keys(
+      JSON.parse(fs.readFileSync(path.join(ROOT, 'grader', 'labs', 'mr', 'points.json'), 'utf8')),
+    );
     expect([...inFile].sort()).toEqual([...TEST_IDS].sort());
     const points = readPoints(ROOT, MR);
     for (const id of EXTENDED_IDS) expect(points[id]).toBeGreaterThan(0);

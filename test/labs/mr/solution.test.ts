@@ -26,7 +26,9 @@ test('the reference solution passes the full suite', async () => {
   expect(verdicts(run.stdout)).toEqual(COURSE_NAMES.map((n) => [n, 'PASS']));
   expect(run.stdout).toMatch(/\*\*\* PASSED ALL TESTS\s*$/);
 
-  const points: Record<string, number> = JSON.parse(fs.readFileSync(path.join(ROOT, 'grader', 'labs', 'mr', 'points.json'), 'utf8'));
+  const points: Record<string, number> = JSON.parse(
+    fs.readFileSync(path.join(ROOT, 'grader', 'labs', 'mr', 'points.json'), 'utf8'),
+  );
   const courseIds = ['wc', 'indexer', 'map-parallelism', 'reduce-parallelism', 'job-count', 'early-exit', 'crash'];
   const total = courseIds.reduce((a, id) => a + (points[id] ?? 0), 0); // the extended tier did not run
   const gs = JSON.parse(fs.readFileSync(gradescope, 'utf8'));

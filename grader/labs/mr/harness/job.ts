@@ -2,7 +2,7 @@
 // endpoint, the coordinator and workers it starts, and the ways a test
 // waits for them. Every wait fails fast with a clear message when the job
 // cannot finish any more, instead of sitting out the time limit. The job's
-// processes run in a cell of the wall (sandbox/wall.ts): a budget they break ends
+// processes run in a cell of the wall (sandbox/cell.ts): a budget they break ends
 // them all, and the test fails with that reason.
 
 import * as fs from 'fs';
@@ -11,7 +11,8 @@ import { Build, studentPaths } from '../../../core/build';
 import { fail } from '../../../core/outcome';
 import { driver } from './drivers';
 import { fmtSeconds, Proc, Registry, sleep } from '../../../core/processes';
-import { Cell, Wall } from '../../../sandbox/wall';
+import { Cell } from '../../../sandbox/cell';
+import { Wall } from '../../../sandbox/wall';
 import { ScratchFolders } from '../../../sandbox/scratch';
 import { NETNS_DIR, NSENTER } from '../../../sandbox/netns';
 import { waitUntilAccepting } from '../../../../src/kit/endpoint';
