@@ -13,80 +13,14 @@ import {
   buildTimeline,
   fetchRows,
   ProcessRecord,
-  TimelineData,
   timelineData,
   TraceEvent,
 } from '../grader/labs/mr/timeline/timeline';
 import { fetchEvent, FetchEvent, mapFates, pairFetches, runKey } from '../grader/labs/mr/timeline/shuffle';
+import { call, challenge, fetch, MAPS, proc, SOCK, synthetic, T0 } from './helpers/timeline-data';
 import { mergedHtml, mergedText, stampLines } from '../grader/reports/merged-log';
 import { makeTmp, removeTmp, runGrader, SOLUTION } from './grader-helpers';
 import { startGroup } from './helpers/proc';
-
-const T0 = 1_700_000_000_000;
-
-function call(
-  pid: number,
-  phase: 'map' | 'reduce',
-  input: string,
-  start: number,
-  end?: number,
-  outcome: 'ok' | 'error' = 'ok',
-): TraceEvent[] {
-  const s: TraceEvent = { pid, event: 'start', phase, input, time: T0 + start };
-  return end === undefined ? [s] : [s, { pid, event: 'end', phase, input, time: T0 + end, outcome }];
-}
-
-function proc(over: Partial<ProcessRecord> & Pick<ProcessRecord, 'role' | 'pid'>): ProcessRecord {
-  return { kind: 'worker', startedAt: T0, timedOut: false, signals: [], calls: [], ...over };
-}
-
-const ODD = '<script>alert("x")</script> & \'quotes\'\nnewline';
-
-function synthetic(): TimelineData {
-  return {
-    title: 'crash test',
-    passed: false,
-    notes: ["crash output is not the same as mrsequential's <b>"],
-    t0: T0,
-    t1: T0 + 20_000,
-    processes: [
-      proc({ role: 'coordinator', pid: 100, kind: 'coordinator', exit: { at: T0 + 19_000, code: 0, signal: null } }),
-      // Crashes inside a map call: a start with no end, then status 1.
-      proc({
-        role: 'worker 1',
-        pid: 101,
-        startedAt: T0 + 100,
-        calls: [...call(101, 'map', '../inputs/a.txt', 200, 900), ...call(101, 'map', ODD, 1000)],
-        exit: { at: T0 + 1_200, code: 1, signal: null },
-      }),
-      // A restart of loop 1 (its second worker) doing reduces, then exit 0.
-      proc({
-        role: 'worker 2',
-        pid: 102,
-        startedAt: T0 + 300,
-        loop: 1,
-        calls: [...call(102, 'reduce', 'apple', 400, 410), ...call(102, 'reduce', 'banana', 410, 420)],
-        exit: { at: T0 + 5_000, code: 0, signal: null },
-      }),
-      proc({
-        role: 'worker 3',
-        pid: 103,
-        startedAt: T0 + 2_300,
-        loop: 1,
-        exit: { at: T0 + 6_000, code: 0, signal: null },
-      }),
-      // Killed at its time limit by the grader.
-      proc({
-        role: 'worker 4',
-        pid: 104,
-        startedAt: T0 + 500,
-        timedOut: true,
-        signals: [{ signal: 'SIGKILL', at: T0 + 15_000, why: 'time limit' }],
-        exit: { at: T0 + 15_010, code: null, signal: 'SIGKILL' },
-      }),
-    ],
-  };
-}
 
 describe('bars', () => {
   test('pairs starts and ends; a start with no end runs to the exit and is marked', () => {
@@ -150,70 +84,6 @@ describe('buildTimeline', () => {
 });
 
 // ---- the challenge track: fetches, lost and re-run maps -----------------------
-
-/** A fetch from `to`: its call, and its reply unless `end` is undefined. */
-function fetch(
-  pid: number,
-  to: string,
-  start: number,
-  end?: number,
-  reply: { bytes?: number; failed?: boolean } = {},
-): FetchEvent[] {
-  const c: FetchEvent = { pid, event: 'call', method: 'FetchPart', to, time: T0 + start };
-  return end === undefined ? [c] : [c, { pid, event: 'reply', method: 'FetchPart', to, time: T0 + end, ...reply }];
-}
-
-const SOCK = (n: number): string => `/tmp/mr-sock/disk-${n}/worker.sock`;
-const FORGED = '"><script>alert(1)</script>';
-const MAPS = ['pg-a.txt', 'pg-b.txt', 'pg-c.txt', 'pg-d.txt', 'pg-e.txt', 'pg-f.txt', 'pg-g.txt', 'pg-h.txt'];
-
-/**
- * A lost-map-output run: workers 1 and 2 run four maps each; worker 2 is
- * killed at 5 s with its maps finished; worker 3 (started as its stand-in)
- * runs them again; workers 1 and 3 each run 5 reduce tasks, fetching every
- * map's part from whoever holds it (8 maps x 10 reduces). One fetch from the
- * dead worker fails, one goes to a forged endpoint, and one never hears back.
- */
-function challenge(): TimelineData {
-  const w1: TraceEvent[] = [];
-  const w2: TraceEvent[] = [];
-  const w3: TraceEvent[] = [];
-  MAPS.forEach((m, i) => (i % 2 ? w2 : w1).push(...call(i % 2 ? 202 : 201, 'map', m, 100 + i * 200, 300 + i * 200)));
-  MAPS.filter((_, i) => i % 2).forEach((m, k) => w3.push(...call(203, 'map', m, 6000 + k * 300, 6250 + k * 300)));
-  const f1: FetchEvent[] = [];
-  const f3: FetchEvent[] = [];
-  for (let r = 0; r < 10; r++) {
-    const [pid, out, t] = r % 2 ? [203, f3, 7500 + r * 400] : [201, f1, 2000 + r * 400];
-    for (let m = 0; m < 8; m++) {
-      // The maps of worker 2 come from worker 2 before its death, from worker 3 after; all 8 at once.
-      const from = m % 2 === 0 ? 1 : t < 5000 ? 2 : 3;
-      out.push(...fetch(pid, SOCK(from), t + m, t + 40 + m, { bytes: 12345 }));
-    }
-  }
-  f3.push(...fetch(203, SOCK(2), 6100, 7100, { failed: true })); // the dead worker does not answer
-  f3.push(...fetch(203, FORGED, 6200, 6210, { bytes: 7 }));
-  f1.push(...fetch(201, SOCK(3), 9000)); // no reply before the end
-  return {
-    title: 'lost map output',
-    passed: true,
-    notes: [],
-    t0: T0,
-    t1: T0 + 12_000,
-    processes: [
-      proc({ role: 'coordinator', pid: 200, kind: 'coordinator', exit: { at: T0 + 11_500, code: 0, signal: null } }),
-      proc({ role: 'worker 1', pid: 201, calls: w1, fetches: f1, exit: { at: T0 + 11_600, code: 0, signal: null } }),
-      proc({
-        role: 'worker 2',
-        pid: 202,
-        calls: w2,
-        signals: [{ signal: 'SIGKILL', at: T0 + 5000, why: 'lost map output' }],
-        exit: { at: T0 + 5000, code: null, signal: 'SIGKILL' },
-      }),
-      proc({ role: 'worker 3', pid: 203, startedAt: T0 + 5500, calls: w3, fetches: f3 }),
-    ],
-    servers: new Map([1, 2, 3].map((n) => [SOCK(n), 200 + n])),
-  };
-}
 
 describe('fetches', () => {
   test('a trace line is a fetch event only with a peer, and keeps only well-typed fields', () => {
