@@ -7,7 +7,8 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
-import { buildTimeline, TimelineData } from '../grader/labs/mr/timeline/timeline';
+import type { TimelineData } from '../grader/labs/mr/timeline/data';
+import { timelinePage } from '../grader/labs/mr/timeline/page';
 import { challenge, empty, oddities, synthetic } from './helpers/timeline-data';
 
 const GOLDEN = path.join(__dirname, 'golden', 'timeline');
@@ -25,7 +26,7 @@ describe('the timeline page is the recorded one', () => {
   for (const [name, input] of Object.entries(INPUTS)) {
     test(`for the ${name} input`, () => {
       const file = path.join(GOLDEN, `${name}.html`);
-      const page = buildTimeline(input());
+      const page = timelinePage(input());
       if (process.env.UPDATE_GOLDEN) {
         fs.mkdirSync(GOLDEN, { recursive: true });
         fs.writeFileSync(file, page);

@@ -8,23 +8,19 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { Job } from '../grader/labs/mr/harness/job';
-import {
-  bars,
-  buildTimeline,
-  fetchRows,
-  ProcessRecord,
-  timelineData,
-  TraceEvent,
-} from '../grader/labs/mr/timeline/timeline';
+import { pairCalls } from '../grader/labs/mr/timeline/bars';
+import { type ProcessRecord, timelineData, type TraceEvent } from '../grader/labs/mr/timeline/data';
+import { fetchRows } from '../grader/labs/mr/timeline/lane-layout';
+import { timelinePage } from '../grader/labs/mr/timeline/page';
 import { fetchEvent, FetchEvent, mapFates, pairFetches, runKey } from '../grader/labs/mr/timeline/shuffle';
 import { call, challenge, fetch, MAPS, proc, SOCK, synthetic, T0 } from './helpers/timeline-data';
 import { mergedHtml, mergedText, stampLines } from '../grader/reports/merged-log';
 import { makeTmp, removeTmp, runGrader, SOLUTION } from './grader-helpers';
 import { startGroup } from './helpers/proc';
 
-describe('bars', () => {
+describe('pairCalls', () => {
   test('pairs starts and ends; a start with no end runs to the exit and is marked', () => {
-    const b = bars([...call(1, 'map', 'a', 0, 100), ...call(1, 'map', 'b', 150)], T0 + 400, T0 + 1000);
+    const b = pairCalls([...call(1, 'map', 'a', 0, 100), ...call(1, 'map', 'b', 150)], T0 + 400, T0 + 1000);
     expect(b).toHaveLength(2);
     expect(b[0]).toMatchObject({ phase: 'map', start: T0, end: T0 + 100, inputs: ['a'] });
     expect(b[0].failed).toBeUndefined();
@@ -40,15 +36,15 @@ describe('bars', () => {
       ...call(1, 'reduce', 'z', 500, 510), // long gap
       ...call(1, 'reduce', 'zz', 511, 512, 'error'), // a call that threw stays on its own
     ];
-    const b = bars(calls, undefined, T0 + 1000);
+    const b = pairCalls(calls, undefined, T0 + 1000);
     expect(b.map((x) => x.inputs)).toEqual([['a', 'b', 'c'], ['a'], ['z'], ['zz']]);
     expect(b[0]).toMatchObject({ start: T0, end: T0 + 30, longest: 21 });
     expect(b[3].failed).toBe('error');
   });
 });
 
-describe('buildTimeline', () => {
-  const html = buildTimeline(synthetic());
+describe('timelinePage', () => {
+  const html = timelinePage(synthetic());
 
   test('one lane for the coordinator and one per worker process, coordinator first', () => {
     expect(html.match(/class="lane lane-coordinator"/g)).toHaveLength(1);
@@ -79,7 +75,7 @@ describe('buildTimeline', () => {
 
   test('is self-contained and deterministic', () => {
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
-    expect(buildTimeline(synthetic())).toBe(html);
+    expect(timelinePage(synthetic())).toBe(html);
   });
 });
 
@@ -182,8 +178,8 @@ describe('lost and re-run maps', () => {
   });
 });
 
-describe('buildTimeline, the challenge track', () => {
-  const html = buildTimeline(challenge());
+describe('timelinePage, the challenge track', () => {
+  const html = timelinePage(challenge());
   const serverColour = (pid: number): string =>
     new RegExp(`data-pid="${pid}">(?:(?!</g>).)*<rect class="server"[^>]*fill="(#\\w+)"`, 's').exec(html)![1];
 
@@ -246,7 +242,7 @@ describe('buildTimeline, the challenge track', () => {
   });
 
   test("a page of the course's lab has none of it", () => {
-    const course = buildTimeline(synthetic());
+    const course = timelinePage(synthetic());
     expect(course).not.toContain('class="fetch');
     expect(course).not.toContain('fetches between workers');
     expect(course).not.toContain('failed fetch');
@@ -297,7 +293,7 @@ describe('timelineData', () => {
     expect(data.processes[0].fetches).toHaveLength(4);
     expect(data.processes[0].fetches![1].to).toBe('sock\\u001b[2J<b>\\u202e'); // made printable by the reader
     expect(data.processes[0].fetches![3]).not.toHaveProperty('bytes'); // not a byte count
-    const html = buildTimeline({ ...data, t1: T0 + 1000 });
+    const html = timelinePage({ ...data, t1: T0 + 1000 });
     expect(html).toContain('fetch from worker 2 (pid 302): 2.0 kB (2048 bytes) in 0.020 s');
     expect(html).toContain('fetch from &quot;sock\\\\u001b[2J&lt;b&gt;\\\\u202e&quot;: bytes not recorded in 0.020 s');
     expect(html).not.toContain('\u001b');

@@ -19,7 +19,8 @@ import { ScratchFolders } from '../sandbox/scratch';
 import { UsageError } from './options';
 import { manyTable, RunResult, Summary, TestResult } from '../reports/results';
 import { writeArtifacts } from '../labs/mr/tiers/course';
-import { writeTimeline } from '../labs/mr/timeline/timeline';
+import { timelineData } from '../labs/mr/timeline/data';
+import { writeTimeline } from '../labs/mr/timeline/page';
 import { writeMergedLog } from '../reports/merged-log';
 
 const BUILD_LIMIT_MS = 180_000;
@@ -279,7 +280,7 @@ export class Grader {
         job.artifact(`mr-${id}-all`, readOutput(dir).lines);
         writeArtifacts(dir, job.artifacts);
         const title = `${prefix}${name} test`;
-        writeTimeline(job, title, result.passed, result.notes);
+        writeTimeline(dir, timelineData(job, title, result.passed, result.notes));
         writeMergedLog(job, title);
       } catch (err) {
         console.error(`${prefix}    (could not write the timeline or merged log: ${(err as Error).message})`);

@@ -4,7 +4,7 @@
 // edge, a process still running), and an empty one. Built by hand, so that
 // the same data always gives the same page.
 
-import type { ProcessRecord, TimelineData, TraceEvent } from '../../grader/labs/mr/timeline/timeline';
+import type { ProcessRecord, TimelineData, TraceEvent } from '../../grader/labs/mr/timeline/data';
 import type { FetchEvent } from '../../grader/labs/mr/timeline/shuffle';
 
 export const T0 = 1_700_000_000_000;

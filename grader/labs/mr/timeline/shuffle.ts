@@ -2,7 +2,7 @@
 // traces: each fetch of map output from another worker (a call with a `to`,
 // and its reply), and the map tasks that ran more than once, among them those
 // whose finished output was lost with a killed worker's disk. Pure functions
-// over trace events, so that timeline.ts only draws what they find.
+// over trace events, so that the layout only places what they find.
 
 import type { RpcEvent, TaskEvent } from '../../../../src/kit/trace-format';
 
@@ -64,7 +64,7 @@ export function pairFetches(events: FetchEvent[]): Fetch[] {
   return out;
 }
 
-/** What the re-run analysis needs of a process (timeline.ts's ProcessRecord has it). */
+/** What the re-run analysis needs of a process (data.ts's ProcessRecord has it). */
 export interface TracedProcess {
   role: string;
   pid: number;
