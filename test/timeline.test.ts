@@ -9,7 +9,8 @@ import * as os from 'os';
 import * as path from 'path';
 import type { Job } from '../grader/labs/mr/harness/job';
 import { pairCalls } from '../grader/labs/mr/timeline/bars';
-import { type ProcessRecord, timelineData, type TraceEvent } from '../grader/labs/mr/timeline/data';
+import { type ProcessRecord, type TimelineData, timelineData, type TraceEvent } from '../grader/labs/mr/timeline/data';
+import { layoutTimeline } from '../grader/labs/mr/timeline/layout';
 import { fetchRows } from '../grader/labs/mr/timeline/lane-layout';
 import { timelinePage } from '../grader/labs/mr/timeline/page';
 import { fetchEvent, FetchEvent, mapFates, pairFetches, runKey } from '../grader/labs/mr/timeline/shuffle';
@@ -248,6 +249,54 @@ describe('timelinePage, the challenge track', () => {
     expect(course).not.toContain('failed fetch');
     expect(course).not.toContain('lost');
     expect(course).not.toContain('class="server"');
+  });
+});
+
+describe('what a worker served', () => {
+  /** Worker 2 held map output and was killed at 5 s; worker 1 then asked it for a part 89 times, in vain. */
+  function killedServer(): TimelineData {
+    const asks = Array.from({ length: 89 }, (_, k) =>
+      fetch(401, SOCK(2), 5100 + k * 10, 5105 + k * 10, { failed: true }),
+    );
+    return {
+      title: 'lost map output',
+      passed: false,
+      notes: [],
+      t0: T0,
+      t1: T0 + 7000,
+      processes: [
+        proc({ role: 'worker 1', pid: 401, fetches: asks.flat() }),
+        proc({ role: 'worker 2', pid: 402, exit: { at: T0 + 5000, code: null, signal: 'SIGKILL' } }),
+      ],
+      servers: new Map([[SOCK(2), 402]]),
+    };
+  }
+  const tipOf = (data: TimelineData, pid: number): string =>
+    layoutTimeline(data).lanes.find((lane) => lane.pid === pid)!.tip;
+
+  test('a killed worker none of whose fetches were answered served none: they failed because it was killed', () => {
+    const tip = tipOf(killedServer(), 402);
+    expect(tip).not.toMatch(/served/);
+    expect(tip).toContain('89 fetches from it failed: it was killed (SIGKILL at +5.000s)');
+    expect(timelinePage(killedServer())).not.toContain('class="server"'); // no colour: no fetch is drawn in it
+  });
+
+  test('a worker served only the fetches it answered; those that failed while it ran are said apart', () => {
+    const fetches = [
+      ...fetch(401, SOCK(2), 100, 110, { bytes: 100 }),
+      ...fetch(401, SOCK(2), 200, 210, { bytes: 200 }),
+      ...fetch(401, SOCK(2), 300, 1300, { failed: true }),
+      ...fetch(401, SOCK(2), 6000, 6001, { failed: true }), // after its death
+    ];
+    const data = killedServer();
+    data.processes[0].fetches = fetches;
+    const caller = { role: 'worker 3', pid: 403, exit: { at: T0 + 450, code: 1, signal: null } };
+    data.processes.push(proc({ ...caller, fetches: fetch(403, SOCK(2), 400) })); // ends before any reply
+    const tip = tipOf(data, 402).split('\n');
+    expect(tip).toContain('served 2 fetches, 300 B');
+    expect(tip).toContain('1 fetch from it failed while it ran: no answer, or not in time');
+    expect(tip).toContain('1 fetch from it got no reply (the call threw, or the caller ended first)');
+    expect(tip).toContain('1 fetch from it failed: it was killed (SIGKILL at +5.000s)');
   });
 });
 

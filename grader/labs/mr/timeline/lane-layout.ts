@@ -5,7 +5,7 @@
 
 import { pairCalls, type Bar } from './bars';
 import type { ProcessRecord } from './data';
-import { type Fetch, type MapFate, runKey } from './shuffle';
+import { type Fetch, type MapFate, runKey, type Served } from './shuffle';
 import { barTip, type Clock, exitTip, fetchTip, laneTip, lostWords, serverTip, signalTip } from './wording';
 
 type Exit = NonNullable<ProcessRecord['exit']>;
@@ -33,9 +33,9 @@ export interface Shuffle {
   fetchesOf: Map<ProcessRecord, Fetch[]>;
   /** The map runs of tasks that ran more than once, by `runKey`. */
   fates: Map<string, MapFate<ProcessRecord>>;
-  /** What each worker served (by pid). */
-  served: Map<number, { n: number; bytes: number }>;
-  /** A colour slot for each worker that served fetches (by pid), in lane order. */
+  /** What came of the fetches sent to each worker (by pid). */
+  served: Map<number, Served>;
+  /** A colour slot for each worker that answered fetches (by pid), in lane order. */
   slots: Map<number, number>;
   /** The worker serving at an endpoint, if one did. */
   serverOf: (to: string) => ProcessRecord | undefined;

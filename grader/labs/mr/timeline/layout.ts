@@ -6,7 +6,7 @@
 
 import type { ProcessRecord, TimelineData } from './data';
 import { layoutLane, type Frame, type Lane, type Shuffle } from './lane-layout';
-import { type Fetch, mapFates, pairFetches } from './shuffle';
+import { mapFates, pairFetches, servedFetches } from './shuffle';
 import { clockFrom } from './wording';
 
 const WIDTH = 1360;
@@ -84,26 +84,14 @@ function readShuffle(data: TimelineData, processes: ProcessRecord[]): Shuffle {
   const servers = data.servers ?? new Map<string, number>();
   const byPid = new Map(data.processes.map((p) => [p.pid, p]));
   const fetchesOf = new Map(processes.map((p) => [p, pairFetches(p.fetches ?? [])]));
-  const served = servedBy([...fetchesOf.values()].flat(), servers);
-  const slots = new Map<number, number>();
-  for (const p of processes) if (served.has(p.pid)) slots.set(p.pid, slots.size);
   const serverOf = (to: string): ProcessRecord | undefined => {
     const pid = servers.get(to);
     return pid === undefined ? undefined : byPid.get(pid);
   };
+  const served = servedFetches([...fetchesOf.values()].flat(), serverOf);
+  const slots = new Map<number, number>();
+  for (const p of processes) if (served.get(p.pid)?.answered) slots.set(p.pid, slots.size);
   return { fetchesOf, fates: mapFates(data.processes), served, slots, serverOf };
-}
-
-/** What each worker (by pid) served: the fetches sent to its endpoint, and their bytes. */
-function servedBy(fetches: Fetch[], servers: Map<string, number>): Map<number, { n: number; bytes: number }> {
-  const served = new Map<number, { n: number; bytes: number }>();
-  for (const fe of fetches) {
-    const pid = servers.get(fe.to);
-    if (pid === undefined) continue;
-    const s = served.get(pid) ?? { n: 0, bytes: 0 };
-    served.set(pid, { n: s.n + 1, bytes: s.bytes + (fe.bytes ?? 0) });
-  }
-  return served;
 }
 
 /** A tick at each round step of time, some twelve across the plot. */

@@ -6,7 +6,7 @@
 import type { SignalRecord } from '../../../core/processes';
 import type { Bar } from './bars';
 import type { ProcessRecord } from './data';
-import type { Fetch, MapFate, MapRun } from './shuffle';
+import type { Fetch, MapFate, MapRun, Served } from './shuffle';
 
 /** A time as "+1.234s" from the test's start. */
 export type Clock = (t: number) => string;
@@ -52,7 +52,7 @@ export interface LaneFacts {
   isRestart: boolean;
   end: number; // its exit, or the picture's end
   fetches: Fetch[]; // its own, from other workers
-  served?: { n: number; bytes: number }; // the fetches others made from it
+  served?: Served; // what came of the fetches others sent it
 }
 
 /** A lane's tooltip: the process, its life and how it ended, what it fetched and served. */
@@ -68,8 +68,28 @@ export function laneTip(p: ProcessRecord, facts: LaneFacts, at: Clock): string {
     const bytes = facts.fetches.reduce((n, fe) => n + (fe.bytes ?? 0), 0);
     life.push(`fetched ${formatBytes(bytes)} in ${facts.fetches.length} fetches from other workers, ${failed} failed`);
   }
-  if (facts.served) life.push(`served ${facts.served.n} fetches, ${formatBytes(facts.served.bytes)}`);
+  if (facts.served) life.push(...servedLines(p, facts.served, at));
   return life.join('\n');
+}
+
+/** What a worker served: the fetches it answered; apart, those that failed, and why. */
+function servedLines(p: ProcessRecord, s: Served, at: Clock): string[] {
+  const lines: string[] = [];
+  if (s.answered) lines.push(`served ${fetches(s.answered)}, ${formatBytes(s.bytes)}`);
+  if (s.afterExit && p.exit) {
+    const { signal, code } = p.exit;
+    const when = at(p.exit.at);
+    const why = signal ? `it was killed (${signal} at ${when})` : `it had exited (status ${code} at ${when})`;
+    lines.push(`${fetches(s.afterExit)} from it failed: ${why}`);
+  }
+  if (s.failed) lines.push(`${fetches(s.failed)} from it failed while it ran: no answer, or not in time`);
+  if (s.noReply) lines.push(`${fetches(s.noReply)} from it got no reply (the call threw, or the caller ended first)`);
+  return lines;
+}
+
+/** "1 fetch", "89 fetches". */
+function fetches(n: number): string {
+  return `${n} fetch${n === 1 ? '' : 'es'}`;
 }
 
 /** A bar's tooltip: the call or calls, their times, how they failed, why the map ran more than once. */
