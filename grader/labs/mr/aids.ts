@@ -12,7 +12,8 @@ import type { Job } from './harness/job';
 import { readOutput } from './harness/output';
 import type { MrTestSpec } from './harness/spec';
 import type { MrPrepared } from './prepare';
-import { writeTimeline } from './timeline/timeline';
+import { timelineData } from './timeline/data';
+import { writeTimeline } from './timeline/page';
 
 export function keep(job: Job, test: TestRun<MrPrepared>, result: TestResult): void {
   const spec = test.spec as MrTestSpec;
@@ -22,6 +23,6 @@ export function keep(job: Job, test: TestRun<MrPrepared>, result: TestResult): v
     writeFresh(path.join(job.dir, name), lines.length ? lines.join('\n') + '\n' : ''); // the folder is the student's: never through a link
   }
   const title = `${test.runs > 1 ? `[run ${test.run}] ` : ''}${spec.name} test`;
-  writeTimeline(job, title, result.passed, result.notes);
+  writeTimeline(job.dir, timelineData(job, title, result.passed, result.notes));
   writeMergedLog(job.dir, title, job.procs, job.startedAt);
 }

@@ -8,89 +8,20 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { Job } from '../../../grader/labs/mr/harness/job';
-import {
-  bars,
-  buildTimeline,
-  fetchRows,
-  ProcessRecord,
-  TimelineData,
-  timelineData,
-  TraceEvent,
-} from '../../../grader/labs/mr/timeline/timeline';
+import { pairCalls } from '../../../grader/labs/mr/timeline/bars';
+import { type ProcessRecord, type TimelineData, timelineData, type TraceEvent } from '../../../grader/labs/mr/timeline/data';
+import { layoutTimeline } from '../../../grader/labs/mr/timeline/layout';
+import { fetchRows } from '../../../grader/labs/mr/timeline/lane-layout';
+import { timelinePage } from '../../../grader/labs/mr/timeline/page';
 import { fetchEvent, FetchEvent, mapFates, pairFetches, runKey } from '../../../grader/labs/mr/timeline/shuffle';
+import { call, challenge, fetch, MAPS, proc, SOCK, synthetic, T0 } from './timeline-data';
 import { mergedHtml, mergedText, stampLines } from '../../../grader/reports/merged-log';
 import { makeTmp, removeTmp, runGrader, SOLUTION } from './grader-helpers';
 import { startGroup } from '../../helpers/proc';
 
-const T0 = 1_700_000_000_000;
-
-function call(
-  pid: number,
-  phase: 'map' | 'reduce',
-  input: string,
-  start: number,
-  end?: number,
-  outcome: 'ok' | 'error' = 'ok',
-): TraceEvent[] {
-  const s: TraceEvent = { pid, event: 'start', phase, input, time: T0 + start };
-  return end === undefined ? [s] : [s, { pid, event: 'end', phase, input, time: T0 + end, outcome }];
-}
-
-function proc(over: Partial<ProcessRecord> & Pick<ProcessRecord, 'role' | 'pid'>): ProcessRecord {
-  return { kind: 'worker', startedAt: T0, timedOut: false, signals: [], calls: [], ...over };
-}
-
-const ODD = '<script>alert("x")</script> & \'quotes\'\nnewline';
-
-function synthetic(): TimelineData {
-  return {
-    title: 'crash test',
-    passed: false,
-    notes: ["crash output is not the same as mrsequential's <b>"],
-    t0: T0,
-    t1: T0 + 20_000,
-    processes: [
-      proc({ role: 'coordinator', pid: 100, kind: 'coordinator', exit: { at: T0 + 19_000, code: 0, signal: null } }),
-      // Crashes inside a map call: a start with no end, then status 1.
-      proc({
-        role: 'worker 1',
-        pid: 101,
-        startedAt: T0 + 100,
-        calls: [...call(101, 'map', '../inputs/a.txt', 200, 900), ...call(101, 'map', ODD, 1000)],
-        exit: { at: T0 + 1_200, code: 1, signal: null },
-      }),
-      // A restart of loop 1 (its second worker) doing reduces, then exit 0.
-      proc({
-        role: 'worker 2',
-        pid: 102,
-        startedAt: T0 + 300,
-        loop: 1,
-        calls: [...call(102, 'reduce', 'apple', 400, 410), ...call(102, 'reduce', 'banana', 410, 420)],
-        exit: { at: T0 + 5_000, code: 0, signal: null },
-      }),
-      proc({
-        role: 'worker 3',
-        pid: 103,
-        startedAt: T0 + 2_300,
-        loop: 1,
-        exit: { at: T0 + 6_000, code: 0, signal: null },
-      }),
-      // Killed at its time limit by the grader.
-      proc({
-        role: 'worker 4',
-        pid: 104,
-        startedAt: T0 + 500,
-        timedOut: true,
-        signals: [{ signal: 'SIGKILL', at: T0 + 15_000, why: 'time limit' }],
-        exit: { at: T0 + 15_010, code: null, signal: 'SIGKILL' },
-      }),
-    ],
-  };
-}
-
-describe('bars', () => {
+describe('pairCalls', () => {
   test('pairs starts and ends; a start with no end runs to the exit and is marked', () => {
-    const b = bars([...call(1, 'map', 'a', 0, 100), ...call(1, 'map', 'b', 150)], T0 + 400, T0 + 1000);
+    const b = pairCalls([...call(1, 'map', 'a', 0, 100), ...call(1, 'map', 'b', 150)], T0 + 400, T0 + 1000);
     expect(b).toHaveLength(2);
     expect(b[0]).toMatchObject({ phase: 'map', start: T0, end: T0 + 100, inputs: ['a'] });
     expect(b[0].failed).toBeUndefined();
@@ -106,15 +37,15 @@ describe('bars', () => {
       ...call(1, 'reduce', 'z', 500, 510), // long gap
       ...call(1, 'reduce', 'zz', 511, 512, 'error'), // a call that threw stays on its own
     ];
-    const b = bars(calls, undefined, T0 + 1000);
+    const b = pairCalls(calls, undefined, T0 + 1000);
     expect(b.map((x) => x.inputs)).toEqual([['a', 'b', 'c'], ['a'], ['z'], ['zz']]);
     expect(b[0]).toMatchObject({ start: T0, end: T0 + 30, longest: 21 });
     expect(b[3].failed).toBe('error');
   });
 });
 
-describe('buildTimeline', () => {
-  const html = buildTimeline(synthetic());
+describe('timelinePage', () => {
+  const html = timelinePage(synthetic());
 
   test('one lane for the coordinator and one per worker process, coordinator first', () => {
     expect(html.match(/class="lane lane-coordinator"/g)).toHaveLength(1);
@@ -145,75 +76,11 @@ describe('buildTimeline', () => {
 
   test('is self-contained and deterministic', () => {
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
-    expect(buildTimeline(synthetic())).toBe(html);
+    expect(timelinePage(synthetic())).toBe(html);
   });
 });
 
 // ---- the challenge track: fetches, lost and re-run maps -----------------------
-
-/** A fetch from `to`: its call, and its reply unless `end` is undefined. */
-function fetch(
-  pid: number,
-  to: string,
-  start: number,
-  end?: number,
-  reply: { bytes?: number; failed?: boolean } = {},
-): FetchEvent[] {
-  const c: FetchEvent = { pid, event: 'call', method: 'FetchPart', to, time: T0 + start };
-  return end === undefined ? [c] : [c, { pid, event: 'reply', method: 'FetchPart', to, time: T0 + end, ...reply }];
-}
-
-const SOCK = (n: number): string => `/tmp/mr-sock/disk-${n}/worker.sock`;
-const FORGED = '"><script>alert(1)</script>';
-const MAPS = ['pg-a.txt', 'pg-b.txt', 'pg-c.txt', 'pg-d.txt', 'pg-e.txt', 'pg-f.txt', 'pg-g.txt', 'pg-h.txt'];
-
-/**
- * A lost-map-output run: workers 1 and 2 run four maps each; worker 2 is
- * killed at 5 s with its maps finished; worker 3 (started as its stand-in)
- * runs them again; workers 1 and 3 each run 5 reduce tasks, fetching every
- * map's part from whoever holds it (8 maps x 10 reduces). One fetch from the
- * dead worker fails, one goes to a forged endpoint, and one never hears back.
- */
-function challenge(): TimelineData {
-  const w1: TraceEvent[] = [];
-  const w2: TraceEvent[] = [];
-  const w3: TraceEvent[] = [];
-  MAPS.forEach((m, i) => (i % 2 ? w2 : w1).push(...call(i % 2 ? 202 : 201, 'map', m, 100 + i * 200, 300 + i * 200)));
-  MAPS.filter((_, i) => i % 2).forEach((m, k) => w3.push(...call(203, 'map', m, 6000 + k * 300, 6250 + k * 300)));
-  const f1: FetchEvent[] = [];
-  const f3: FetchEvent[] = [];
-  for (let r = 0; r < 10; r++) {
-    const [pid, out, t] = r % 2 ? [203, f3, 7500 + r * 400] : [201, f1, 2000 + r * 400];
-    for (let m = 0; m < 8; m++) {
-      // The maps of worker 2 come from worker 2 before its death, from worker 3 after; all 8 at once.
-      const from = m % 2 === 0 ? 1 : t < 5000 ? 2 : 3;
-      out.push(...fetch(pid, SOCK(from), t + m, t + 40 + m, { bytes: 12345 }));
-    }
-  }
-  f3.push(...fetch(203, SOCK(2), 6100, 7100, { failed: true })); // the dead worker does not answer
-  f3.push(...fetch(203, FORGED, 6200, 6210, { bytes: 7 }));
-  f1.push(...fetch(201, SOCK(3), 9000)); // no reply before the end
-  return {
-    title: 'lost map output',
-    passed: true,
-    notes: [],
-    t0: T0,
-    t1: T0 + 12_000,
-    processes: [
-      proc({ role: 'coordinator', pid: 200, kind: 'coordinator', exit: { at: T0 + 11_500, code: 0, signal: null } }),
-      proc({ role: 'worker 1', pid: 201, calls: w1, fetches: f1, exit: { at: T0 + 11_600, code: 0, signal: null } }),
-      proc({
-        role: 'worker 2',
-        pid: 202,
-        calls: w2,
-        signals: [{ signal: 'SIGKILL', at: T0 + 5000, why: 'lost map output' }],
-        exit: { at: T0 + 5000, code: null, signal: 'SIGKILL' },
-      }),
-      proc({ role: 'worker 3', pid: 203, startedAt: T0 + 5500, calls: w3, fetches: f3 }),
-    ],
-    servers: new Map([1, 2, 3].map((n) => [SOCK(n), 200 + n])),
-  };
-}
 
 describe('fetches', () => {
   test('a trace line is a fetch event only with a peer, and keeps only well-typed fields', () => {
@@ -312,8 +179,8 @@ describe('lost and re-run maps', () => {
   });
 });
 
-describe('buildTimeline, the challenge track', () => {
-  const html = buildTimeline(challenge());
+describe('timelinePage, the challenge track', () => {
+  const html = timelinePage(challenge());
   const serverColour = (pid: number): string =>
     new RegExp(`data-pid="${pid}">(?:(?!</g>).)*<rect class="server"[^>]*fill="(#\\w+)"`, 's').exec(html)![1];
 
@@ -376,12 +243,60 @@ describe('buildTimeline, the challenge track', () => {
   });
 
   test("a page of the course's lab has none of it", () => {
-    const course = buildTimeline(synthetic());
+    const course = timelinePage(synthetic());
     expect(course).not.toContain('class="fetch');
     expect(course).not.toContain('fetches between workers');
     expect(course).not.toContain('failed fetch');
     expect(course).not.toContain('lost');
     expect(course).not.toContain('class="server"');
+  });
+});
+
+describe('what a worker served', () => {
+  /** Worker 2 held map output and was killed at 5 s; worker 1 then asked it for a part 89 times, in vain. */
+  function killedServer(): TimelineData {
+    const asks = Array.from({ length: 89 }, (_, k) =>
+      fetch(401, SOCK(2), 5100 + k * 10, 5105 + k * 10, { failed: true }),
+    );
+    return {
+      title: 'lost map output',
+      passed: false,
+      notes: [],
+      t0: T0,
+      t1: T0 + 7000,
+      processes: [
+        proc({ role: 'worker 1', pid: 401, fetches: asks.flat() }),
+        proc({ role: 'worker 2', pid: 402, exit: { at: T0 + 5000, code: null, signal: 'SIGKILL' } }),
+      ],
+      servers: new Map([[SOCK(2), 402]]),
+    };
+  }
+  const tipOf = (data: TimelineData, pid: number): string =>
+    layoutTimeline(data).lanes.find((lane) => lane.pid === pid)!.tip;
+
+  test('a killed worker none of whose fetches were answered served none: they failed because it was killed', () => {
+    const tip = tipOf(killedServer(), 402);
+    expect(tip).not.toMatch(/served/);
+    expect(tip).toContain('89 fetches from it failed: it was killed (SIGKILL at +5.000s)');
+    expect(timelinePage(killedServer())).not.toContain('class="server"'); // no colour: no fetch is drawn in it
+  });
+
+  test('a worker served only the fetches it answered; those that failed while it ran are said apart', () => {
+    const fetches = [
+      ...fetch(401, SOCK(2), 100, 110, { bytes: 100 }),
+      ...fetch(401, SOCK(2), 200, 210, { bytes: 200 }),
+      ...fetch(401, SOCK(2), 300, 1300, { failed: true }),
+      ...fetch(401, SOCK(2), 6000, 6001, { failed: true }), // after its death
+    ];
+    const data = killedServer();
+    data.processes[0].fetches = fetches;
+    const caller = { role: 'worker 3', pid: 403, exit: { at: T0 + 450, code: 1, signal: null } };
+    data.processes.push(proc({ ...caller, fetches: fetch(403, SOCK(2), 400) })); // ends before any reply
+    const tip = tipOf(data, 402).split('\n');
+    expect(tip).toContain('served 2 fetches, 300 B');
+    expect(tip).toContain('1 fetch from it failed while it ran: no answer, or not in time');
+    expect(tip).toContain('1 fetch from it got no reply (the call threw, or the caller ended first)');
+    expect(tip).toContain('1 fetch from it failed: it was killed (SIGKILL at +5.000s)');
   });
 });
 
@@ -427,7 +342,7 @@ describe('timelineData', () => {
     expect(data.processes[0].fetches).toHaveLength(4);
     expect(data.processes[0].fetches![1].to).toBe('sock\\u001b[2J<b>\\u202e'); // made printable by the reader
     expect(data.processes[0].fetches![3]).not.toHaveProperty('bytes'); // not a byte count
-    const html = buildTimeline({ ...data, t1: T0 + 1000 });
+    const html = timelinePage({ ...data, t1: T0 + 1000 });
     expect(html).toContain('fetch from worker 2 (pid 302): 2.0 kB (2048 bytes) in 0.020 s');
     expect(html).toContain('fetch from &quot;sock\\\\u001b[2J&lt;b&gt;\\\\u202e&quot;: bytes not recorded in 0.020 s');
     expect(html).not.toContain('\u001b');

@@ -1,8 +1,9 @@
 // What the challenge track adds to a test's timeline, read from the workers'
 // traces: each fetch of map output from another worker (a call with a `to`,
-// and its reply), and the map tasks that ran more than once, among them those
-// whose finished output was lost with a killed worker's disk. Pure functions
-// over trace events, so that timeline.ts only draws what they find.
+// and its reply), what came of the fetches each worker was sent, and the map
+// tasks that ran more than once, among them those whose finished output was
+// lost with a killed worker's disk. Pure functions over trace events, so that
+// the layout only places what they find.
 
 import type { RpcEvent, TaskEvent } from '../../../../src/kit/trace-format';
 
@@ -64,7 +65,37 @@ export function pairFetches(events: FetchEvent[]): Fetch[] {
   return out;
 }
 
-/** What the re-run analysis needs of a process (timeline.ts's ProcessRecord has it). */
+/** What came of the fetches other workers sent to one worker. */
+export interface Served {
+  /** Answered: the fetches it served, and their bytes. */
+  answered: number;
+  bytes: number;
+  /** Failed, or never answered, once it had ended: it was killed or had exited. */
+  afterExit: number;
+  /** While it ran: failed (no answer, or not in time), and with no reply recorded (the call threw, or the caller ended). */
+  failed: number;
+  noReply: number;
+}
+
+/** What each worker (by pid) served of `fetches`; a fetch that failed or has no reply was not served. */
+export function servedFetches(fetches: Fetch[], serverOf: (to: string) => TracedProcess | undefined): Map<number, Served> {
+  const served = new Map<number, Served>();
+  for (const fe of fetches) {
+    const server = serverOf(fe.to);
+    if (!server) continue;
+    const s = served.get(server.pid) ?? { answered: 0, bytes: 0, afterExit: 0, failed: 0, noReply: 0 };
+    served.set(server.pid, s);
+    if (!fe.failed) {
+      s.answered++;
+      s.bytes += fe.bytes ?? 0;
+    } else if (server.exit && fe.end >= server.exit.at) s.afterExit++;
+    else if (fe.failed === 'failed') s.failed++;
+    else s.noReply++;
+  }
+  return served;
+}
+
+/** What the re-run analysis needs of a process (data.ts's ProcessRecord has it). */
 export interface TracedProcess {
   role: string;
   pid: number;
