@@ -1,5 +1,5 @@
 // What a challenge job's shuffle moved, read from its workers' traces
-// (src/kit/trace-format.ts) and local disks: for each run of a reduce task,
+// (src/main/trace-format.ts) and local disks: for each run of a reduce task,
 // the bytes its reducer fetched from each other worker (in how many Fetch
 // calls, taking how long) and the bytes of its parts on the reducer's own disk.
 

@@ -8,7 +8,7 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseTrace } from '../../src/kit/trace-format';
+import { parseTrace } from '../../src/main/trace-format';
 import { BenchContext } from './context';
 import { Corpus, jobLimitMs, warm } from './corpora';
 import { mb, secs } from './format';

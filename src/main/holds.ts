@@ -20,7 +20,7 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import type { HeldEvent, HoldPoint, Phase, Unstamped } from '../kit/trace-format';
+import type { HeldEvent, HoldPoint, Phase, Unstamped } from './trace-format';
 
 export type HoldEvent = Unstamped<HeldEvent>;
 

@@ -60,8 +60,8 @@ function knownApps(ext: string): string[] {
     .map((f) => path.basename(f, ext));
 }
 
-export type { Phase } from '../kit/trace-format';
-import type { Phase } from '../kit/trace-format';
+export type { Phase } from './trace-format';
+import type { Phase } from './trace-format';
 
 /** The app with each call passed through `around`, with its phase and input (the file, or the key). */
 export function wrapApp(app: App, around: <R>(phase: Phase, input: string, run: () => R) => R): App {

@@ -4,17 +4,16 @@
 //
 // The app is a module path or the bare name of one of the kit's apps (wc).
 // With --challenge (the challenge track, the paper's design) the worker runs
-// in a local disk of its own and serves the other workers: src/kit/challenge.ts.
+// in a local disk of its own and serves the other workers: src/mr/challenge.ts.
 // With $MR_TRACE set to a file, each map and reduce call is recorded there.
 // A map or reduce that throws ends the worker with status 1, as a panic
 // ends Go's: one line says which app, call and input, one where it threw.
 
 import { traced } from './trace'; // first: with $MR_TRACE it watches the writes of everything loaded after it
-import { worker } from '../mr/worker';
 import * as path from 'path';
 import { isUnixSocket, resolveEndpoint } from '../mr/transport';
 import { CommandLine } from '../kit/args';
-import { enterChallenge } from '../kit/challenge';
+import { enterChallenge } from '../mr/challenge';
 import { ENDPOINT_OPTION, parseDriverArgs, runMain, UsageError } from './cli';
 import { guardApp, loadApp } from './load-app';
 
@@ -42,6 +41,8 @@ runMain('mrworker', async () => {
     process.exit(1); // at once: the student's worker must not carry on after it
   });
   if (values.challenge) enterChallenge({ local: values.local, serveOn: values['serve-on'] }); // moves to the local disk
+  // Your worker is loaded only now, in challenge mode already: challenge() answers even when worker.ts calls it as it loads.
+  const { worker } = require('../mr/worker') as typeof import('../mr/worker');
   await worker(where, app.map, app.reduce);
   process.exit(0); // as Go's main returning: whatever is still pending ends here
 });

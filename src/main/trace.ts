@@ -14,13 +14,13 @@ import * as path from 'path';
 import { type App, wrapApp } from './load-app';
 import { holdsFromEnv } from './holds';
 import { Connection } from '../mr/transport';
-import type { TraceLine, Unstamped } from '../kit/trace-format';
-import { type Challenge, challenge } from '../kit/challenge';
+import type { TraceLine, Unstamped } from './trace-format';
+import { type Challenge, challenge } from '../mr/challenge';
 
 /** The final names of the job's files: only ever made by renaming a complete temporary file. */
 const FINAL_NAME = /^mr-out-\d+$|^mr-\d+-\d+$/;
 
-/** A line as this process writes it: the recorder adds the pid and the time (the format: src/kit/trace-format.ts). */
+/** A line as this process writes it: the recorder adds the pid and the time (the format: src/main/trace-format.ts). */
 type Event = Unstamped<TraceLine>;
 type Record_ = (e: Event) => void;
 const recorders = new Map<string, Record_>();

@@ -26,7 +26,7 @@ export const lab: Lab<Job, MrPrepared, MrOptions> = {
     dir: 'src/mr',
     files: ['coordinator.ts', 'worker.ts', 'rpc.ts', 'mr.proto'],
     required: ['coordinator.ts', 'worker.ts'],
-    provided: ['transport.ts'],
+    provided: ['transport.ts', 'challenge.ts'],
     kitOwned: ['src/main', 'src/mrapps', 'test-mr.sh'],
   },
   build: {

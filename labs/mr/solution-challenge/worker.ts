@@ -18,7 +18,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { ExampleArgs, FetchArgs, FetchReply, PeerRpcs, Rpcs, TaskReply, TaskReport } from './rpc';
 import { Connection, serve, stopServing } from './transport';
-import { challenge } from '../kit/challenge';
+import { challenge } from './challenge';
 import { ihash } from '../kit/hash';
 import { compareCodePoints } from '../kit/order'; // mrsequential's key order
 

@@ -1,4 +1,4 @@
-// The challenge track's runtime (mrworker --challenge, src/kit/challenge.ts)
+// The challenge track's runtime (mrworker --challenge, src/mr/challenge.ts)
 // with its reference solution (labs/mr/solution-challenge): each worker keeps
 // its map output on a local disk of its own and serves it to the reducers;
 // the shared folder holds only the inputs and the mr-out files. A worker
@@ -12,7 +12,7 @@ import { dist, Processes, ROOT, runNode, waitForEndpoint, withLimit } from '../.
 import { stageSolution } from '../../helpers/stage';
 import { useTempDir } from '../../helpers/tmpdir';
 import { sleep } from '../../../src/kit/time';
-import { parseTrace } from '../../../src/kit/trace-format';
+import { parseTrace } from '../../../src/main/trace-format';
 
 const tmp = useTempDir('mr-challenge-');
 const processes = new Processes();
@@ -157,6 +157,36 @@ test("the course's solution cannot run in the challenge's mode: its inputs are n
   process.kill(-coordinator.pid!, 'SIGKILL');
 }, 90_000);
 
+test('challenge() answers already when worker.ts calls it as it loads', async () => {
+  const stage = path.join(ROOT, '.mr-build', `challenge-${process.pid}-at-load`);
+  const seen = path.join(tmp.path, 'seen-at-load.json');
+  try {
+    // A worker that asks where things are at the top of its module, before the driver calls worker().
+    stageSolution(
+      stage,
+      [
+        {
+          file: 'worker.js',
+          find: '"use strict";',
+          replace: `"use strict"; require('fs').writeFileSync(${JSON.stringify(seen)}, JSON.stringify(require('./challenge').challenge() ?? null));`,
+        },
+      ],
+      'solution-challenge',
+    );
+    const job = makeJob();
+    const { child: coordinator, ready } = startCoordinator(stage, job);
+    await ready();
+    const worker = startWorker(stage, job);
+    await withLimit(worker, 60_000, 'the worker did not end');
+    process.kill(-coordinator.pid!, 'SIGKILL');
+    const atLoad = JSON.parse(fs.readFileSync(seen, 'utf8'));
+    expect(atLoad).toMatchObject({ shared: job.shared, serveOn: expect.stringContaining('worker.sock') });
+    expect(atLoad.local.startsWith(job.disks)).toBe(true);
+  } finally {
+    fs.rmSync(stage, { recursive: true, force: true });
+  }
+}, 90_000);
+
 test('the trace says on whose disk each intermediate file a challenge worker opened lies', async () => {
   const job = makeJob();
   const other = path.join(job.disks, 'someone-else');
@@ -166,7 +196,7 @@ test('the trace says on whose disk each intermediate file a challenge worker ope
   // A probe in place of a worker: the driver's tracing, a local disk, then three reads.
   const probe = `
     require(${JSON.stringify(dist('src/main/trace.js'))});
-    const { enterChallenge } = require(${JSON.stringify(dist('src/kit/challenge.js'))});
+    const { enterChallenge } = require(${JSON.stringify(dist('src/mr/challenge.js'))});
     const fs = require('fs');
     const shared = process.cwd();
     enterChallenge({});

@@ -89,7 +89,7 @@ describe('mrworker --challenge: a local disk of its own', () => {
   test('the worker runs in a private local disk, and challenge() says where the shared folder and its endpoint are', async () => {
     // A probe in place of the worker: what enterChallenge leaves, seen from inside the process.
     const probe = `
-      const { enterChallenge, challenge } = require(${JSON.stringify(dist('src/kit/challenge.js'))});
+      const { enterChallenge, challenge } = require(${JSON.stringify(dist('src/mr/challenge.js'))});
       const before = challenge();
       enterChallenge({});
       const fs = require('fs');

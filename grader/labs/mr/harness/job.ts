@@ -68,7 +68,7 @@ export class Job {
   private gates?: string;
   /** Workers started by a restart loop (crash test): which loop, 1-based. */
   readonly restartedBy = new Map<Proc, number>();
-  /** The challenge track: each worker's local disk, and where it serves the others (src/kit/challenge.ts). */
+  /** The challenge track: each worker's local disk, and where it serves the others (src/mr/challenge.ts). */
   readonly disks = new Map<Proc, LocalDisk>();
   /** $TMPDIR is on another file system than the job's folder (a tmpfs), as on many students' machines. */
   readonly foreignTmp: boolean;

@@ -4,7 +4,7 @@
 // The checks fail with the file and the keys that break the rule; the
 // order check itself is a pure function of the files' contents.
 
-import { printable } from '../../../../src/kit/trace-format';
+import { printable } from '../../../../src/main/trace-format';
 import { fail } from '../../../core/outcome';
 import { ihash } from '../../../../src/kit/hash';
 import { compareCodePoints } from '../../../../src/kit/order';

@@ -11,7 +11,7 @@ import * as path from 'path';
 import { fail, TestFailure } from '../../../core/outcome';
 import { fmtSeconds, Proc, sleep } from '../../../core/processes';
 import { ihash } from '../../../../src/kit/hash';
-import type { HoldPoint, Phase } from '../../../../src/kit/trace-format';
+import type { HoldPoint, Phase } from '../../../../src/main/trace-format';
 import { at, who } from './describe';
 import { indent, Job } from './job';
 import { quote } from './output';

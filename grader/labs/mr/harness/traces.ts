@@ -1,9 +1,9 @@
-// Reading the workers' $MR_TRACE files (the format: src/kit/trace-format.ts).
+// Reading the workers' $MR_TRACE files (the format: src/main/trace-format.ts).
 // The student's side writes them: the grader reads no link and at most a
 // cap, and every string it takes from them is made printable.
 
 import { readCapped } from '../../../sandbox/files';
-import { isTaskEvent, parseTrace, type TaskEvent } from '../../../../src/kit/trace-format';
+import { isTaskEvent, parseTrace, type TaskEvent } from '../../../../src/main/trace-format';
 
 /** The most of one trace file the grader reads. */
 const TRACE_CAP = 16 * 1024 * 1024;

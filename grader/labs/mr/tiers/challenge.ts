@@ -1,5 +1,5 @@
 // The challenge track (--challenge): the paper's MapReduce. Each worker
-// runs on a local disk of its own (mrworker --challenge, src/kit/challenge.ts);
+// runs on a local disk of its own (mrworker --challenge, src/mr/challenge.ts);
 // map output stays there and reducers fetch it from the worker that has it;
 // the job's folder is the shared one and ends with only the final mr-out
 // files. The kit's drivers record on whose disk every intermediate file a
@@ -19,7 +19,7 @@ import { fmtSeconds, Proc, sleep } from '../../../core/processes';
 import { traceLines } from '../harness/traces';
 import { ihash } from '../../../../src/kit/hash';
 import { compareCodePoints } from '../../../../src/kit/order';
-import { printable } from '../../../../src/kit/trace-format';
+import { printable } from '../../../../src/main/trace-format';
 import { defineTests } from '../harness/spec';
 
 const WORKERS = 3;
@@ -470,7 +470,7 @@ async function withChallengeHints(job: Job, body: () => Promise<void>): Promise<
         ...err.notes,
         `hint: ${who(lost)} looked for a file that is not there (its output says ENOENT): in the challenge track each worker runs ` +
           "on a local disk of its own (its current folder), not in the job's folder. Read the inputs from, and write mr-out files to, " +
-          "challenge().shared (src/kit/challenge.ts); another worker's intermediate files are not on your disk: fetch them from that worker",
+          "challenge().shared (src/mr/challenge.ts); another worker's intermediate files are not on your disk: fetch them from that worker",
       ]);
     }
     throw err;

@@ -10,7 +10,7 @@ import { indent, Job } from '../harness/job';
 import { readCapped } from '../../../sandbox/files';
 import { describeDifference, outputFiles, quote, readOutput, sameLines, sortedLines } from '../harness/output';
 import { compareCodePoints } from '../../../../src/kit/order';
-import { printable } from '../../../../src/kit/trace-format';
+import { printable } from '../../../../src/main/trace-format';
 import { fmtSeconds, Proc, sleep } from '../../../core/processes';
 import { readTrace } from '../harness/traces';
 import { checkFileSet, checkPartition } from '../harness/layout';

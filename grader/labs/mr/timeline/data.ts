@@ -8,7 +8,7 @@
 import type { Job } from '../harness/job';
 import type { SignalRecord } from '../../../core/processes';
 import { traceLines } from '../harness/traces';
-import { isTaskEvent, type TaskEvent } from '../../../../src/kit/trace-format';
+import { isTaskEvent, type TaskEvent } from '../../../../src/main/trace-format';
 import { fetchEvent, type FetchEvent } from './shuffle';
 
 /** A map or reduce call's start or end, from a worker's $MR_TRACE file. */

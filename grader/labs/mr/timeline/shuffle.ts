@@ -5,7 +5,7 @@
 // lost with a killed worker's disk. Pure functions over trace events, so that
 // the layout only places what they find.
 
-import type { RpcEvent, TaskEvent } from '../../../../src/kit/trace-format';
+import type { RpcEvent, TaskEvent } from '../../../../src/main/trace-format';
 
 /** A call to another worker, or its answer: an RPC event with a peer. */
 export type FetchEvent = RpcEvent & { to: string };
