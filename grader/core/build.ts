@@ -1,5 +1,5 @@
 // Builds the implementation under test: stages it as the lab's student folder
-// (src/mr) beside the kit's own folders the lab names (src/kit, src/main, ...)
+// (src/<lab>) beside the kit's own folders the lab names (src/kit, ...)
 // in <kit>/.mr-build/<unique>/, compiles that with the kit's TypeScript, and
 // copies the lab's assets (MapReduce's .proto files) next to the compiled
 // student code. Processes then run the compiled JavaScript from <build>/out.
@@ -23,7 +23,7 @@ export interface Build {
   message: string; // the compiler's messages when !ok
   /** Provided files of the student's folder that the implementation changed: graded with the kit's copies. */
   changedProvided: string[];
-  /** The student's folder in the build, kit-relative ("src/mr"). */
+  /** The student's folder in the build, kit-relative ("src/<lab>"). */
   studentDir: string;
   /** How diagnoses name the graded folder: the student's files are <label>/<file>. */
   label: string;
@@ -149,7 +149,7 @@ function relabel(text: string, studentDir: string, label: string): string {
 
 /**
  * Paths of the build in what a student's process printed (source-mapped
- * stack frames name <build>/src/mr/worker.ts), as the student knows them.
+ * stack frames name <build>/src/<lab>/<file>.ts), as the student knows them.
  */
 export function studentPaths(build: Build): (text: string) => string {
   const label = `${build.label}/`;

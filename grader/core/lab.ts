@@ -21,8 +21,8 @@ export interface TestSpec<H = unknown> {
   /** The test's body: drives the lab's harness, throws TestFailure (fail) or TestSkipped. */
   run(harness: H): Promise<void>;
   /**
-   * The test draws what its seed decides (the crash test's crashes): a failure prints the seed and the one
-   * command that replays it, under this name ("crash seed").
+   * The test draws what its seed decides (which processes fail, and when): a failure prints the seed and
+   * the one command that replays it, under this name ("<what it draws> seed").
    */
   readonly replay?: string;
 }
@@ -45,7 +45,7 @@ export interface Tier<H = unknown> {
 
 /** The student's folder of a lab and what is in it. */
 export interface StudentFolder {
-  /** Kit-relative: "src/mr". */
+  /** Kit-relative: "src/<lab>". */
   readonly dir: string;
   /** What the student writes and hands in. */
   readonly files: readonly string[];

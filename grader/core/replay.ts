@@ -1,5 +1,5 @@
 // The one command that replays a test on its seed, as a student types it in
-// their own clone: `npm run test-mr -- --only crash --seed S`. It names the
+// their own clone: `npm run test-<lab> -- --only <test> --seed S`. It names the
 // graded folder only when that is a folder the student has too (inside the
 // current folder, not the lab's default): never a path of the grading machine.
 

@@ -1,4 +1,4 @@
-// A student's submission: where its folder of the lab is (src/mr), and which
+// A student's submission: where its folder of the lab is (src/<lab>), and which
 // of the kit's files it changed. Only the student's folder is ever graded;
 // the kit's own drivers, apps and grader are used whatever the submission
 // holds, and the changes are reported.
@@ -12,7 +12,7 @@ import type { Lab } from './lab';
 const KIT_OWNED = ['grader', 'package.json', 'package-lock.json'];
 
 /**
- * The submission's folder of the lab (src/mr): at its top, else the
+ * The submission's folder of the lab (src/<lab>): at its top, else the
  * shallowest folder of that name holding the lab's required files (a zip of
  * the whole repository often nests it one level down). Undefined when there
  * is none.
@@ -53,7 +53,11 @@ export function changedKitFiles(submission: string, folder: string, kit: string,
   const suffix = path.sep + lab.student.dir.split('/').join(path.sep);
   const repoRoot = folder.endsWith(suffix) ? folder.slice(0, -suffix.length) : undefined;
   if (!repoRoot || !repoRoot.startsWith(submission)) return [];
-  const kitFiles = [...KIT_OWNED, ...lab.student.kitOwned, ...lab.student.provided.map((f) => `${lab.student.dir}/${f}`)];
+  const kitFiles = [
+    ...KIT_OWNED,
+    ...lab.student.kitOwned,
+    ...lab.student.provided.map((f) => `${lab.student.dir}/${f}`),
+  ];
   const changed: string[] = [];
   for (const owned of kitFiles) {
     for (const rel of listFiles(path.join(repoRoot, owned), owned)) {
@@ -72,7 +76,11 @@ export function changedKitFiles(submission: string, folder: string, kit: string,
  * above `fileBytes` and whatever would exceed the budget are left out (what a
  * student's test wrote can be large).
  */
-export function copyRegularFiles(from: string, to: string, cap?: { fileBytes: number; budget: { bytes: number } }): void {
+export function copyRegularFiles(
+  from: string,
+  to: string,
+  cap?: { fileBytes: number; budget: { bytes: number } },
+): void {
   fs.mkdirSync(to, { recursive: true });
   for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
     const source = path.join(from, entry.name);

@@ -23,7 +23,7 @@ export interface TestResult {
   skipped?: string;
   /** The kept test folder (on the grading machine). */
   dir?: string;
-  /** The seed of a test that declares one (the crash test's), and the command that replays it on a student's clone. */
+  /** The seed of a test that declares one, and the command that replays it on a student's clone. */
   seed?: string;
   replay?: { label: string; command: string };
 }

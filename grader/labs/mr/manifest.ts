@@ -64,6 +64,7 @@ export const lab: Lab<Job, MrPrepared, MrOptions> = {
       'labs/mr/',
       'test-mr.sh',
       'scripts/gen-inputs.ts',
+      'scripts/inputs/',
       'scripts/bench.ts', // students measure their own implementation too
       'scripts/bench/',
     ],
