@@ -4,7 +4,7 @@
 const tseslint = require('typescript-eslint');
 
 module.exports = tseslint.config(
-  { ignores: ['dist/**', 'dist-grader/**', 'node_modules/**', '.mr-build/**', '**/*.js'] },
+  { ignores: ['dist/**', 'dist-grader/**', 'node_modules/**', '.mr-build/**', '**/*.js', 'test/fixtures/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

@@ -243,6 +243,7 @@ function writePackageJson(kit: string, out: string, labs: Lab[]): void {
   for (const [name, command] of Object.entries<string>(pkg.scripts ?? {})) {
     if (!INSTRUCTOR_SCRIPTS.has(name) && !others.has(name) && !INSTRUCTOR_COMMAND.test(command)) scripts[name] = command;
   }
+  for (const l of labs) scripts[l.command] ??= `tsc -p grader/tsconfig.json && exec node dist-grader/grader/cli.js ${l.id}`;
   scripts.test = ['npm run typecheck', ...labs.map((l) => `npm run ${l.command}`)].join(' && ');
   pkg.scripts = scripts;
   pkg.description = labs

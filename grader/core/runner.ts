@@ -121,24 +121,8 @@ export class Runner {
         strict: this.opts.tests.some((e) => e.tier.strict === true),
         notice: (line) => this.notice(line),
       };
-      let prepared: unknown;
-      try {
-        prepared = await this.lab.prepare(setup);
-      } catch (err) {
-        if (err instanceof UsageError) throw err; // the machine's setup, not the student's code: one line, exit 2
-        const outcome = outcomeOf(err);
-        const notes = notesOf(outcome.status === 'error' ? outcome : { status: 'error', message: String(err) });
-        const tests = this.opts.tests.map((e) => ({
-          ...this.identity(e, 1),
-          status: 'error' as const,
-          passed: false,
-          durationMs: 0,
-          notes,
-        }));
-        summary.runs.push({ run: 1, seed: this.opts.seed, durationMs: 0, tests });
-        for (const result of tests) broadcast(this.reporters, 'testEnd', { summary, result });
-      }
-      if (prepared !== undefined) await this.runAll(summary, setup, prepared);
+      const prepared = await this.prepare(setup, summary);
+      if (prepared.ok) await this.runAll(summary, setup, prepared.value);
     }
 
     summary.durationMs = Date.now() - t0;
@@ -148,6 +132,30 @@ export class Runner {
     summary.passed = all.every((t) => t.passed);
     summary.harnessError = all.some((t) => t.status === 'error');
     return summary;
+  }
+
+  /**
+   * The lab's preparation of what every test shares. When it breaks, that is the grader's failure, not the
+   * student's: every test is reported as a harness error (a UsageError is the machine's setup: one line, exit 2).
+   */
+  private async prepare(setup: RunSetup, summary: Summary): Promise<{ ok: true; value: unknown } | { ok: false }> {
+    try {
+      return { ok: true, value: await this.lab.prepare(setup) };
+    } catch (err) {
+      if (err instanceof UsageError) throw err;
+      const outcome = outcomeOf(err);
+      const notes = notesOf(outcome.status === 'error' ? outcome : { status: 'error', message: String(err) });
+      const tests = this.opts.tests.map((e) => ({
+        ...this.identity(e, 1),
+        status: 'error' as const,
+        passed: false,
+        durationMs: 0,
+        notes,
+      }));
+      summary.runs.push({ run: 1, seed: this.opts.seed, durationMs: 0, tests });
+      for (const result of tests) broadcast(this.reporters, 'testEnd', { summary, result });
+      return { ok: false };
+    }
   }
 
   /** Says when the wall is weak here; gives up the user-id wall when the sandbox users could not read their code. */

@@ -101,7 +101,8 @@ function describe(t: TestResult, many: boolean): string {
   return [
     head,
     ...(t.skipped ? [`  ${t.skipped}`] : []),
-    ...t.notes.map((n) => `  ${n}`),
+    // A harness error's stack is the instructor's (the console and JSON have it), and names the grading machine.
+    ...(t.status === 'error' ? t.notes.slice(0, 1) : t.notes).map((n) => `  ${n}`),
     ...(t.replay && !t.passed ? [`  ${t.replay.label} ${t.seed}; to replay it in your own clone: ${t.replay.command}`] : []),
   ].join('\n');
 }

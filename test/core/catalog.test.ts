@@ -32,7 +32,9 @@ test('qualified ids are namespaced by the lab', () => {
 });
 
 test('an unknown tier is one line naming the tiers', () => {
-  expect(() => tests('--tiers', 'bonus')).toThrow('--tiers: mr has no tier "bonus" (tiers: course, extended, challenge)');
+  expect(() => tests('--tiers', 'bonus')).toThrow(
+    '--tiers: mr has no tier "bonus" (tiers: course, extended, challenge)',
+  );
 });
 
 test('the challenge track has its five tests, each strict (a broken invariant fails it)', () => {
