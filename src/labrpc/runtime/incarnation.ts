@@ -54,13 +54,18 @@ export class Incarnation {
   }
 
   /** Runs one request; resolves to its effects, in order. */
-  step(request: Request): Promise<Effect[]> {
-    if (this.broken) return Promise.resolve([{ kind: 'fault', message: this.broken }]);
-    if (request.kind === 'boot') this.label = request.boot.label;
+  async step(request: Request): Promise<Effect[]> {
+    if (this.broken) return [{ kind: 'fault', message: this.broken }];
+    if (request.kind === 'boot') {
+      this.label = request.boot.label;
+      await this.watchdog?.ready;
+    }
     this.request = JSON.stringify(request);
     return new Promise((resolve) => {
       this.settle = resolve;
-      queueMicrotask(() => this.run()); // a runaway's termination must end only this microtask run
+      // A runaway's termination ends the current run of microtasks: it must be one that Node starts
+      // after a callback (here an immediate's), never its own bookkeeping or the main script's.
+      setImmediate(() => queueMicrotask(() => this.run()));
     });
   }
 
@@ -142,18 +147,23 @@ export class Incarnation {
   }
 }
 
-/** Routes an unhandled rejection to the incarnation whose code made the promise. */
-let watching = false;
+/**
+ * Routes an unhandled rejection to the incarnation whose code made the
+ * promise. The listener goes on the real process object (a test runner may
+ * hand this module a copy), and back on it if someone took it off.
+ */
+const realProcess = vm.runInThisContext('process') as NodeJS.Process;
+
 function watchRejections(): void {
-  if (watching) return;
-  watching = true;
-  process.on('unhandledRejection', (reason, promise) => {
-    const incarnation = byPromisePrototype.get(Object.getPrototypeOf(promise));
-    if (incarnation) return incarnation.rejected(reason);
-    if (process.listenerCount('unhandledRejection') === 1) {
-      process.nextTick(() => {
-        throw reason; // not a peer's: what Node would have done without this listener
-      });
-    }
-  });
+  if (!realProcess.listeners('unhandledRejection').includes(onRejection)) realProcess.on('unhandledRejection', onRejection);
+}
+
+function onRejection(reason: unknown, promise: Promise<unknown>): void {
+  const incarnation = byPromisePrototype.get(Object.getPrototypeOf(promise));
+  if (incarnation) return incarnation.rejected(reason);
+  if (realProcess.listenerCount('unhandledRejection') === 1) {
+    process.nextTick(() => {
+      throw reason; // not a peer's: what Node would have done without this listener
+    });
+  }
 }

@@ -1,6 +1,9 @@
 // Finding the student's line in a stack: the first frame in the build that
-// is not the kit's own code, mapped back to its .ts file and line.
+// is not the kit's own code, mapped back to its .ts file and line. (Where
+// something like source-map-support already mapped a frame to its .ts
+// file, that file is taken if the build holds its compiled twin.)
 
+import * as fs from 'fs';
 import * as path from 'path';
 import { SourceMaps } from './source-map';
 
@@ -12,23 +15,33 @@ export interface Frame {
 
 export class Locator {
   private readonly maps = new SourceMaps();
-  private readonly kitDirs: string[];
+  private readonly kitDirs = ['src/labrpc', 'src/kit'].map((dir) => dir + path.sep);
 
   /** `build` holds the compiled files; names are shown relative to `sourceRoot`. */
-  constructor(private readonly build: string, private readonly sourceRoot: string) {
-    this.kitDirs = ['src/labrpc', 'src/kit'].map((dir) => path.join(build, dir) + path.sep);
-  }
+  constructor(private readonly build: string, private readonly sourceRoot: string) {}
 
   /** "src/raft/raft.ts:120" for the first student frame, or null. */
   where(frames: Frame[]): string | null {
     for (const frame of frames) {
       const file = frame.file.startsWith('file://') ? decodeURIComponent(frame.file.slice(7)) : frame.file;
-      if (!file.startsWith(this.build + path.sep) || this.kitDirs.some((dir) => file.startsWith(dir))) continue;
-      const position = this.maps.lookup(file, frame.line, frame.column);
-      if (position) return `${path.relative(this.sourceRoot, position.source)}:${position.line}`;
-      return `${path.relative(this.sourceRoot, file)}:${frame.line}`;
+      const inBuild = path.relative(this.build, file);
+      if (!inBuild.startsWith('..') && !path.isAbsolute(inBuild)) {
+        if (this.isKit(inBuild)) continue;
+        const position = this.maps.lookup(file, frame.line, frame.column);
+        if (position) return `${path.relative(this.sourceRoot, position.source)}:${position.line}`;
+        return `${inBuild}:${frame.line}`;
+      }
+      const source = path.relative(this.sourceRoot, file);
+      const compiled = path.join(this.build, source.replace(/\.ts$/, '.js'));
+      if (file.endsWith('.ts') && !source.startsWith('..') && !this.isKit(source) && fs.existsSync(compiled)) {
+        return `${source}:${frame.line}`;
+      }
     }
     return null;
+  }
+
+  private isKit(relative: string): boolean {
+    return this.kitDirs.some((dir) => relative.startsWith(dir));
   }
 }
 

@@ -1,10 +1,12 @@
 // Catching a peer that never yields (a loop that never ends, an endless
 // chain of microtasks). Such a peer would freeze the whole simulation, so a
 // watchdog thread measures the CPU time of the running step; past the
-// budget it pauses the main thread through the inspector (no port is
-// opened: the session is the worker's own), reads where the code is, stops
-// it (Runtime.terminateExecution) and resumes. The main thread learns the
-// frames by a message.
+// budget it finds the student's line through the inspector (no port is
+// opened: the session is the worker's own): it pauses the main thread and
+// reads the top frames, which is exact for a loop; for a chain of
+// microtasks, where a pause lands between two of them, it samples the
+// thread with the profiler instead. Then it stops the code
+// (Runtime.terminateExecution); the main thread learns the line by a message.
 //
 // Termination unwinds everything on the main thread's stack, so a step must
 // run from a microtask (incarnation.ts queues it): then only that microtask
@@ -20,11 +22,11 @@ const inspector = require('inspector');
 const { state, port, build } = workerData; // state: [step number, busy, budget ms]
 const session = new inspector.Session();
 session.connectToMainThread();
+port.postMessage({ ready: true });
 const post = (method, params = {}) => new Promise((resolve, reject) =>
   session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
-const urls = new Map();
-session.on('Debugger.scriptParsed', (m) => urls.set(m.params.scriptId, m.params.url));
 const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+const running = (step) => Atomics.load(state, 0) === step && Atomics.load(state, 1) === 1;
 let watched = -1, startCpu = 0, checking = false;
 setInterval(() => {
   if (checking) return;
@@ -35,25 +37,55 @@ setInterval(() => {
   checking = true;
   stop(step).catch(() => {}).finally(() => { checking = false; watched = -1; });
 }, 50);
-const running = (step) => Atomics.load(state, 0) === step && Atomics.load(state, 1) === 1;
+// Pauses the main thread: in a loop, the top frames are the loop's. Between two
+// microtasks no student code is on the stack; then sampling for a while finds
+// where the time goes.
 async function stop(step) {
-  await post('Debugger.enable');
-  let frames = [];
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const paused = new Promise((resolve) => session.once('Debugger.paused', (m) => resolve(m.params)));
-    await post('Debugger.pause');
-    const where = await paused;
-    if (!running(step)) { await post('Debugger.resume'); await post('Debugger.disable'); return; }
-    frames = where.callFrames.map((f) => ({ file: urls.get(f.location.scriptId) || f.url,
-      line: f.location.lineNumber + 1, column: f.location.columnNumber + 1 }));
-    if (frames.some((f) => f.file.includes(build))) break;
-    await post('Debugger.resume'); // between two microtasks: try again inside one
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
+  let frames = await pausedFrames();
+  if (!frames.some((frame) => isStudent(frame.file))) frames = await sampledFrames();
+  if (!running(step)) return;
   port.postMessage({ step, frames });
-  post('Runtime.terminateExecution').catch(() => {});
+  await post('Runtime.terminateExecution');
+}
+const urls = new Map();
+session.on('Debugger.scriptParsed', (m) => urls.set(m.params.scriptId, m.params.url));
+async function pausedFrames() {
+  await post('Debugger.enable');
+  const paused = new Promise((resolve) => session.once('Debugger.paused', (m) => resolve(m.params)));
+  await post('Debugger.pause');
+  const { callFrames } = await paused;
   await post('Debugger.resume');
   await post('Debugger.disable');
+  return callFrames.map((f) => ({ file: urls.get(f.location.scriptId) || f.url,
+    line: f.location.lineNumber + 1, column: f.location.columnNumber + 1 }));
+}
+async function sampledFrames() {
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 200 });
+  await post('Profiler.start');
+  await new Promise((resolve) => setTimeout(resolve, 150));
+  const { profile } = await post('Profiler.stop');
+  await post('Profiler.disable');
+  return hottest(profile);
+}
+const isStudent = (url) => url.includes(build) && !/\\/src\\/(labrpc|kit)\\//.test(url);
+// The student's frame seen in the most samples: a sample's own function, or the nearest caller in the build.
+function hottest(profile) {
+  const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parent = new Map();
+  for (const node of profile.nodes) for (const child of node.children || []) parent.set(child, node.id);
+  const counts = new Map();
+  for (const sample of profile.samples) {
+    let id = sample;
+    while (id !== undefined && !isStudent(nodes.get(id).callFrame.url)) id = parent.get(id);
+    if (id !== undefined) counts.set(id, (counts.get(id) || 0) + 1);
+  }
+  const best = [...counts.entries()].sort((a, b) => b[1] - a[1])[0];
+  if (!best) return [];
+  const node = nodes.get(best[0]);
+  const ticks = (node.positionTicks || []).slice().sort((a, b) => b.ticks - a.ticks);
+  const line = ticks.length ? ticks[0].line : node.callFrame.lineNumber + 1;
+  return [{ file: node.callFrame.url, line, column: 1 }];
 }
 `;
 
@@ -64,6 +96,8 @@ export class Watchdog {
   private readonly state = new Int32Array(new SharedArrayBuffer(12));
   private readonly port: MessagePort;
   private owner?: RunawayHandler;
+  /** Resolves once the thread watches (a thread starts only while the main thread is free to help). */
+  readonly ready: Promise<void>;
 
   /** The process's watchdog (null when the inspector is missing or busy), budget in ms of CPU. */
   static get(build: string, budgetMs: number): Watchdog | null {
@@ -86,12 +120,16 @@ export class Watchdog {
   private constructor(build: string) {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
-    this.port.on('message', (message: { step: number; frames: Frame[] }) => {
+    let markReady!: () => void;
+    this.ready = new Promise((resolve) => (markReady = resolve));
+    this.port.on('message', (message: { ready?: boolean; step: number; frames: Frame[] }) => {
+      if (message.ready) return markReady();
       if (message.step === Atomics.load(this.state, 0)) this.owner?.(message.frames);
     });
-    this.port.unref();
     const worker = new Worker(WORKER, { eval: true, workerData: { state: this.state, port: port2, build }, transferList: [port2] });
+    worker.on('error', () => markReady()); // no watchdog after all; never hold up the run
     worker.unref();
+    void this.ready.then(() => this.port.unref());
   }
 
   private setBudget(budgetMs: number): void {
