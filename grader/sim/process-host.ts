@@ -4,7 +4,7 @@
 // process is started by an injected spawn function, so the grader can start
 // it behind the sandbox wall. One process is always kept started and ready
 // (its context built, the kit loaded), so a restart costs no process start
-// on the critical path.
+// on the critical path; more spares let a whole cluster boot in parallel.
 
 import { spawn } from 'child_process';
 import * as path from 'path';
@@ -29,6 +29,8 @@ export interface ProcessHostOptions extends PeerCodeOptions {
   spawn?: SpawnPeer;
   /** The peer processes' environment. */
   env?: Record<string, string>;
+  /** How many processes to keep started and ready (1; a cluster's size boots it in parallel). */
+  spares?: number;
 }
 
 const STDERR_KEPT = 2000;
@@ -56,15 +58,15 @@ export const spawnLocal: SpawnPeer = (argv, env) => {
 };
 
 export class ProcessHost implements PeerHost {
-  private spare?: ProcessPeer;
+  private spares: ProcessPeer[] = [];
   private readonly live = new Set<ProcessPeer>();
 
   constructor(private readonly options: ProcessHostOptions) {}
 
-  /** Hands out the ready spare (starting one if there is none) and starts the next. */
+  /** Hands out the oldest spare (starting one if there is none) and starts the next. */
   async start(): Promise<HostedPeer> {
-    const peer = this.spare ?? this.launch();
-    this.spare = this.launch();
+    const peer = this.spares.shift() ?? this.launch();
+    while (this.spares.length < (this.options.spares ?? 1)) this.spares.push(this.launch());
     await peer.ready;
     return peer;
   }
@@ -72,7 +74,7 @@ export class ProcessHost implements PeerHost {
   async close(): Promise<void> {
     const all = [...this.live];
     for (const peer of all) peer.stop();
-    this.spare = undefined;
+    this.spares = [];
     await Promise.all(all.map((peer) => peer.exited));
   }
 

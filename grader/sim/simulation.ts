@@ -46,6 +46,8 @@ export class Simulation {
   readonly peers: Peers;
   /** The tester's own draws (which peers to crash, ...). */
   readonly random: Random;
+  /** Events run so far (peer steps, deliveries, tester wake-ups). */
+  events = 0;
   private failure?: SimFailure;
   private running = false;
 
@@ -160,7 +162,13 @@ export class Simulation {
       const next = this.clock.peek();
       if (!next)
         return this.fail('nothing is left to happen, but the test still waits (on something outside the simulation?)');
-      if (next.at > limitUs) return this.fail(`the test took longer than ${limitUs / 1e6} seconds`);
+      if (next.at > limitUs) {
+        this.failure ??= new SimFailure(`the test took longer than ${limitUs / 1e6} seconds`).stamp(
+          limitUs / 1000,
+          this.seed,
+        );
+        return;
+      }
       const event = this.clock.next()!;
       atInstant = event.at === instant ? atInstant + 1 : 0;
       instant = event.at;
@@ -169,6 +177,7 @@ export class Simulation {
           `virtual time stood still at ${this.nowMs()} ms: ${atInstant} events at one instant (a setImmediate loop?)`,
         );
       }
+      this.events++;
       try {
         await event.run();
       } catch (error) {

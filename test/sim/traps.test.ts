@@ -92,3 +92,19 @@ describe.each<Mode>(['in-process', 'process'])('%s', (mode) => {
     );
   });
 });
+
+test('a peer that never lets virtual time move (a setImmediate loop) fails the run', async () => {
+  const failure = await failureOf('in-process', 'immediateLoop');
+  expect(failure.message).toBe('virtual time stood still at 0 ms: 100001 events at one instant (a setImmediate loop?)');
+});
+
+test('a run past its time limit fails at the limit', async () => {
+  const failure = await simulate(
+    { seed: 'limit', mode: 'in-process', build: build.dir, limitMs: 120_000 },
+    async (sim) => {
+      await bootPeers(sim, 'test/sim/fixtures/module-state', 1);
+      await sim.sleep(200_000);
+    },
+  ).catch((error: unknown) => error as SimFailure);
+  expect(failure).toMatchObject({ message: 'the test took longer than 120 seconds', atMs: 120_000, seed: 'limit' });
+});

@@ -124,7 +124,8 @@ export class Watchdog {
     this.ready = new Promise((resolve) => (markReady = resolve));
     this.port.on('message', (message: { ready?: boolean; step: number; frames: Frame[] }) => {
       if (message.ready) return markReady();
-      if (message.step === Atomics.load(this.state, 0)) this.owner?.(message.frames);
+      const stillRunning = message.step === Atomics.load(this.state, 0) && Atomics.load(this.state, 1) === 1;
+      if (stillRunning) this.owner?.(message.frames);
     });
     const worker = new Worker(WORKER, { eval: true, workerData: { state: this.state, port: port2, build }, transferList: [port2] });
     worker.on('error', () => markReady()); // no watchdog after all; never hold up the run

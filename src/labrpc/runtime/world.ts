@@ -4,7 +4,7 @@
 
 import { decodeText, encodeText } from '../codec';
 import type { ClientEnd } from '../index';
-import type { BootSpec, Effect, Request } from './protocol';
+import type { Effect, Request } from './protocol';
 import { isReported, reported, type HostBridge } from './bridge';
 
 interface Timer {
@@ -15,7 +15,6 @@ interface Timer {
 export class World {
   label = 'peer';
   now = 0;
-  boot?: BootSpec;
   readonly services = new Map<string, object>();
   private effects: Effect[] = [];
   private readonly timers = new Map<number, Timer>();

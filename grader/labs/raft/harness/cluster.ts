@@ -26,6 +26,8 @@ export interface ClusterOptions {
 
 export interface ClusterRun<T> {
   value: T;
+  /** Events the simulation ran. */
+  events: number;
   traceHash: string;
   traceLines: number;
   virtualMs: number;
@@ -39,7 +41,7 @@ export async function runCluster<T>(options: ClusterOptions, scenario: (cluster:
   const sim = new Simulation({ seed, host, log, traceLines, limitMs: C.TEST_LIMIT_MS });
   const value = await sim.run(async () => scenario(await Cluster.start(sim, options)));
   const network = sim.network;
-  return { value, traceHash: sim.trace.digest(), traceLines: sim.trace.lines, virtualMs: sim.nowMs(), rpcs: network.totalCount(), bytes: network.totalBytes() };
+  return { value, events: sim.events, traceHash: sim.trace.digest(), traceLines: sim.trace.lines, virtualMs: sim.nowMs(), rpcs: network.totalCount(), bytes: network.totalBytes() };
 }
 
 export class Cluster {
