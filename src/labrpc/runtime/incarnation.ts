@@ -4,6 +4,8 @@
 // serves both ways of running: called directly by the grader (one process),
 // or by process-main.ts behind a pipe (a process per incarnation).
 
+import * as fs from 'fs';
+import * as path from 'path';
 import * as util from 'util';
 import * as vm from 'vm';
 import { BRIDGE, reported, type HostBridge, type InsideApi } from './bridge';
@@ -36,6 +38,8 @@ export class Incarnation {
   private broken?: string;
 
   constructor(private readonly options: IncarnationOptions) {
+    const inside = path.join(options.build, 'src', 'labrpc', 'runtime', 'inside.js');
+    if (!fs.existsSync(inside)) throw new Error(`${inside} is missing: the build must hold the kit's compiled src/labrpc`);
     this.locator = new Locator(options.build, options.sourceRoot);
     this.watchdog = options.cpuBudgetMs > 0 ? Watchdog.get(options.build, options.cpuBudgetMs) : null;
     this.context = vm.createContext(this.hostGlobals(), {
