@@ -6,6 +6,8 @@ export class SimFailure extends Error {
   /** Virtual milliseconds since the start, when it failed. */
   atMs = 0;
   seed = '';
+  /** The trace's last lines when the run ended (what happened just before). */
+  traceTail: string[] = [];
 
   constructor(
     message: string,

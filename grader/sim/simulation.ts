@@ -143,14 +143,19 @@ export class Simulation {
       );
       await settle();
     });
+    let tail: string[] = [];
     try {
       await this.loop(() => outcome !== undefined);
+      tail = this.trace.last(40);
     } finally {
       this.peers.stopAll();
     }
-    if (this.failure) throw this.failure;
-    if (!outcome!.ok)
-      throw outcome!.error instanceof SimFailure ? outcome!.error.stamp(this.nowMs(), this.seed) : outcome!.error;
+    const failure = this.failure ?? (outcome!.ok ? undefined : outcome!.error);
+    if (failure instanceof SimFailure) {
+      failure.stamp(this.nowMs(), this.seed).traceTail = tail;
+      throw failure;
+    }
+    if (!outcome!.ok) throw outcome!.error;
     return outcome!.value;
   }
 
