@@ -21,9 +21,9 @@ export class Persister {
   }
 
   /**
-   * Saves Raft's state and the snapshot, both at once (null saves nothing
-   * in that part, as the course's Save(nil, ...)). Make the bytes with
-   * encode().
+   * Saves Raft's state and the snapshot, both at once, replacing what was
+   * saved before (null leaves that part empty, as the course's
+   * Save(nil, ...)). Make the bytes with encode().
    */
   save(raftstate: Uint8Array | null, snapshot: Uint8Array | null): void {
     this.raftstate = bytesOf('raftstate', raftstate);
