@@ -12,7 +12,10 @@ const build = usePeerBuild();
 async function run<T>(options: Partial<ClusterOptions>, scenario: (cfg: Cluster) => Promise<T>) {
   const host = makeHost('in-process', build.dir);
   try {
-    return await runCluster({ n: 3, seed: 'cluster', host, module: 'test/sim/fixtures/fake-raft', ...options }, scenario);
+    return await runCluster(
+      { n: 3, seed: 'cluster', host, module: 'test/sim/fixtures/fake-raft', ...options },
+      scenario,
+    );
   } finally {
     await host.close();
   }

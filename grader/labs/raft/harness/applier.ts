@@ -26,7 +26,11 @@ export class Applier {
   private readonly lastApplied: number[];
   maxIndex = 0;
 
-  constructor(n: number, private readonly snapshots: boolean, private readonly hooks: ApplierHooks) {
+  constructor(
+    n: number,
+    private readonly snapshots: boolean,
+    private readonly hooks: ApplierHooks,
+  ) {
     this.logs = Array.from({ length: n }, () => new Map());
     this.lastApplied = new Array<number>(n).fill(0);
   }
@@ -84,9 +88,12 @@ export class Applier {
     try {
       snapshot = decode<TesterSnapshot>(bytes as Uint8Array);
     } catch {
-      return this.hooks.fail(`server ${i} applied a snapshot that is not the tester's (pass the bytes given to snapshot() unchanged)`);
+      return this.hooks.fail(
+        `server ${i} applied a snapshot that is not the tester's (pass the bytes given to snapshot() unchanged)`,
+      );
     }
-    if (index !== -1 && index !== snapshot.index) return this.hooks.fail(`server ${i} snapshot doesn't match m.snapshotIndex`);
+    if (index !== -1 && index !== snapshot.index)
+      return this.hooks.fail(`server ${i} snapshot doesn't match m.snapshotIndex`);
     this.logs[i] = new Map();
     snapshot.log.forEach((command, j) => command !== null && this.logs[i].set(j, command));
     this.lastApplied[i] = snapshot.index;

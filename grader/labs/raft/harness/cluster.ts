@@ -36,12 +36,23 @@ export interface ClusterRun<T> {
 }
 
 /** Runs a scenario on a fresh cluster (the course's make_config ... cleanup) in virtual time. */
-export async function runCluster<T>(options: ClusterOptions, scenario: (cluster: Cluster) => Promise<T>): Promise<ClusterRun<T>> {
+export async function runCluster<T>(
+  options: ClusterOptions,
+  scenario: (cluster: Cluster) => Promise<T>,
+): Promise<ClusterRun<T>> {
   const { seed, host, log, traceLines } = options;
   const sim = new Simulation({ seed, host, log, traceLines, limitMs: C.TEST_LIMIT_MS });
   const value = await sim.run(async () => scenario(await Cluster.start(sim, options)));
   const network = sim.network;
-  return { value, events: sim.events, traceHash: sim.trace.digest(), traceLines: sim.trace.lines, virtualMs: sim.nowMs(), rpcs: network.totalCount(), bytes: network.totalBytes() };
+  return {
+    value,
+    events: sim.events,
+    traceHash: sim.trace.digest(),
+    traceLines: sim.trace.lines,
+    virtualMs: sim.nowMs(),
+    rpcs: network.totalCount(),
+    bytes: network.totalBytes(),
+  };
 }
 
 export class Cluster {
@@ -54,7 +65,10 @@ export class Cluster {
   private readonly restarts: number[];
   private readonly applier: Applier;
 
-  private constructor(readonly sim: Simulation, options: ClusterOptions) {
+  private constructor(
+    readonly sim: Simulation,
+    options: ClusterOptions,
+  ) {
     this.n = options.n;
     this.rand = sim.random;
     this.connected = new Array<boolean>(this.n).fill(false);
@@ -149,7 +163,8 @@ export class Cluster {
   async start(i: number, command: unknown): Promise<[number, number, boolean] | null> {
     const { alive, value } = await this.sim.invoke(this.name(i), 'Raft', 'start', command);
     if (!alive) return null;
-    if (!isTuple(value, ['number', 'number', 'boolean'])) this.fail(`peer ${i}: start() returned ${show(value)}; it must return [index, term, isLeader]`);
+    if (!isTuple(value, ['number', 'number', 'boolean']))
+      this.fail(`peer ${i}: start() returned ${show(value)}; it must return [index, term, isLeader]`);
     return value as [number, number, boolean];
   }
 
@@ -157,7 +172,8 @@ export class Cluster {
   async getState(i: number): Promise<[number, boolean] | null> {
     const { alive, value } = await this.sim.invoke(this.name(i), 'Raft', 'getState');
     if (!alive) return null;
-    if (!isTuple(value, ['number', 'boolean'])) this.fail(`peer ${i}: getState() returned ${show(value)}; it must return [term, isLeader]`);
+    if (!isTuple(value, ['number', 'boolean']))
+      this.fail(`peer ${i}: getState() returned ${show(value)}; it must return [term, isLeader]`);
     return value as [number, boolean];
   }
 
@@ -195,7 +211,8 @@ export class Cluster {
   /** No connected peer thinks it is the leader. */
   async checkNoLeader(): Promise<void> {
     for (const i of this.connectedPeers()) {
-      if ((await this.getState(i))?.[1]) this.fail(`expected no leader among connected servers, but ${i} claims to be leader`);
+      if ((await this.getState(i))?.[1])
+        this.fail(`expected no leader among connected servers, but ${i} claims to be leader`);
     }
   }
 
@@ -273,7 +290,9 @@ export class Cluster {
 
   /** The largest Raft state any peer persisted. */
   maxRaftStateSize(): number {
-    return Math.max(...Array.from({ length: this.n }, (_, i) => this.sim.peers.persisted(this.name(i)).raftstate.length));
+    return Math.max(
+      ...Array.from({ length: this.n }, (_, i) => this.sim.peers.persisted(this.name(i)).raftstate.length),
+    );
   }
 
   /** Fails the test with this message (a SimFailure). */
