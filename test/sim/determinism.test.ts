@@ -1,7 +1,7 @@
 // The same seed replays the same run, event for event: in one process, and
 // across the two ways of running (one process; a process per incarnation).
 
-import { runCluster } from '../../grader/labs/raft/harness/cluster';
+import { runCluster } from '../../grader/labs/raft/harness/run';
 import { ELECTION_TIMEOUT_MS } from '../../grader/labs/raft/harness/constants';
 import { makeHost, usePeerBuild, type Mode } from './helpers';
 

@@ -5,7 +5,7 @@
 import { buildPeerCode, ROOT } from './build';
 import { makeTempDir, removeTempDir } from '../helpers/tmpdir';
 import { InProcessHost, ProcessHost, type PeerHost } from '../../grader/sim';
-import { runCluster } from '../../grader/labs/raft/harness/cluster';
+import { runCluster } from '../../grader/labs/raft/harness/run';
 import type { BootSpec } from '../../src/labrpc/runtime/protocol';
 
 const FIXTURE = 'test/sim/fixtures/raft-election';

@@ -4,7 +4,8 @@
 
 import { decode } from '../../../src/labrpc';
 import { SimFailure } from '../../../grader/sim';
-import { runCluster, type Cluster, type ClusterOptions } from '../../../grader/labs/raft/harness/cluster';
+import type { Cluster, ClusterOptions } from '../../../grader/labs/raft/harness/cluster';
+import { runCluster } from '../../../grader/labs/raft/harness/run';
 import { makeHost, usePeerBuild } from '../../sim/helpers';
 
 const build = usePeerBuild();

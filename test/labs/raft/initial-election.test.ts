@@ -1,7 +1,8 @@
 // The course's InitialElection (2A), on the Cluster harness, with the
 // simulator's throwaway Raft: one leader, terms agreed, and the run exact.
 
-import { runCluster, type Cluster } from '../../../grader/labs/raft/harness/cluster';
+import type { Cluster } from '../../../grader/labs/raft/harness/cluster';
+import { runCluster } from '../../../grader/labs/raft/harness/run';
 import { ELECTION_TIMEOUT_MS, TERM_SETTLE_MS } from '../../../grader/labs/raft/harness/constants';
 import { makeHost, usePeerBuild, type Mode } from '../../sim/helpers';
 

@@ -3,10 +3,10 @@
 // the checks the tests are written with (checkOneLeader, one, wait, ...).
 // Behaviour and messages follow the course's config (raft-lab.md 2.1, 3.3);
 // every wait is in virtual time. A failed check throws a SimFailure, which
-// carries the virtual time and the seed.
+// carries the virtual time and the seed. run.ts runs a scenario on one.
 
 import { decodeText, encodeText } from '../../../../src/labrpc/codec';
-import { SimFailure, Simulation, type PeerHost, type Random } from '../../../sim';
+import { SimFailure, type PeerHost, type Random, type Simulation } from '../../../sim';
 import { Applier } from './applier';
 import * as C from './constants';
 
@@ -22,37 +22,6 @@ export interface ClusterOptions {
   module?: string;
   log?: (line: string) => void;
   traceLines?: number;
-}
-
-export interface ClusterRun<T> {
-  value: T;
-  /** Events the simulation ran. */
-  events: number;
-  traceHash: string;
-  traceLines: number;
-  virtualMs: number;
-  rpcs: number;
-  bytes: number;
-}
-
-/** Runs a scenario on a fresh cluster (the course's make_config ... cleanup) in virtual time. */
-export async function runCluster<T>(
-  options: ClusterOptions,
-  scenario: (cluster: Cluster) => Promise<T>,
-): Promise<ClusterRun<T>> {
-  const { seed, host, log, traceLines } = options;
-  const sim = new Simulation({ seed, host, log, traceLines, limitMs: C.TEST_LIMIT_MS });
-  const value = await sim.run(async () => scenario(await Cluster.start(sim, options)));
-  const network = sim.network;
-  return {
-    value,
-    events: sim.events,
-    traceHash: sim.trace.digest(),
-    traceLines: sim.trace.lines,
-    virtualMs: sim.nowMs(),
-    rpcs: network.totalCount(),
-    bytes: network.totalBytes(),
-  };
 }
 
 export class Cluster {
