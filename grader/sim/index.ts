@@ -1,0 +1,9 @@
+// The simulator (trusted side; it knows no lab): see README.md.
+
+export { Simulation, type SimulationOptions } from './simulation';
+export { SimFailure } from './failure';
+export { InProcessHost, type HostedPeer, type PeerHost, type PeerCodeOptions } from './hosts';
+export { ProcessHost, spawnLocal, type PeerChild, type SpawnPeer, type ProcessHostOptions } from './process-host';
+export { Random, streamSeed } from './random';
+export type { PeerSpec, Persisted, ApplyListener } from './peers';
+export { formatTime } from './peers';

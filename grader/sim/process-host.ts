@@ -1,0 +1,153 @@
+// Graded runs: every incarnation is a process of its own (process-main.js
+// of the build), driven over fd 3 with length-prefixed JSON frames; its
+// stdout is ignored and its stderr kept short, for diagnosis only. The
+// process is started by an injected spawn function, so the grader can start
+// it behind the sandbox wall. One process is always kept started and ready
+// (its context built, the kit loaded), so a restart costs no process start
+// on the critical path; more spares let a whole cluster boot in parallel.
+
+import { spawn } from 'child_process';
+import * as path from 'path';
+import type { Duplex, Readable } from 'stream';
+import { FrameReader, writeFrame } from '../../src/labrpc/runtime/framing';
+import type { Request } from '../../src/labrpc/runtime/protocol';
+import type { HostedPeer, PeerCodeOptions, PeerHost } from './hosts';
+
+export interface PeerChild {
+  pid: number;
+  /** The child's fd 3, both ways. */
+  channel: Duplex;
+  stderr: Readable | null;
+  /** Ends the child (and anything it started). */
+  kill(): void;
+  exited: Promise<{ code: number | null; signal: string | null }>;
+}
+
+export type SpawnPeer = (argv: string[], env: Record<string, string>) => PeerChild;
+
+export interface ProcessHostOptions extends PeerCodeOptions {
+  spawn?: SpawnPeer;
+  /** The peer processes' environment. */
+  env?: Record<string, string>;
+  /** How many processes to keep started and ready (1; a cluster's size boots it in parallel). */
+  spares?: number;
+}
+
+const STDERR_KEPT = 2000;
+
+/** Starts `node ...` in a process group of its own, fd 3 a pipe; kill() ends the group. */
+export const spawnLocal: SpawnPeer = (argv, env) => {
+  const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe', 'pipe'], env, detached: true });
+  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return {
+    pid: child.pid ?? -1,
+    channel: child.stdio[3] as Duplex,
+    stderr: child.stderr,
+    exited,
+    kill: () => {
+      if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    },
+  };
+};
+
+export class ProcessHost implements PeerHost {
+  private spares: ProcessPeer[] = [];
+  private readonly live = new Set<ProcessPeer>();
+
+  constructor(private readonly options: ProcessHostOptions) {}
+
+  /** Hands out the oldest spare (starting one if there is none) and starts the next. */
+  async start(): Promise<HostedPeer> {
+    const peer = this.spares.shift() ?? this.launch();
+    while (this.spares.length < (this.options.spares ?? 1)) this.spares.push(this.launch());
+    await peer.ready;
+    return peer;
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.live];
+    for (const peer of all) peer.stop();
+    this.spares = [];
+    await Promise.all(all.map((peer) => peer.exited));
+  }
+
+  private launch(): ProcessPeer {
+    const { build, sourceRoot, cpuBudgetMs } = this.options;
+    const main = path.join(build, 'src', 'labrpc', 'runtime', 'process-main.js');
+    const argv = [process.execPath, main, build, sourceRoot, String(cpuBudgetMs)];
+    const peer = new ProcessPeer((this.options.spawn ?? spawnLocal)(argv, this.options.env ?? {}));
+    this.live.add(peer);
+    void peer.exited.then(() => this.live.delete(peer));
+    return peer;
+  }
+}
+
+class ProcessPeer implements HostedPeer {
+  readonly ready: Promise<void>;
+  readonly exited: Promise<unknown>;
+  private label = 'a peer';
+  private stderr = '';
+  private waiting?: (answer: unknown) => void;
+  private gone?: unknown[];
+  private markReady!: () => void;
+  private isReady = false;
+
+  constructor(private readonly child: PeerChild) {
+    this.ready = new Promise((resolve) => (this.markReady = resolve));
+    const reader = new FrameReader((message) => this.receive(message));
+    child.channel.on('data', (chunk: Buffer) => {
+      try {
+        reader.push(chunk);
+      } catch (error) {
+        this.finish([{ kind: 'fault', message: `${this.label} broke the simulator's protocol: ${String(error)}` }]);
+        child.kill();
+      }
+    });
+    child.channel.on('error', () => undefined); // the exit says what happened
+    child.stderr?.on('data', (chunk: Buffer) => (this.stderr = (this.stderr + chunk.toString()).slice(-STDERR_KEPT)));
+    this.exited = child.exited.then((exit) => {
+      const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+      const tail = this.stderr.trim()
+        ? `; its stderr ends: ${this.stderr.trim().split('\n').slice(-3).join(' | ')}`
+        : '';
+      this.gone = [{ kind: 'fault', message: `${this.label}'s process ${how}${tail}` }];
+      this.finish(this.gone);
+      if (!this.isReady) this.markReady();
+    });
+  }
+
+  step(request: Request): Promise<unknown> {
+    if (request.kind === 'boot') this.label = request.boot.label;
+    if (this.gone) return Promise.resolve(this.gone);
+    return new Promise((resolve) => {
+      this.waiting = resolve;
+      writeFrame(this.child.channel, request);
+    });
+  }
+
+  stop(): void {
+    this.child.kill();
+  }
+
+  private receive(message: unknown): void {
+    if (!this.isReady) {
+      this.isReady = true;
+      this.markReady();
+      return;
+    }
+    this.finish(message);
+  }
+
+  private finish(answer: unknown): void {
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    waiting?.(answer);
+  }
+}

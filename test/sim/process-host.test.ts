@@ -1,0 +1,75 @@
+// The process host: incarnations in processes started by an injected spawn
+// function, one spare always ready; every process ended by close(); a peer
+// process that dies is a failure that says how.
+
+import { ProcessHost, SimFailure, Simulation, spawnLocal, type PeerChild } from '../../grader/sim';
+import { ROOT } from './build';
+import { bootPeers, usePeerBuild } from './helpers';
+
+const build = usePeerBuild();
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+test('restarts take the spare; the injected spawn starts every process; close() ends them all', async () => {
+  const started: PeerChild[] = [];
+  const host = new ProcessHost({
+    build: build.dir,
+    sourceRoot: ROOT,
+    cpuBudgetMs: 5000,
+    spawn: (argv, env) => {
+      const child = spawnLocal(argv, env);
+      started.push(child);
+      return child;
+    },
+  });
+  const sim = new Simulation({ seed: 'spare', host });
+  try {
+    await sim.run(async () => {
+      await bootPeers(sim, 'test/sim/fixtures/module-state', 2);
+      expect(started).toHaveLength(3); // two peers and the spare
+      for (let round = 0; round < 3; round++) {
+        sim.crash('1');
+        await sim.boot('1', ['1->0', '1->1']);
+        expect((await sim.invoke('1', 'Raft', 'loads')).value).toBe(1);
+      }
+      expect(started).toHaveLength(6);
+      expect(started.filter((child) => alive(child.pid))).toHaveLength(3); // the crashed ones were killed
+    });
+  } finally {
+    await host.close();
+  }
+  expect(started.filter((child) => alive(child.pid))).toEqual([]);
+});
+
+test('a peer process that dies fails the run with how it died', async () => {
+  let victim: PeerChild | undefined;
+  const host = new ProcessHost({
+    build: build.dir,
+    sourceRoot: ROOT,
+    cpuBudgetMs: 5000,
+    spawn: (argv, env) => (victim ??= spawnLocal(argv, env)),
+  });
+  const sim = new Simulation({ seed: 'dies', host });
+  const outcome = sim
+    .run(async () => {
+      await bootPeers(sim, 'test/sim/fixtures/module-state', 1);
+      process.kill(victim!.pid, 'SIGKILL'); // its next step waits for an answer the exit gives instead
+      await sim.sleep(1000);
+    })
+    .catch((error: unknown) => error);
+  try {
+    const failure = (await outcome) as SimFailure;
+    expect(failure).toBeInstanceOf(SimFailure);
+    expect(failure.message).toBe("peer 0's process was killed by SIGKILL");
+    expect(failure.atMs).toBe(100); // its first timer was due then
+  } finally {
+    await host.close();
+  }
+});
