@@ -55,10 +55,10 @@ export class Catalog {
    */
   select(choice: { only?: string[]; skip?: string[]; flags?: string[]; exact?: string[] }): Entry[] {
     if (choice.only) {
-      const wanted = choice.only.map((name) => this.resolve('--only', name));
+      const wanted = choice.only.flatMap((name) => this.resolve('--only', name));
       return this.entries.filter((e) => wanted.includes(e.id));
     }
-    const skip = (choice.skip ?? []).map((name) => this.resolve('--skip', name));
+    const skip = (choice.skip ?? []).flatMap((name) => this.resolve('--skip', name));
     let tiers: Tier[];
     if (choice.exact?.length) tiers = choice.exact.map((id) => this.tier(id));
     else {
@@ -69,10 +69,12 @@ export class Catalog {
     return this.entries.filter((e) => tiers.includes(e.tier) && !skip.includes(e.id));
   }
 
-  /** A test named on the command line ("wc" or "mr/wc"), as its qualified id. */
-  resolve(option: string, name: string): string {
+  /** A test named on the command line ("wc" or "mr/wc"), or a tier ("2A": its tests), as qualified ids. */
+  resolve(option: string, name: string): string[] {
     const e = this.entries.find((x) => x.id === name || x.spec.id === name);
-    if (!e) throw new UsageError(`${option}: unknown test "${name}" (tests: ${this.ids.join(', ')})`);
-    return e.id;
+    if (e) return [e.id];
+    const tier = this.lab.tiers.find((t) => t.id === name);
+    if (tier) return this.entries.filter((x) => x.tier === tier).map((x) => x.id);
+    throw new UsageError(`${option}: unknown test "${name}" (tests: ${this.ids.join(', ')})`);
   }
 }

@@ -65,11 +65,12 @@ function coreOptions(lab: Lab): OptionTable {
   return {
     impl: { value: 'DIR', help: `grade DIR (${lab.student.files.join(', ')}) instead of ${lab.student.dir}` },
     'impl-label': { value: 'NAME', help: `name DIR so in diagnoses (the Gradescope run: ${lab.student.dir})` },
-    only: { value: 'NAMES', help: 'run only these tests (comma-separated ids, below)' },
+    only: { value: 'NAMES', help: 'run only these tests (comma-separated ids, below, or tiers)' },
     skip: { value: 'NAMES', help: 'run all tests but these' },
     tiers: { value: 'NAMES', help: `run exactly these tiers (${lab.tiers.map((t) => t.id).join(', ')})` },
     quiet: { help: 'hide the output of the processes under test' },
     many: { value: 'N', help: 'run the suite N times ...' },
+    seeds: { value: 'N', help: 'the same: N seeds of each test (the table lists the seeds that failed)' },
     parallel: { value: 'P', help: '... P at a time, then print a table of failures and times' },
     seed: { value: 'S', help: 'the seed of what the tests draw at random (random when not given)' },
     json: { value: 'FILE', help: 'write the results as JSON' },
@@ -141,7 +142,7 @@ export function parseOptions(lab: Lab, argv: string[], kit: string): Options {
     implLabel: str('impl-label'),
     tests: [],
     quiet: flag('quiet'),
-    many: optional(str('many'), (v) => parseCount('--many', v), 1),
+    many: optional(str('many') ?? str('seeds'), (v) => parseCount(str('many') ? '--many' : '--seeds', v), 1),
     parallel: optional(str('parallel'), (v) => parseCount('--parallel', v), 1),
     seed: str('seed') ?? '',
     seedGiven: str('seed') !== undefined,
@@ -172,6 +173,7 @@ export function parseOptions(lab: Lab, argv: string[], kit: string): Options {
   const only = str('only') === undefined ? undefined : parseList('--only', str('only')!, catalog);
   const skip = str('skip') === undefined ? [] : parseList('--skip', str('skip')!, catalog);
   if (only && skip.length) throw new UsageError('--only and --skip cannot be used together');
+  if (str('many') && str('seeds')) throw new UsageError('--many and --seeds are the same option: give one');
   const exact = str('tiers')
     ?.split(',')
     .map((s) => s.trim())
@@ -243,7 +245,7 @@ function parseList(name: string, value: string, catalog: Catalog): string[] {
     .map((s) => s.trim())
     .filter(Boolean);
   if (names.length === 0) throw new UsageError(`${name} needs test ids (${catalog.ids.join(', ')})`);
-  return names.map((n) => catalog.resolve(name, n));
+  return names.flatMap((n) => catalog.resolve(name, n));
 }
 
 function parseCount(name: string, value: string): number {

@@ -23,12 +23,21 @@ test('the course, extended and challenge tiers are selected by their options', (
   expect(tests('--only', 'mr/crash')).toEqual(['crash']); // the qualified id too
   expect(tests('--tiers', 'extended')).toEqual(EXTENDED_IDS);
   expect(tests('--tiers', 'challenge,course')).toEqual([...COURSE_IDS, ...CHALLENGE_IDS]);
+  expect(tests('--only', 'challenge,wc')).toEqual(['wc', ...CHALLENGE_IDS]); // a tier named in --only: its tests
+  expect(tests('--skip', 'course', '--extended')).toEqual(EXTENDED_IDS);
 });
 
 test('qualified ids are namespaced by the lab', () => {
   const catalog = new Catalog(MR);
   expect(catalog.entries.map((e) => e.id)).toEqual(TEST_IDS.map((id) => `mr/${id}`));
   expect(parseOptions(MR, ['--only', 'wc'], ROOT).tests[0].id).toBe('mr/wc');
+});
+
+test('--seeds N is --many N', () => {
+  expect(parseOptions(MR, ['--seeds', '3'], ROOT).many).toBe(3);
+  expect(() => parseOptions(MR, ['--seeds', '3', '--many', '2'], ROOT)).toThrow(
+    '--many and --seeds are the same option',
+  );
 });
 
 test('an unknown tier is one line naming the tiers', () => {
