@@ -96,15 +96,20 @@ export function chooseLabs(names: string | undefined, all: Lab[] = loadLabs()): 
   return all.filter((l) => wanted.includes(l.id));
 }
 
+/** Folders of the grader that only some labs use (the simulator of labs 2 on): a lab that needs one includes it. */
+const GRADER_FOR_SOME = ['grader/sim/'];
+
 /** The files of a release of these labs. */
-export function releasePlan(kit: string, labs: Lab[], all: Lab[] = loadLabs()): ReleasePlan {
+export function releasePlan(kit: string, labs: Lab[]): ReleasePlan {
   const include = [...COMMON, ...labs.flatMap((l) => l.release.include)];
-  const others = all.filter((l) => !labs.includes(l)).map((l) => `grader/labs/${l.id}/`);
-  const solutions = labs.flatMap((l) => l.release.solutions.map((s) => `${s}/`));
+  const under = (f: string, dir: string): boolean => f.startsWith(dir.endsWith('/') ? dir : `${dir}/`);
+  const chosen = labs.map((l) => `grader/labs/${l.id}/`);
+  const solutions = labs.flatMap((l) => l.release.solutions);
   const keep = (f: string): boolean =>
     include.some((inc) => (inc.endsWith('/') ? f.startsWith(inc) : f === inc)) &&
-    !others.some((o) => f.startsWith(o)) &&
-    !solutions.some((s) => f.startsWith(s)) &&
+    (!under(f, 'grader/labs') || chosen.some((dir) => f.startsWith(dir))) && // every other lab's folder, manifest or not
+    GRADER_FOR_SOME.every((dir) => !f.startsWith(dir) || labs.some((l) => l.release.include.includes(dir))) &&
+    !solutions.some((dir) => under(f, dir)) &&
     !labs.some((l) => f === l.release.readme) &&
     !EXCLUDE.some((re) => re.test(f));
   for (const l of labs) {

@@ -183,7 +183,7 @@ export class Registry {
   spawn(opts: SpawnOptions): Proc {
     if (this.closed) throw new Error('the grader is shutting down');
     const how = opts.cell
-      ? opts.cell.command(opts.command, opts.args, opts.netns)
+      ? opts.cell.command(opts.command, opts.args, { netns: opts.netns })
       : { command: opts.command, args: opts.args };
     const child = spawn(how.command, how.args, {
       cwd: opts.cwd,

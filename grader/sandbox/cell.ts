@@ -6,7 +6,6 @@
 // detached ones included. The wall (wall.ts) makes cells and hands each its
 // user id, cgroup folders and tools; the watchdog hears of what a cell starts.
 
-import { spawnSync } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -14,6 +13,14 @@ import { Budgets, formatBytes, leftovers, removeLeftovers, residentBytes, status
 import { counter } from './cgroups';
 import { NETNS_DIR, NSENTER } from './netns';
 import { findProcesses, MARKER_VAR, Quarry, reap, removeCgroups } from './reap';
+import { aloneWords } from './alone';
+
+/** Where a process of a cell runs: on a "host" (a network namespace of netns.ts), or alone (alone.ts). */
+export interface Placement {
+  netns?: string;
+  /** Shares nothing with the cell's other processes (a simulated peer); where the machine cannot, as the others. */
+  alone?: boolean;
+}
 
 /** What a cell needs of the wall that made it: the budgets, and the line to the watchdog. */
 export interface CellHost {
@@ -39,6 +46,7 @@ export class Cell {
     private readonly setpriv: string | undefined,
     private readonly prlimit: string | undefined,
     private readonly unshareNet?: string,
+    private readonly unshareAlone?: string,
   ) {}
 
   get budgets(): Budgets {
@@ -57,13 +65,15 @@ export class Cell {
    * enters the cgroups and lowers its OOM score, prlimit sets the rlimits,
    * setpriv drops to the sandbox user (no new privileges, no groups), then
    * the command runs with the same pid throughout. With `netns`, it runs in
-   * that network namespace (a "host" of netns.ts) instead of one of its own.
+   * that network namespace (a "host" of netns.ts) instead of one of its own;
+   * `alone`, in namespaces and temporary folders of its own (alone.ts).
    */
   command(
     command: string,
     args: string[],
-    netns?: string,
+    where: Placement = {},
   ): { command: string; args: string[]; uid?: number; gid?: number } {
+    const netns = where.netns;
     const enter =
       'while [ "$1" != -- ]; do echo $$ > "$1" || exit 125; shift; done; shift; ' +
       'echo 1000 > /proc/self/oom_score_adj 2>/dev/null; exec "$@"';
@@ -83,9 +93,11 @@ export class Cell {
     // The job talks over a unix socket only; or, on a "host" of the challenge track's two-hosts test, in that network namespace.
     const isolate = netns
       ? [NSENTER, `--net=${path.join(NETNS_DIR, netns)}`, '--']
-      : this.unshareNet
-        ? [this.unshareNet, '--net', '--']
-        : [];
+      : where.alone && this.unshareAlone
+        ? aloneWords(this.unshareAlone)
+        : this.unshareNet
+          ? [this.unshareNet, '--net', '--']
+          : [];
     const drop =
       this.uid !== undefined && this.setpriv
         ? [this.setpriv, `--reuid=${this.uid}`, `--regid=${this.gid}`, '--clear-groups', '--no-new-privs', '--']
@@ -187,25 +199,4 @@ export class Cell {
     if (this.uid !== undefined) removeLeftovers(this.uid);
     this.wall.forget(this);
   }
-}
-
-/** A program of util-linux or the like, from the system's own folders (never from $PATH). */
-export function findTool(name: string): string | undefined {
-  for (const dir of ['/usr/bin', '/bin', '/usr/sbin', '/sbin']) {
-    const file = path.join(dir, name);
-    try {
-      fs.accessSync(file, fs.constants.X_OK);
-      return file;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
-
-/** `unshare` if it can make a network namespace here (root, and not a container that forbids it). */
-export function canUnshareNet(): string | undefined {
-  const unshare = findTool('unshare');
-  if (!unshare) return undefined;
-  return spawnSync(unshare, ['--net', 'true'], { stdio: 'ignore', timeout: 5000 }).status === 0 ? unshare : undefined;
 }

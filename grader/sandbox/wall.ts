@@ -16,7 +16,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Budgets, removeLeftovers } from './budgets';
-import { canUnshareNet, Cell, CellHost, findTool } from './cell';
+import { canIsolate } from './alone';
+import { Cell, CellHost } from './cell';
+import { canUnshareNet, findTool } from './tools';
 import { CgroupRoots, makeCellGroups, makeCgroupRoots } from './cgroups';
 import { reap, removeCgroups } from './reap';
 import { takeFreeUid } from './uids';
@@ -30,6 +32,8 @@ export class Wall implements CellHost {
   private readonly prlimit = findTool('prlimit');
   /** `unshare --net`, where this machine lets us make network namespaces: student processes get no network. */
   private readonly unshareNet = this.walled ? canUnshareNet() : undefined;
+  /** `unshare` with every namespace a process alone needs (alone.ts), where root can make them here. */
+  private readonly unshareAlone = this.walled ? canIsolate() : undefined;
   private readonly cgroups: CgroupRoots;
   private readonly laneUids = new Map<number, number>();
   private readonly locks: string[] = [];
@@ -133,6 +137,7 @@ export class Wall implements CellHost {
       this.walled ? this.setpriv : undefined,
       this.prlimit,
       this.unshareNet,
+      this.unshareAlone,
     );
     this.tell({ cell: id, cgroups: cell.cgroupDirs, marker: cell.marker, ...(uid !== undefined ? { uid } : {}) });
     this.open.add(cell);

@@ -27,11 +27,12 @@ interface CellParts {
   setpriv?: string;
   prlimit?: string;
   unshareNet?: string;
+  unshareAlone?: string;
 }
 
 function makeCell(parts: CellParts = {}, host = recordingHost()): Cell {
-  const { uid, gid, cgroupDirs = [], setpriv, prlimit, unshareNet } = parts;
-  return new Cell(host, '99-1', uid, gid, cgroupDirs, setpriv, prlimit, unshareNet);
+  const { uid, gid, cgroupDirs = [], setpriv, prlimit, unshareNet, unshareAlone } = parts;
+  return new Cell(host, '99-1', uid, gid, cgroupDirs, setpriv, prlimit, unshareNet, unshareAlone);
 }
 
 describe('the command a cell builds', () => {
@@ -100,7 +101,7 @@ describe('the command a cell builds', () => {
   });
 
   test('on a two-hosts "host", it enters that network namespace instead of making one', () => {
-    const built = makeCell({ unshareNet: '/usr/bin/unshare' }).command('node', [], 'mrlab-c-1');
+    const built = makeCell({ unshareNet: '/usr/bin/unshare' }).command('node', [], { netns: 'mrlab-c-1' });
     expect(built.args.slice(2)).toEqual([
       'mr-cell',
       '--',

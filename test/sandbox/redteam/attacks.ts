@@ -41,12 +41,11 @@ export function makeHostile(solution: string, dir: string, attack: Attack, targe
   }
   fs.writeFileSync(path.join(dir, 'evil.ts'), payload(attack, targets));
   if (attack === 'transport') {
+    // The kit's provided transport.ts, handed in changed (the solutions use the kit's copy, and hand in none).
     const p = path.join(dir, 'transport.ts');
     const marker = path.join(targets.evidence, 'hostile-transport-loaded');
-    fs.writeFileSync(
-      p,
-      `require('fs').writeFileSync(${JSON.stringify(marker)}, 'loaded');\n` + fs.readFileSync(p, 'utf8'),
-    );
+    const ours = fs.readFileSync(path.join(targets.kit, 'src', 'mr', 'transport.ts'), 'utf8');
+    fs.writeFileSync(p, `require('fs').writeFileSync(${JSON.stringify(marker)}, 'loaded');\n` + ours);
   }
 }
 
