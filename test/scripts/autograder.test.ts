@@ -71,6 +71,11 @@ describe('the Gradescope autograder', () => {
     expect(fs.existsSync(path.join(source, 'src', 'mr', 'coordinator.ts'))).toBe(true);
     expect(fs.existsSync(path.join(source, 'labs', 'mr', 'solution'))).toBe(false);
     expect(fs.readFileSync(path.join(source, 'setup.sh'), 'utf8')).toContain('npm ci');
+    // The lab it grades, and the tiers that run and count: the course's seven unless --tiers says more.
+    expect(JSON.parse(fs.readFileSync(path.join(source, 'autograder.json'), 'utf8'))).toEqual({
+      lab: 'mr',
+      tiers: ['course'],
+    });
   });
 
   test("grades a correct submission, with the kit's own drivers", () => {
@@ -90,6 +95,24 @@ describe('the Gradescope autograder', () => {
     expect(results.score).toBe(results.tests.reduce((sum: number, t: any) => sum + t.max_score, 0));
     expect(results.score).toBeGreaterThan(0);
     expect(results.output).toContain('src/main/mrcoordinator.ts');
+    // It handed in only its own files, as the handout says: the kit's transport.ts is not a change of theirs.
+    expect(fs.existsSync(path.join(SOLUTION, 'transport.ts'))).toBe(false);
+    expect(results.output).not.toContain('transport.ts');
+  }, 240_000);
+
+  test("a failed crash test shows its seed and a replay command for the student's clone, and no folder of the grading machine", () => {
+    const { results, output } = grade(
+      'skeleton-crash',
+      (sub) => fs.cpSync(path.join(KIT, 'src', 'mr'), path.join(sub, 'src', 'mr'), { recursive: true }),
+      { AUTOGRADER_ONLY: 'crash' },
+    );
+    const crash = results.tests.find((t: any) => t.name === 'crash test');
+    expect(crash.status).toBe('failed');
+    expect(crash.output).toMatch(
+      /crash seed (\S+); to replay it in your own clone: npm run test-mr -- --only crash --seed \1$/m,
+    );
+    expect(crash.output).not.toMatch(/\/tmp\/|artifacts|mr-autograder/);
+    expect(output).not.toMatch(/--impl \S*mr-autograder/); // nor in the log Gradescope shows the instructor
   }, 240_000);
 
   test("a submission that does not compile gets 0 and the compiler's message", () => {
@@ -131,7 +154,12 @@ describe('the Gradescope autograder', () => {
 
   test('the zip builder rejects bad arguments with one line and status 2', () => {
     const cases: [string[], RegExp][] = [
-      [[], /^autograder: usage: autograder OUTFILE\.zip$/],
+      [[], /^autograder: usage: autograder \[--lab LAB\] \[--tiers NAMES\] OUTFILE\.zip$/],
+      [
+        ['--tiers', 'bonus', 'out.zip'],
+        /^autograder: --tiers: mr has no tier "bonus" \(tiers: course, extended, challenge\)$/,
+      ],
+      [['--lab', 'kv', 'out.zip'], /^autograder: no lab "kv" \(labs: mr\)$/],
       [['out.tar'], /^autograder: the output must be a \.zip file, not "out\.tar"$/],
       [[path.join(work, 'no', 'such', 'dir', 'a.zip')], /^autograder: cannot write .*: no such directory /],
       [['a.zip', 'b.zip'], /^autograder: unexpected argument "b\.zip"/],
