@@ -25,6 +25,7 @@ import { findLab, loadLabs } from '../grader/core/labs';
 import { readPoints } from '../grader/core/points';
 import { Registry } from '../grader/core/processes';
 import { sleep } from '../src/kit/time';
+import { studentGraderArgs } from '../grader/core/student-grader';
 import { changedKitFiles, copyRegularFiles, findStudentFolder } from '../grader/core/submission';
 import { CommandLine, helpText, parseCommandLine, UsageError } from '../src/kit/args';
 import { kitRoot } from '../src/kit/root';
@@ -174,19 +175,12 @@ async function grade(root: string, kit: string, started: number, write: (r: Grad
     copyRegularFiles(folder, impl);
     const graderResults = path.join(work, 'results.json');
     const budgetMs = Number(process.env.AUTOGRADER_BUDGET_S ?? 540) * 1000;
-    const graderArgs = [
-      path.join(kit, 'dist-grader', 'grader', 'cli.js'),
-      lab.id,
-      'quiet',
-      '--impl',
-      impl,
-      '--impl-label',
-      lab.student.dir, // what the student's files are in their own clone
+    // Diagnoses name the copy as the student's own folder in their clone.
+    const graderArgs = studentGraderArgs(kit, lab, impl, lab.student.dir, [
       '--gradescope',
       graderResults,
       ...(tiers ? ['--tiers', tiers.join(',')] : []),
-    ];
-    if (process.getuid?.() === 0) graderArgs.push('--require-wall'); // never run a student's code as root
+    ]);
     if (process.env.AUTOGRADER_TIMEOUT_SCALE) graderArgs.push('--timeout-scale', process.env.AUTOGRADER_TIMEOUT_SCALE);
     if (process.env.AUTOGRADER_ONLY) graderArgs.push('--only', process.env.AUTOGRADER_ONLY);
     if (process.env.AUTOGRADER_GRADER_OPTIONS)

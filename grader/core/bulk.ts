@@ -19,6 +19,7 @@ import { Options, UsageError } from './options';
 import { Points, readPoints } from './points';
 import { Registry, sleep } from './processes';
 import type { Summary } from './summary';
+import { studentGraderArgs } from './student-grader';
 import { changedKitFiles, copyRegularFiles, findStudentFolder } from './submission';
 import { StudentGrade, StudentTest, writeBulkReport } from '../reports/bulk';
 
@@ -172,23 +173,14 @@ async function gradeOne(s: OneStudent, registry: Registry): Promise<StudentGrade
   fs.mkdirSync(tmp, { mode: 0o711 });
 
   const result = path.join(trusted, 'result.json');
-  const args = [
-    path.join(kit, 'dist-grader', 'grader', 'cli.js'),
-    lab.id,
-    'quiet',
-    '--impl',
-    impl,
-    '--impl-label',
-    folder,
-  ];
-  args.push('--json', result);
-  args.push(
+  const args = studentGraderArgs(kit, lab, impl, folder, [
+    '--json',
+    result,
     '--only',
     opts.tests.map((e) => e.spec.id).join(','),
-    ...opts.passThrough.filter((a, i, all) => !isSelection(all, i)),
-  );
-  if (opts.seedGiven) args.push('--seed', opts.seed);
-  if (process.getuid?.() === 0) args.push('--require-wall'); // never grade a student as root without the wall
+    ...opts.passThrough.filter((_, i, all) => !isSelection(all, i)),
+    ...(opts.seedGiven ? ['--seed', opts.seed] : []),
+  ]);
   const grader = registry.spawn({
     role: `the grader of ${student}`,
     command: process.execPath,

@@ -4,11 +4,10 @@
 // their own clone: the diagnosis, and for a seeded test its seed and the
 // command that replays it; never a folder of the grading machine.
 
-import type { Reporter } from '../core/events';
 import { HARNESS_ERROR } from '../core/outcome';
 import type { Points } from '../core/points';
 import { byTest, Summary, TestResult } from '../core/summary';
-import { writeAtomic } from '../sandbox/files';
+import { SummaryFileReporter } from './json';
 
 export interface GradescopeTest {
   name: string;
@@ -25,28 +24,10 @@ export interface GradescopeResults {
   tests: GradescopeTest[];
 }
 
-export class GradescopeReporter implements Reporter {
+export class GradescopeReporter extends SummaryFileReporter {
   /** `selected`: every test of the run (id, name), so that a report written before the end lists those not run yet. */
-  constructor(
-    private readonly file: string,
-    private readonly points: Points,
-    private readonly selected: Array<{ id: string; test: string; name: string }>,
-  ) {}
-
-  private write(summary: Summary): void {
-    writeAtomic(this.file, JSON.stringify(gradescopeResults(summary, this.points, this.selected), null, 2) + '\n');
-  }
-
-  buildFailed(summary: Summary): void {
-    this.write(summary);
-  }
-
-  testEnd(e: { summary: Summary }): void {
-    this.write(e.summary);
-  }
-
-  runEnd(summary: Summary): void {
-    this.write(summary);
+  constructor(file: string, points: Points, selected: Array<{ id: string; test: string; name: string }>) {
+    super(file, (summary) => gradescopeResults(summary, points, selected));
   }
 }
 
