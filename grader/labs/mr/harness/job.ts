@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Build, studentPaths } from '../../../core/build';
 import { fail } from '../../../core/outcome';
+import { indent } from './describe';
 import { driver } from './drivers';
 import { fmtSeconds, Proc, Registry, sleep } from '../../../core/processes';
 import { Cell } from '../../../sandbox/cell';
@@ -482,8 +483,4 @@ function privateSocketDir(tmpdir: string): string {
   if (path.join(dir, 'mr.sock').length < 100) return dir;
   fs.rmSync(dir, { recursive: true, force: true });
   return fs.mkdtempSync('/tmp/mrs-');
-}
-
-export function indent(lines: string[]): string[] {
-  return lines.map((l) => `  | ${l}`);
 }

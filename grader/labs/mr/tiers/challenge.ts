@@ -13,7 +13,7 @@ import { fail, TestFailure, TestSkipped } from '../../../core/outcome';
 import { Job } from '../harness/job';
 import { deleteNetnsPair, makeNetnsPair, probeNetns } from '../../../sandbox/netns';
 import { checkNoWorkerFailed, checkSameAsSequential, graderFiles } from '../harness/checks';
-import { at, who } from '../harness/describe';
+import { at, list, who } from '../harness/describe';
 import { type Stage, withStage } from '../harness/stage';
 import { fmtSeconds, Proc, sleep } from '../../../core/processes';
 import { traceLines } from '../harness/traces';
@@ -566,8 +566,4 @@ function checkNoTaskTwice(job: Job): void {
         'a backup copy is for the end of a phase only, when nothing is left to hand out and a task has run far longer than its finished siblings',
     );
   }
-}
-
-function list(items: string[]): string {
-  return items.join(', ');
 }

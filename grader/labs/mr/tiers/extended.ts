@@ -6,7 +6,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { fail } from '../../../core/outcome';
-import { indent, Job } from '../harness/job';
+import { indent } from '../harness/describe';
+import { Job } from '../harness/job';
 import { readCapped } from '../../../sandbox/files';
 import { describeDifference, outputFiles, quote, readOutput, sameLines, sortedLines } from '../harness/output';
 import { compareCodePoints } from '../../../../src/kit/order';
