@@ -68,7 +68,7 @@ export class Stage {
 
   /** A wc worker that holds once at each of `points`. */
   worker(points: Point[] = []): Proc {
-    return this.job.startWorker('wc', { MR_HOLD: points.join(','), MR_GATES: this.job.gateDir() });
+    return this.job.startWorker('wc', { MR_HOLD: points.join(','), MR_GATES: this.job.folders.gateDir() });
   }
 
   /** Every line of every worker's trace (the inputs are small: a few hundred keys). */
@@ -145,7 +145,7 @@ export class Stage {
   release(h: Hold, why: string): void {
     if (h.releasedAt !== undefined) return;
     h.releasedAt = Date.now();
-    const file = path.join(this.job.gateDir(), `release-${h.pid}-${h.n}`);
+    const file = path.join(this.job.folders.gateDir(), `release-${h.pid}-${h.n}`);
     fs.writeFileSync(file, '');
     h.proc.signals.push({ signal: 'SIGCONT', at: h.releasedAt, why: `forced schedule: ${why}`, staged: true });
   }
@@ -288,7 +288,7 @@ export class Stage {
   }
 
   private gate(point: Point, input: string): string {
-    return path.join(this.job.gateDir(), `${point}@${crypto.createHash('sha1').update(input).digest('hex')}`);
+    return path.join(this.job.folders.gateDir(), `${point}@${crypto.createHash('sha1').update(input).digest('hex')}`);
   }
 }
 

@@ -44,7 +44,7 @@ async function lostMapOutput(job: Job): Promise<void> {
   await job.waitListening();
   await withStage(job, async (stage) => {
     for (let i = 0; i < WORKERS; i++) {
-      job.startWorker('wc', { MR_HOLD: 'fetch', MR_GATES: job.gateDir() }, { challenge: true });
+      job.startWorker('wc', { MR_HOLD: 'fetch', MR_GATES: job.folders.gateDir() }, { challenge: true });
     }
     await withChallengeHints(job, async () => {
       const first = await stage.until(

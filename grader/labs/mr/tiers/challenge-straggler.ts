@@ -57,7 +57,8 @@ async function stragglerWithBackups(job: Job): Promise<void> {
     job.startCoordinator();
     await job.waitListening();
     const listening = Date.now();
-    for (let i = 0; i < WORKERS; i++) job.startWorker('slowwc', { MR_GATES: job.gateDir() }, { challenge: true });
+    for (let i = 0; i < WORKERS; i++)
+      job.startWorker('slowwc', { MR_GATES: job.folders.gateDir() }, { challenge: true });
     stage.tell(`the same job without a straggler took ${fmtSeconds(alone)}`, listening);
     const slow = await chooseStraggler(job, stage);
     stage.tell(
@@ -97,7 +98,7 @@ async function stragglerWithBackups(job: Job): Promise<void> {
 async function timeWithoutStraggler(job: Job): Promise<number> {
   const dir = path.join(job.dir, 'without-straggler');
   fs.mkdirSync(dir);
-  const alone = new Job(job.ctx, dir, { limitMs: job.limitMs, foreignTmp: job.foreignTmp });
+  const alone = new Job(job.ctx, dir, { limitMs: job.limitMs, foreignTmp: job.folders.foreignTmp });
   try {
     alone.startCoordinator({ inputs: job.ctx.inputs.map((input) => path.join('..', input)) }); // one folder deeper
     await alone.waitListening();
