@@ -79,7 +79,7 @@ export class Job {
   }
 
   /** Waits that are not process limits grow with --timeout-scale but never shrink. */
-  private scaled(ms: number): number {
+  scaled(ms: number): number {
     return ms * Math.max(1, this.ctx.scale);
   }
 
