@@ -7,7 +7,8 @@ import { fail } from '../../../core/outcome';
 import { fmtSeconds, Proc, sleep } from '../../../core/processes';
 import { cpuCapacity, cpuTimeMs, runnableMs } from './cpu';
 import { at, who } from './describe';
-import type { Hold, Stage } from './stage';
+import type { Hold } from './holds';
+import type { Stage } from './stage';
 
 /** An idle worker may use at most this share of what the machine can run at once (and always 0.1 of a core): a spinning one gets far more, even on a busy machine. */
 const IDLE_SHARE = 0.1;
