@@ -2,17 +2,16 @@
 // time limit, its output captured to a log file (and echoed unless quiet),
 // and a registry from which all of them can be killed at once, whatever
 // ends the grader (a result, Ctrl-C, SIGTERM or an exception). A student's
-// process starts inside its test's cell (sandbox/cell.ts), and what it prints is
-// kept only up to a head and a tail, so no amount of output can fill the
-// grader's memory or the disk.
+// process starts inside its test's cell (sandbox/cell.ts). What it prints is
+// kept only up to a head and a tail (output-capture.ts), so no amount of
+// output can fill the grader's memory or the disk.
 
 import { spawn } from 'child_process';
-import * as fs from 'fs';
 import * as path from 'path';
 import { openFresh, readCapped } from '../sandbox/files';
-import { formatBytes } from '../sandbox/budgets';
 import { Cell } from '../sandbox/cell';
 import { sleep } from '../../src/kit/time';
+import { captureOutput, LOG_HEAD, LOG_TAIL, type OutputStamp } from './output-capture';
 
 export interface ExitInfo {
   code: number | null;
@@ -29,17 +28,6 @@ export interface SignalRecord {
   staged?: boolean;
 }
 
-/** When a chunk of output arrived: `bytes` more bytes of the log file, from stdout or stderr. */
-export interface OutputStamp {
-  at: number;
-  stream: 'out' | 'err';
-  bytes: number;
-}
-
-const MAX_STAMPS = 200_000; // beyond this, later chunks are counted into the last stamp
-/** Of a process's output, the log keeps the first LOG_HEAD bytes and the last LOG_TAIL. */
-export const LOG_HEAD = 256 * 1024;
-export const LOG_TAIL = 64 * 1024;
 /** How long a process told to stop by its time limit (limitSignal) has before SIGKILL. */
 const LIMIT_GRACE_MS = 5_000;
 
@@ -114,13 +102,6 @@ export class Proc {
   /** @internal */
   addOutput(chunk: Buffer): void {
     this.chunks.push(chunk);
-  }
-
-  /** @internal */
-  addStamp(stream: 'out' | 'err', bytes: number): void {
-    const last = this.stamps[this.stamps.length - 1];
-    if (this.stamps.length >= MAX_STAMPS && last.stream === stream) last.bytes += bytes;
-    else this.stamps.push({ at: Date.now(), stream, bytes });
   }
 
   /** Kills the process's whole group, unless it has already exited (its pid may be reused then). */
@@ -214,62 +195,7 @@ export class Registry {
     this.pids.push(pid);
     void proc.exited.then(() => this.live.delete(proc));
 
-    // The head of the output goes to the log (and the console) as it comes;
-    // past it, only the last LOG_TAIL bytes are kept, and written at the end.
-    const tail: Buffer[] = [];
-    let tailBytes = 0;
-    const limit = opts.cell?.budgets.outputBytes ?? Infinity;
-    const onData = (stream: NodeJS.WriteStream) => (chunk: Buffer) => {
-      const before = proc.printed;
-      proc.printed += chunk.length;
-      const head = before < LOG_HEAD ? chunk.subarray(0, LOG_HEAD - before) : undefined;
-      if (head && head.length) {
-        if (log !== undefined) writeLog(log, proc, stream === process.stdout ? 'out' : 'err', head);
-        if (opts.capture) proc.addOutput(head);
-        if (opts.echo) echo(stream, head);
-        if (opts.echo && proc.printed > LOG_HEAD)
-          echo(
-            process.stderr,
-            Buffer.from(`\n[${proc.role}'s output is cut here: the rest is in its log, head and tail]\n`),
-          );
-      }
-      const rest = head ? chunk.subarray(head.length) : chunk;
-      if (rest.length) {
-        tail.push(rest);
-        tailBytes += rest.length;
-        while (tailBytes - tail[0].length >= LOG_TAIL) tailBytes -= tail.shift()!.length;
-      }
-      if (before <= limit && proc.printed > limit) {
-        opts.onFlood?.(
-          proc,
-          `${proc.role} (pid ${pid}) printed more than ${formatBytes(limit)} (the limit for one process)`,
-        );
-      }
-    };
-    child.stdout!.on('data', onData(process.stdout));
-    child.stderr!.on('data', onData(process.stderr));
-    child.once('close', () => {
-      if (log === undefined) {
-        proc.outputEnded();
-        return;
-      }
-      let end = Buffer.concat(tail);
-      if (end.length > LOG_TAIL) end = end.subarray(end.length - LOG_TAIL);
-      proc.cut = proc.printed - Math.min(proc.printed, LOG_HEAD) - end.length;
-      if (end.length) {
-        const note =
-          proc.cut > 0
-            ? `\n[... ${formatBytes(proc.cut)} of output cut by the grader (${formatBytes(proc.printed)} in all) ...]\n`
-            : '';
-        writeLog(log, proc, 'err', Buffer.concat([Buffer.from(note), end]));
-      }
-      try {
-        fs.closeSync(log);
-      } catch {
-        // already closed
-      }
-      proc.outputEnded();
-    });
+    captureOutput(child, proc, log, opts);
 
     timer = setTimeout(() => {
       proc.timedOut = true;
@@ -299,29 +225,6 @@ export class Registry {
     this.closed = true;
     this.killAll();
   }
-}
-
-function writeLog(fd: number, proc: Proc, stream: 'out' | 'err', data: Buffer): void {
-  try {
-    fs.writeSync(fd, data);
-    proc.addStamp(stream, data.length);
-  } catch {
-    // the test dir may be gone after an interrupt
-  }
-}
-
-/** Whether the console is at the start of a line (the grader's own lines must start on one). */
-let atLineStart = true;
-
-function echo(stream: NodeJS.WriteStream, data: Buffer): void {
-  stream.write(data);
-  atLineStart = data[data.length - 1] === 0x0a;
-}
-
-/** Ends a line the student's processes left open on the console, so the grader's next line starts on its own. */
-export function startLine(): void {
-  if (!atLineStart) process.stdout.write('\n');
-  atLineStart = true;
 }
 
 export function fmtSeconds(ms: number): string {

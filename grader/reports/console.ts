@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Reporter, RunStart } from '../core/events';
 import { HARNESS_ERROR } from '../core/outcome';
-import { startLine } from '../core/processes';
+import { startLine } from '../core/output-capture';
 import type { Summary, TestResult } from '../core/summary';
 import { manyTable } from './many';
 

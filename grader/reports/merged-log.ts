@@ -4,10 +4,11 @@
 // (plain text: `+12.345s [worker 3 pid 1234] line`) and merged-log.html
 // (one colour per process, a legend that hides or shows a process).
 // The per-process log files stay as they are; times come from the chunk
-// stamps the grader records as output arrives (processes.ts).
+// stamps the grader records as output arrives (output-capture.ts).
 
 import * as path from 'path';
-import { LOG_HEAD, LOG_TAIL, type OutputStamp, type Proc } from '../core/processes';
+import { LOG_HEAD, LOG_TAIL, type OutputStamp } from '../core/output-capture';
+import type { Proc } from '../core/processes';
 import { readCapped, writeFresh } from '../sandbox/files';
 import { escapeMarkup } from '../../src/kit/escape';
 

@@ -11,16 +11,20 @@ import { invariantBreaks } from './harness/invariants';
 
 export async function finish(job: Job, outcome: Outcome, test: TestRun): Promise<Outcome> {
   try {
-    job.breakBudgetIfOver(); // a last measure, for what was done since the monitor's
+    job.budget.measure(); // a last measure, for what was done since the monitor's
   } finally {
     await job.stop();
   }
-  if (outcome.status === 'passed' && !job.overBudget) {
+  if (outcome.status === 'passed' && !job.budget.broken) {
     const breaks = invariantBreaks(job);
     if (breaks.length && test.strict) outcome = { status: 'failed', notes: breaks };
     else outcome = { status: 'passed', notes: [...outcome.notes, ...breaks.map((b) => `note: ${b}`)] };
   }
-  if (outcome.status === 'failed' && job.foreignTmp && job.procs.some((p) => p.tail().some((l) => l.includes('EXDEV')))) {
+  if (
+    outcome.status === 'failed' &&
+    job.folders.foreignTmp &&
+    job.procs.some((p) => p.tail().some((l) => l.includes('EXDEV')))
+  ) {
     outcome = {
       status: 'failed',
       notes: [
@@ -30,9 +34,9 @@ export async function finish(job: Job, outcome: Outcome, test: TestRun): Promise
       ],
     };
   }
-  if (job.overBudget) {
+  if (job.budget.broken) {
     const then = outcome.status === 'passed' || outcome.status === 'failed' ? outcome.notes : [];
-    outcome = { status: 'failed', notes: [job.overBudget, ...then.map((n) => `(then: ${n})`).slice(0, 1)] };
+    outcome = { status: 'failed', notes: [job.budget.broken, ...then.map((n) => `(then: ${n})`).slice(0, 1)] };
   }
   return outcome;
 }

@@ -10,7 +10,10 @@ import { Job } from './harness/job';
 import type { MrTestSpec } from './harness/spec';
 import { MR_OPTIONS, MrOptions, parseMrOptions } from './inputs';
 import { MrPrepared, prepare } from './prepare';
-import { CHALLENGE_TESTS } from './tiers/challenge';
+import { LOST_MAP_TESTS } from './tiers/challenge-lost-map';
+import { LOCAL_SHUFFLE_TESTS } from './tiers/challenge-shuffle';
+import { STRAGGLER_TESTS } from './tiers/challenge-straggler';
+import { TWO_HOSTS_TESTS } from './tiers/challenge-two-hosts';
 import { COURSE_TESTS } from './tiers/course';
 import { DATA_TESTS } from './tiers/data';
 import { EXTENDED_TESTS } from './tiers/extended';
@@ -45,7 +48,7 @@ export const lab: Lab<Job, MrPrepared, MrOptions> = {
     {
       id: 'challenge',
       title: 'challenge',
-      tests: CHALLENGE_TESTS,
+      tests: [...LOCAL_SHUFFLE_TESTS, ...LOST_MAP_TESTS, ...STRAGGLER_TESTS, ...TWO_HOSTS_TESTS], // the paper's shuffle, a lost disk, a straggler, two hosts
       flag: {
         name: 'challenge',
         help: "run the challenge track's tests (the paper's MapReduce: workers on local disks of their own)\ninstead of the course's; with --extended, every tier",

@@ -305,7 +305,7 @@ describe('timelineData', () => {
   beforeAll(() => (tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-'))));
   afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-  test("reads fetches from the traces and names the worker serving each endpoint (the job's workerAt)", () => {
+  test("reads fetches from the traces and names the worker serving each endpoint (the job's local disks)", () => {
     const trace = (n: number, lines: object[]): string => {
       const file = path.join(tmp, `trace-${n}.jsonl`);
       fs.writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n{"torn":');
@@ -332,9 +332,9 @@ describe('timelineData', () => {
       procs: [w1, w2],
       traceFiles: files,
       coordinator: undefined,
-      restartedBy: new Map(),
+      restarts: { restartedBy: new Map() },
       startedAt: T0,
-      workerAt: (address: string) => (address === SOCK(2) ? w2 : undefined),
+      disks: { workerAt: (address: string) => (address === SOCK(2) ? w2 : undefined) },
     } as unknown as Job;
     const data = timelineData(job, 'local shuffle', true, []);
     expect(data.servers).toEqual(new Map([[SOCK(2), 302]]));

@@ -5,8 +5,8 @@
 import * as path from 'path';
 import { fail } from '../../../core/outcome';
 import type { Proc } from '../../../core/processes';
-import { who } from './describe';
-import { indent, Job } from './job';
+import { indent, who } from './describe';
+import { Job } from './job';
 import { describeDifference, readOutput, sameLines } from './output';
 
 /** The course's cmp of `sort mr-out* | grep .` with mrsequential's output. */

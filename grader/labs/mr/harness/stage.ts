@@ -10,10 +10,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { fail, TestFailure } from '../../../core/outcome';
 import { fmtSeconds, Proc, sleep } from '../../../core/processes';
-import { ihash } from '../../../../src/kit/hash';
 import type { HoldPoint, Phase } from '../../../../src/main/trace-format';
-import { at, who } from './describe';
-import { indent, Job } from './job';
+import { describeHold, type Hold, holdOf } from './holds';
+import { at, indent, who } from './describe';
+import { Job } from './job';
 import { quote } from './output';
 import { Story } from './story';
 import { traceLines } from './traces';
@@ -23,18 +23,6 @@ type Point = HoldPoint;
 /** The longest one step waits for its event: a re-run comes after the coordinator's 10 s, plus a loaded machine's delays. */
 const STEP_LIMIT_MS = 40_000;
 const POLL_MS = 50;
-
-/** A worker held at a point of its work. */
-export interface Hold {
-  proc: Proc;
-  pid: number;
-  n: number;
-  at: Point;
-  phase?: Phase;
-  input?: string;
-  time: number;
-  releasedAt?: number;
-}
 
 /** One line of a worker's trace, with the worker. */
 interface Seen {
@@ -68,7 +56,7 @@ export class Stage {
 
   /** A wc worker that holds once at each of `points`. */
   worker(points: Point[] = []): Proc {
-    return this.job.startWorker('wc', { MR_HOLD: points.join(','), MR_GATES: this.job.gateDir() });
+    return this.job.startWorker('wc', { MR_HOLD: points.join(','), MR_GATES: this.job.folders.gateDir() });
   }
 
   /** Every line of every worker's trace (the inputs are small: a few hundred keys). */
@@ -86,20 +74,13 @@ export class Stage {
     for (const [proc] of this.job.traceFiles) {
       const held = this.lines(proc).filter((s) => s.e.event === 'held' && typeof s.e.n === 'number');
       for (const { e } of held.slice(this.seenHolds.get(proc) ?? 0)) {
-        const h: Hold = {
-          proc,
-          pid: Number(e.pid),
-          n: Number(e.n),
-          at: String(e.at) as Point,
-          phase: e.phase as Phase | undefined,
-          input: typeof e.input === 'string' ? e.input : undefined,
-          time: Number(e.time),
-        };
+        const h = holdOf(proc, e);
+        const where = describeHold(h, this.job.nReduce);
         this.holds.push(h);
-        proc.signals.push({ signal: 'SIGSTOP', at: h.time, why: `forced schedule: ${this.where(h)}`, staged: true });
+        proc.signals.push({ signal: 'SIGSTOP', at: h.time, why: `forced schedule: ${where}`, staged: true });
         const past = this.passed.find((p) => p.matches(h));
         if (past) this.release(h, past.why);
-        else if (h.at !== 'call') this.tell(this.where(h), h.time); // a hold let go at once is no step of the story
+        else if (h.at !== 'call') this.tell(where, h.time); // a hold let go at once is no step of the story
       }
       this.seenHolds.set(proc, held.length);
     }
@@ -145,7 +126,7 @@ export class Stage {
   release(h: Hold, why: string): void {
     if (h.releasedAt !== undefined) return;
     h.releasedAt = Date.now();
-    const file = path.join(this.job.gateDir(), `release-${h.pid}-${h.n}`);
+    const file = path.join(this.job.folders.gateDir(), `release-${h.pid}-${h.n}`);
     fs.writeFileSync(file, '');
     h.proc.signals.push({ signal: 'SIGCONT', at: h.releasedAt, why: `forced schedule: ${why}`, staged: true });
   }
@@ -157,29 +138,6 @@ export class Stage {
   /** Held now: a hold not yet released. */
   isHeld(proc: Proc): boolean {
     return this.holds.some((h) => h.proc === proc && h.releasedAt === undefined);
-  }
-
-  where(h: Hold): string {
-    const on =
-      h.phase === 'map'
-        ? `the map of ${h.input}`
-        : h.phase === 'reduce'
-          ? `the reduce of key ${quote(h.input)} (reduce task ${ihash(h.input ?? '') % this.job.nReduce})`
-          : '';
-    switch (h.at) {
-      case 'map':
-      case 'reduce':
-        return `${who(h.proc)} held in ${on}`;
-      case 'map-report':
-      case 'reduce-report':
-        return `${who(h.proc)} held after ${on} returned, before its next RPC (the task's report)`;
-      case 'call':
-        return `${who(h.proc)} held before its first RPC`;
-      case 'read':
-        return `${who(h.proc)} held before it first read an intermediate file`;
-      case 'fetch':
-        return `${who(h.proc)} held before its first fetch from another worker`;
-    }
   }
 
   /**
@@ -288,7 +246,7 @@ export class Stage {
   }
 
   private gate(point: Point, input: string): string {
-    return path.join(this.job.gateDir(), `${point}@${crypto.createHash('sha1').update(input).digest('hex')}`);
+    return path.join(this.job.folders.gateDir(), `${point}@${crypto.createHash('sha1').update(input).digest('hex')}`);
   }
 }
 
@@ -305,7 +263,9 @@ export async function withStage(job: Job, body: (stage: Stage) => Promise<void>)
     if (err instanceof TestFailure) {
       const cause = causeOf([...stage.causes, ...stage.hints]);
       const notes = cause && !err.notes.includes(cause) ? [cause, ...err.notes] : err.notes;
-      const story = stage.story.length ? ['what the forced schedule did:', ...stage.story.lines().map((l) => `  ${l}`)] : [];
+      const story = stage.story.length
+        ? ['what the forced schedule did:', ...stage.story.lines().map((l) => `  ${l}`)]
+        : [];
       throw new TestFailure([...notes, ...story]);
     }
     throw err;

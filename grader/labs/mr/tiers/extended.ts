@@ -6,20 +6,19 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { fail } from '../../../core/outcome';
-import { indent, Job } from '../harness/job';
+import { Job } from '../harness/job';
 import { readCapped } from '../../../sandbox/files';
 import { describeDifference, outputFiles, quote, readOutput, sameLines, sortedLines } from '../harness/output';
 import { compareCodePoints } from '../../../../src/kit/order';
 import { printable } from '../../../../src/main/trace-format';
-import { fmtSeconds, Proc, sleep } from '../../../core/processes';
-import { readTrace } from '../harness/traces';
+import { sleep } from '../../../core/processes';
 import { checkFileSet, checkPartition } from '../harness/layout';
 import { checkSameAsSequential, graderFiles } from '../harness/checks';
+import { freezeMidMap, waitCoordinatorDespite, waitOpenMap } from '../harness/mid-map';
+import { checkWorkersExit } from '../harness/worker-exit';
 import { defineTests } from '../harness/spec';
 
 const N_REDUCE = 10; // as main/mrcoordinator
-const EXIT_BOUND_MS = 5_000; // workers must be gone this soon after the coordinator
-const MAP_START_LIMIT_MS = 20_000; // some worker must have started a map task by then
 const POLL_MS = 25;
 
 /** The extended tier's own tests: the job's shape and files (the manifest adds the data tests and the forced schedules). */
@@ -233,12 +232,6 @@ export const EXTENDED_TESTS = defineTests([
   },
 ]);
 
-
-function scaled(job: Job, ms: number): number {
-  return ms * Math.max(1, job.ctx.scale);
-}
-
-
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
@@ -263,125 +256,6 @@ async function whilePolling(until: Promise<void>, poll: () => void): Promise<voi
   }
   const { error } = await outcome;
   if (error) throw error;
-}
-
-/**
- * After the coordinator has exited (or was killed): every worker must exit
- * within 5 s of that, and (when `statusZero`) with status 0.
- */
-async function checkWorkersExit(job: Job, how: string, statusZero: boolean): Promise<void> {
-  const c = job.coordinator!;
-  const bound = scaled(job, EXIT_BOUND_MS);
-  const deadline = c.exit!.at + bound;
-  const alive = (): Proc[] => job.workers.filter((w) => w.alive);
-  while (alive().length && Date.now() < deadline) {
-    await Promise.race([Promise.all(alive().map((w) => w.exited)), sleep(Math.max(0, deadline - Date.now()))]);
-  }
-  const lingering = alive();
-  if (lingering.length) {
-    const w = lingering[0];
-    fail(
-      `${lingering.map((p) => `${p.role} (pid ${p.pid})`).join(', ')} still running ${fmtSeconds(bound)} after the coordinator ${how}: ` +
-        'a worker must exit when the job is done or the coordinator is gone',
-      ...(w.tail().length ? [`${w.role}'s last output:`, ...indent(w.tail())] : []),
-    );
-  }
-  if (!statusZero) return;
-  const bad = job.workers.filter((w) => w.exit!.code !== 0);
-  if (bad.length) {
-    const w = bad[0];
-    fail(
-      `${bad.map((p) => `${p.role} (pid ${p.pid}) ${p.describeExit()}`).join(', ')}: every worker must exit with status 0 when the job is done`,
-      ...(w.tail().length ? [`${w.role}'s last output:`, ...indent(w.tail())] : []),
-    );
-  }
-}
-
-/** The map call a worker is in the middle of, from its trace: a map start with no end after it. */
-function openMap(job: Job, w: Proc): string | undefined {
-  const file = job.traceFiles.get(w);
-  if (!file) throw new Error(`${w.role} has no trace file`);
-  let open: string | undefined;
-  for (const e of readTrace(file)) {
-    if (e.phase !== 'map') continue;
-    if (e.event === 'start') open = e.input;
-    else if (e.input === open) open = undefined;
-  }
-  return open;
-}
-
-/** Waits until one of `workers` is in the middle of a map call; fails fast when none can be. */
-async function waitOpenMap(job: Job, workers: Proc[]): Promise<{ proc: Proc; input: string }> {
-  const c = job.coordinator!;
-  const limit = scaled(job, MAP_START_LIMIT_MS);
-  const deadline = Date.now() + limit;
-  for (;;) {
-    for (const w of workers) {
-      const input = w.alive ? openMap(job, w) : undefined;
-      if (input !== undefined) return { proc: w, input };
-    }
-    if (!c.alive)
-      fail(
-        `the coordinator (pid ${c.pid}) ${c.describeExit()} before any worker started a map task`,
-        ...indent(c.tail()),
-      );
-    if (workers.every((w) => !w.alive)) {
-      const w = workers[0];
-      fail(
-        `every worker exited before any of them started a map task (statuses ${workers.map((p) => p.exit!.code ?? p.exit!.signal).join(', ')})`,
-        ...(w.tail().length ? [`${w.role}'s last output:`, ...indent(w.tail())] : []),
-      );
-    }
-    if (Date.now() > deadline) fail(`no worker started a map task within ${fmtSeconds(limit)}`);
-    await sleep(POLL_MS);
-  }
-}
-
-/** Freezes (SIGSTOP) the first worker seen in the middle of a map call. */
-async function freezeMidMap(job: Job, workers: Proc[]): Promise<{ proc: Proc; input: string }> {
-  for (let attempt = 0; ; attempt++) {
-    const found = await waitOpenMap(job, workers);
-    found.proc.signal('SIGSTOP', `hung-worker test: frozen in the map of ${found.input}`);
-    await sleep(50); // an "end" written just before the stop is in the file by now
-    if (openMap(job, found.proc) === found.input || attempt >= 4) return found;
-    found.proc.signal('SIGCONT', 'hung-worker test: its map had just ended; try again'); // missed: try again
-  }
-}
-
-/**
- * As Job.waitCoordinator, but one worker is frozen (alive forever): the job
- * is stuck when every other worker has exited and the coordinator is still
- * running 5 s later, or when the coordinator runs past its limit.
- */
-async function waitCoordinatorDespite(job: Job, frozen: { proc: Proc; input: string }): Promise<void> {
-  const c = job.coordinator!;
-  const grace = scaled(job, EXIT_BOUND_MS);
-  const others = job.workers.filter((w) => w !== frozen.proc);
-  const what = `${frozen.proc.role} (pid ${frozen.proc.pid}) frozen in the map of ${frozen.input}`;
-  for (;;) {
-    if (!c.alive) {
-      if (c.timedOut) {
-        fail(
-          `the job did not finish: the coordinator (pid ${c.pid}) ${c.describeExit()}, with ${what}`,
-          'a task whose worker stops responding must be handed to another worker (the course waits 10 s)',
-        );
-      }
-      if (c.exit!.code !== 0)
-        fail(`the coordinator (pid ${c.pid}) ${c.describeExit()}; its last output:`, ...indent(c.tail()));
-      return;
-    }
-    if (others.every((w) => !w.alive)) {
-      const last = Math.max(...others.map((w) => w.exit!.at));
-      if (Date.now() - last > grace) {
-        fail(
-          `the job did not finish: the other workers exited (statuses ${others.map((w) => w.exit!.code ?? w.exit!.signal).join(', ')}), ` +
-            `but the coordinator (pid ${c.pid}) was still running ${fmtSeconds(grace)} later, with ${what}`,
-          'a task whose worker stops responding must be handed to another worker',
-        );
-      }
-    }
-    await Promise.race([c.exited, sleep(200)]);
-  }
 }
 
 /** One wc job in the test's folder with n workers; its output, file by file (sorted lines). */

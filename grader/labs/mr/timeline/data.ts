@@ -54,7 +54,7 @@ export function timelineData(job: Job, title: string, passed: boolean, notes: st
       exit: p.exit && { at: p.exit.at, code: p.exit.code, signal: p.exit.signal },
       timedOut: p.timedOut,
       signals: [...p.signals],
-      loop: job.restartedBy.get(p),
+      loop: job.restarts.restartedBy.get(p),
       calls: lines.filter(isTaskEvent),
       fetches: lines.flatMap((e) => fetchEvent(e) ?? []),
     };
@@ -62,7 +62,7 @@ export function timelineData(job: Job, title: string, passed: boolean, notes: st
   const servers = new Map<string, number>();
   for (const p of processes) {
     for (const e of p.fetches ?? []) {
-      const server = job.workerAt(e.to);
+      const server = job.disks.workerAt(e.to);
       if (server) servers.set(e.to, server.pid);
     }
   }
