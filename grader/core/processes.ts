@@ -32,7 +32,7 @@ export interface SignalRecord {
 const LIMIT_GRACE_MS = 5_000;
 
 export interface SpawnOptions {
-  role: string; // "coordinator", "worker 2", "mrsequential wc", "tsc"
+  role: string; // "coordinator", "worker 2", "tsc": who it is, in diagnoses
   command: string;
   args: string[];
   cwd: string;

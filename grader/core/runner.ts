@@ -12,7 +12,8 @@ import type { Entry } from './catalog';
 import { broadcast, Reporter } from './events';
 import type { Lab, RunSetup, TestRun } from './lab';
 import type { Options } from './options';
-import { notesOf, Outcome, outcomeOf } from './outcome';
+import { notesOf, outcomeOf } from './outcome';
+import { identity, resultOf, runOneTest } from './one-test';
 import { Registry } from './processes';
 import { replayCommand } from './replay';
 import type { RunResult, Summary, TestResult } from './summary';
@@ -146,7 +147,7 @@ export class Runner {
       const outcome = outcomeOf(err);
       const notes = notesOf(outcome.status === 'error' ? outcome : { status: 'error', message: String(err) });
       const tests = this.opts.tests.map((e) => ({
-        ...this.identity(e, 1),
+        ...identity(e, 1),
         status: 'error' as const,
         passed: false,
         durationMs: 0,
@@ -177,16 +178,12 @@ export class Runner {
   /** A test that could not run because the build failed: the student's failure. */
   private unbuilt(entry: Entry): TestResult {
     return {
-      ...this.identity(entry, 1),
+      ...identity(entry, 1),
       status: 'failed',
       passed: false,
       durationMs: 0,
       notes: ['the implementation did not compile (see the compiler messages)'],
     };
-  }
-
-  private identity(entry: Entry, run: number): Pick<TestResult, 'id' | 'test' | 'name' | 'tier' | 'run'> {
-    return { id: entry.id, test: entry.spec.id, name: entry.spec.name, tier: entry.tier.id, run };
   }
 
   /** Runs the suite once, or --many times with --parallel at once. */
@@ -240,29 +237,8 @@ export class Runner {
       impl: this.opts.impl,
     };
     const t0 = Date.now();
-    let outcome: Outcome;
-    let harness: unknown;
-    try {
-      harness = this.lab.harness(test);
-      try {
-        await entry.spec.run(harness);
-        outcome = { status: 'passed', notes: [] };
-      } catch (err) {
-        outcome = outcomeOf(err);
-      }
-      outcome = await this.lab.finish(harness, outcome, test);
-    } catch (err) {
-      outcome = outcomeOf(err); // the harness itself broke
-      if (outcome.status !== 'error') outcome = { status: 'error', message: String((err as Error).stack ?? err) };
-    }
-    const result: TestResult = {
-      ...this.identity(entry, run),
-      status: outcome.status,
-      passed: outcome.status === 'passed' || outcome.status === 'skipped',
-      durationMs: Date.now() - t0,
-      notes: outcome.status === 'skipped' ? [] : notesOf(outcome),
-      ...(outcome.status === 'skipped' ? { skipped: outcome.why } : {}),
-    };
+    const { outcome, harness } = await runOneTest(this.lab, test);
+    const result = resultOf(entry, run, outcome, Date.now() - t0);
     if (entry.spec.replay) {
       result.seed = t.seed;
       result.replay = {

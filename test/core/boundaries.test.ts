@@ -120,7 +120,7 @@ test('the import reader finds what it must (so the checks above are not vacuous)
 });
 
 test('test/ mirrors the source: the core, the sandbox, the reports, the kit, each lab', () => {
-  const mirrored = ['core', 'sandbox', 'reports', 'kit', 'scripts', ...labs.map((l) => `labs/${l}`)];
+  const mirrored = ['core', 'sandbox', 'reports', 'sim', 'kit', 'scripts', ...labs.map((l) => `labs/${l}`)];
   const missing = mirrored.filter(
     (dir) =>
       !fs.existsSync(path.join(KIT, 'test', dir)) || walk(`test/${dir}`, (r) => r.endsWith('.test.ts')).length === 0,

@@ -1,6 +1,6 @@
 // The extended tier's data tests, as pure functions: the inputs the grader
 // generates (each trap is really in them), and the per-file checks of
-// grader/tests/layout.ts (file set, partition, key order) and their messages.
+// grader/labs/mr/harness/layout.ts (file set, partition, key order) and their messages.
 
 import {
   adversarialInputs,
@@ -11,7 +11,13 @@ import {
   PROTO_KEYS,
 } from '../../../grader/labs/mr/harness/generated-inputs';
 import { TestFailure } from '../../../grader/core/outcome';
-import { checkFileSet, checkKeyOrder, checkPartition, explainOrder, keyOrderBreaks } from '../../../grader/labs/mr/harness/layout';
+import {
+  checkFileSet,
+  checkKeyOrder,
+  checkPartition,
+  explainOrder,
+  keyOrderBreaks,
+} from '../../../grader/labs/mr/harness/layout';
 import { ihash } from '../../../src/kit/hash';
 import { compareCodePoints } from '../../../src/kit/order';
 import * as tokencount from '../../../src/mrapps/tokencount';

@@ -156,7 +156,10 @@ function importsFromMr(): Map<string, Set<string>> {
           if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
             const bindings = node.importClause?.namedBindings;
             if (bindings && ts.isNamedImports(bindings)) {
-              add(node.moduleSpecifier.text, bindings.elements.map((el) => (el.propertyName ?? el.name).text));
+              add(
+                node.moduleSpecifier.text,
+                bindings.elements.map((el) => (el.propertyName ?? el.name).text),
+              );
             }
           }
           // const { a } = require('../mr/x') (as ...): a driver that loads the student's module late
@@ -166,7 +169,10 @@ function importsFromMr(): Map<string, Set<string>> {
             if (ts.isCallExpression(init) && ts.isIdentifier(init.expression) && init.expression.text === 'require') {
               const [arg] = init.arguments;
               if (arg && ts.isStringLiteral(arg)) {
-                add(arg.text, node.name.elements.map((el) => (el.propertyName ?? el.name).getText(source)));
+                add(
+                  arg.text,
+                  node.name.elements.map((el) => (el.propertyName ?? el.name).getText(source)),
+                );
               }
             }
           }

@@ -12,7 +12,9 @@ export const EXTENDED_IDS = tier('extended');
 export const CHALLENGE_IDS = tier('challenge');
 export const TEST_IDS = catalog.ids;
 /** The name each test prints, by id. */
-export const DISPLAY_NAMES: Record<string, string> = Object.fromEntries(catalog.entries.map((e) => [e.spec.id, e.spec.name]));
+export const DISPLAY_NAMES: Record<string, string> = Object.fromEntries(
+  catalog.entries.map((e) => [e.spec.id, e.spec.name]),
+);
 /** A test's declaration. */
 export const spec = (id: string) => catalog.entry(id).spec as import('../../../grader/labs/mr/harness/spec').MrTestSpec;
 /** Whether a test is of a strict tier. */

@@ -1,4 +1,4 @@
-// The exact invariants (grader/tests/invariants.ts) on a real run: a worker that
+// The exact invariants (grader/labs/mr/harness/invariants.ts) on a real run: a worker that
 // writes mr-out-Y under its final name is seen by the kit's driver, not by
 // a lucky poll. The course's wc test keeps its verdict and notes it; the
 // extended tier's layout test fails on it. The reference solution breaks none.

@@ -9,7 +9,12 @@ import * as os from 'os';
 import * as path from 'path';
 import type { Job } from '../../../grader/labs/mr/harness/job';
 import { pairCalls } from '../../../grader/labs/mr/timeline/bars';
-import { type ProcessRecord, type TimelineData, timelineData, type TraceEvent } from '../../../grader/labs/mr/timeline/data';
+import {
+  type ProcessRecord,
+  type TimelineData,
+  timelineData,
+  type TraceEvent,
+} from '../../../grader/labs/mr/timeline/data';
 import { layoutTimeline } from '../../../grader/labs/mr/timeline/layout';
 import { fetchRows } from '../../../grader/labs/mr/timeline/lane-layout';
 import { timelinePage } from '../../../grader/labs/mr/timeline/page';

@@ -115,7 +115,6 @@ async function generatedJob(job: Job, app: string, files: InputFile[]): Promise<
   return expected;
 }
 
-
 /** Runs `check`; if it fails, adds what the adversarial inputs' traps suggest about the cause. */
 async function withDataHints(job: Job, check: () => Promise<void>): Promise<void> {
   try {

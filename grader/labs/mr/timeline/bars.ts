@@ -39,7 +39,13 @@ export function pairCalls(calls: TraceEvent[], exitAt: number | undefined, t1: n
       if (open) close(unfinished(open, e.time));
       open = e;
     } else if (open && open.phase === e.phase && open.input === e.input) {
-      const bar: Bar = { phase: e.phase, start: open.time, end: e.time, inputs: [e.input], longest: e.time - open.time };
+      const bar: Bar = {
+        phase: e.phase,
+        start: open.time,
+        end: e.time,
+        inputs: [e.input],
+        longest: e.time - open.time,
+      };
       if (e.outcome === 'error') bar.failed = 'error';
       close(bar);
       open = undefined;

@@ -51,8 +51,11 @@ function drawLane(lane: Lane, layout: TimelineLayout): string[] {
   const { mid } = lane;
   const tip = `<title>${escapeMarkup(lane.tip)}</title>`;
   const out = [`<g class="lane lane-${lane.kind}" data-pid="${lane.pid}">`];
-  if (lane.shaded) out.push(`<rect x="0" y="${lane.top}" width="${layout.width}" height="${lane.height}" fill="#f7f7f9"/>`);
-  out.push(`<text x="8" y="${mid + 4}" fill="#222">${escapeMarkup((lane.isRestart ? '↻ ' : '') + lane.label)}${tip}</text>`);
+  if (lane.shaded)
+    out.push(`<rect x="0" y="${lane.top}" width="${layout.width}" height="${lane.height}" fill="#f7f7f9"/>`);
+  out.push(
+    `<text x="8" y="${mid + 4}" fill="#222">${escapeMarkup((lane.isRestart ? '↻ ' : '') + lane.label)}${tip}</text>`,
+  );
   if (lane.server) {
     const colour = SERVER_COLOURS[lane.server.slot % SERVER_COLOURS.length];
     out.push(

@@ -105,7 +105,9 @@ export function layoutLane(p: ProcessRecord, place: LanePlace, frame: Frame, shu
   const end = p.exit?.at ?? frame.t1;
   const slot = shuffle.slots.get(p.pid);
   const bars = pairCalls(p.calls, p.exit?.at, frame.t1);
-  const fates = bars.map((b) => (b.phase === 'map' ? shuffle.fates.get(runKey(p.pid, b.inputs[0], b.start)) : undefined));
+  const fates = bars.map((b) =>
+    b.phase === 'map' ? shuffle.fates.get(runKey(p.pid, b.inputs[0], b.start)) : undefined,
+  );
   const lostInputs = bars.filter((_, i) => fates[i]?.lost).map((b) => b.inputs[0]);
   return {
     pid: p.pid,
@@ -118,14 +120,22 @@ export function layoutLane(p: ProcessRecord, place: LanePlace, frame: Frame, shu
     ...(slot !== undefined ? { server: { slot, tip: serverTip(p) } } : {}),
     life: { x1: x(p.startedAt), x2: Math.max(x(end), x(p.startedAt) + 1) },
     bars: bars.map((b, i) => barMark(b, fates[i], p, mid, frame)),
-    fetches: fetches.map((fe, k) => fetchMark(fe, place.top + LANE_H - FETCH_H + rows.rows[k] * FETCH_ROW, p, frame, shuffle)),
+    fetches: fetches.map((fe, k) =>
+      fetchMark(fe, place.top + LANE_H - FETCH_H + rows.rows[k] * FETCH_ROW, p, frame, shuffle),
+    ),
     signals: p.signals.map((s) => ({ x: x(s.at), signal: s.signal, tip: signalTip(s, at) })),
     ...(p.exit ? { exit: exitMark(p, p.exit, lostInputs, frame) } : {}),
   };
 }
 
 /** A bar; a call the process died in ends under the crash mark, so some of it stays visible left of the mark. */
-function barMark(b: Bar, fate: MapFate<ProcessRecord> | undefined, p: ProcessRecord, mid: number, frame: Frame): BarMark {
+function barMark(
+  b: Bar,
+  fate: MapFate<ProcessRecord> | undefined,
+  p: ProcessRecord,
+  mid: number,
+  frame: Frame,
+): BarMark {
   const { x } = frame;
   const left = b.failed === 'no end' ? Math.min(x(b.start), x(b.end) - 10) : x(b.start);
   return {

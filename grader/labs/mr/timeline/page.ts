@@ -133,7 +133,8 @@ function shuffleSummary(fetches: Fetch[], fates: Array<MapFate<ProcessRecord>>):
   const lost = fates.filter((fate) => fate.lost).length;
   const rerun = fates.filter((fate) => fate.rerun?.after).length;
   const again = fates.filter((fate) => fate.rerun && !fate.rerun.after).length;
-  if (lost || rerun) text += `, ${lost} finished map${lost === 1 ? '' : 's'} lost with a killed worker, ${rerun} re-run`;
+  if (lost || rerun)
+    text += `, ${lost} finished map${lost === 1 ? '' : 's'} lost with a killed worker, ${rerun} re-run`;
   if (again) text += `, ${again} other map run${again === 1 ? '' : 's'} of a task that had already started`;
   return text;
 }
@@ -148,7 +149,10 @@ function shuffleLegend(fetches: Fetch[], fates: Array<MapFate<ProcessRecord>>): 
   }
   if (fates.some((fate) => fate.lost)) {
     entries.push(
-      entry(`background:rgba(31,119,180,.35);outline:1.5px dashed ${COLOURS.failed}`, 'map output lost with a killed worker'),
+      entry(
+        `background:rgba(31,119,180,.35);outline:1.5px dashed ${COLOURS.failed}`,
+        'map output lost with a killed worker',
+      ),
     );
   }
   if (fates.some((fate) => fate.rerun?.after)) {

@@ -78,7 +78,10 @@ export interface Served {
 }
 
 /** What each worker (by pid) served of `fetches`; a fetch that failed or has no reply was not served. */
-export function servedFetches(fetches: Fetch[], serverOf: (to: string) => TracedProcess | undefined): Map<number, Served> {
+export function servedFetches(
+  fetches: Fetch[],
+  serverOf: (to: string) => TracedProcess | undefined,
+): Map<number, Served> {
   const served = new Map<number, Served>();
   for (const fe of fetches) {
     const server = serverOf(fe.to);

@@ -125,7 +125,8 @@ function fateNotes(p: ProcessRecord, fate: MapFate<ProcessRecord>, at: Clock): s
     notes.push(`re-run by ${fate.lost.rerunBy.map(run).join(', ')}`);
   }
   const lost = fate.rerun?.after;
-  if (lost) notes.push(`re-run after ${lost.by.role} was lost (${describeExit(lost.by)} at ${at(lost.by.exit?.at ?? 0)})`);
+  if (lost)
+    notes.push(`re-run after ${lost.by.role} was lost (${describeExit(lost.by)} at ${at(lost.by.exit?.at ?? 0)})`);
   if (fate.rerun) notes.push(`ran more than once: before on ${fate.rerun.earlier.map(run).join(', ')}`);
   return notes;
 }

@@ -370,7 +370,7 @@ export const DEFECTS: Defect[] = [
     reason: { 'key-order': /compares UTF-16 code units/, 'adversarial-input': /keys go in code-point order/ },
     mustPass: ['wc'],
   },
-  // The forced schedules (grader/tests/schedules.ts): defects that only a task run twice, a late report,
+  // The forced schedules (grader/labs/mr/tiers/schedules.ts): defects that only a task run twice, a late report,
   // or a crowd of simultaneous requests shows, and that pass every other test.
   {
     name: 'intermediate-per-attempt',
@@ -504,7 +504,7 @@ export const DEFECTS: Defect[] = [
     mustFail: ['atomic-output'],
     mustPass: ['wc'],
   },
-  // The challenge track (grader/tests/challenge.ts, --challenge): the paper's MapReduce, each worker on a local
+  // The challenge track (grader/labs/mr/tiers/challenge-*.ts, --challenge): the paper's MapReduce, each worker on a local
   // disk of its own. These defects are edits of labs/mr/solution-challenge.
   {
     name: 'course-solution-on-local-disks',
