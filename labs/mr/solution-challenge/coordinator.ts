@@ -13,7 +13,8 @@
 //   needs them (finished reduce tasks are safe in the shared folder);
 // - near the end of a phase (nothing left to hand out) a task running far
 //   longer than its finished siblings gets one backup copy on an idle
-//   worker; whichever copy reports first wins.
+//   worker; whichever copy reports first wins. Only in the challenge's mode:
+//   in the course's (workers with no address) the course's rule 7 holds whole.
 
 import type { Server } from '@grpc/grpc-js';
 import type {
@@ -91,7 +92,8 @@ export class Coordinator {
       if (this.done()) return this.reply('exit');
       const task = this.nextIdleTask();
       if (task) return this.assign(task);
-      const backup = this.nextBackup();
+      // Backups are the challenge's: a worker in the course's mode (no address: it serves nobody) gets none.
+      const backup = args.address ? this.nextBackup() : undefined;
       if (backup) return this.reply(backup.kind, backup); // the first run keeps its timer
       const left = giveUpAt - Date.now();
       if (left <= 0) return this.reply('wait');

@@ -19,6 +19,7 @@ import { JobFolders } from './job-folders';
 import type { JobOptions, RunContext, WorkerOptions } from './job-options';
 import { LocalDisk, LocalDisks } from './local-disks';
 import { RestartLoops } from './restart-loops';
+import { failIfOrphaned, ORPHAN_GRACE_MS } from './orphans';
 import { failIfStuck } from './stuck-job';
 import { fmtSeconds, Proc, sleep } from '../../../core/processes';
 import type { Cell } from '../../../sandbox/cell';
@@ -220,6 +221,7 @@ export class Job {
     for (;;) {
       if (!c.alive) return this.checkCoordinatorExit();
       failIfStuck(c, this.workers, this.restarts.any, grace);
+      failIfOrphaned(this, this.scaled(ORPHAN_GRACE_MS));
       await Promise.race([c.exited, sleep(200)]);
     }
   }
