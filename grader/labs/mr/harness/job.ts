@@ -213,15 +213,19 @@ export class Job {
    * Waits for the coordinator to exit, as the course's `wait $pid`. Fails
    * when it runs past its limit, exits with an error, or the job is stuck:
    * every worker has gone (or, in the crash test, the latest workers all
-   * exited normally) and the coordinator is still running a few seconds later.
+   * exited normally) and the coordinator is still running a few seconds later;
+   * or a dead worker's task was never handed out again. A test may watch for a
+   * cause of its own that makes the job unable to finish (`watch`).
    */
-  async waitCoordinator(): Promise<void> {
+  async waitCoordinator(watch?: () => string | undefined): Promise<void> {
     const c = this.mustHaveCoordinator();
     const grace = this.scaled(STALL_GRACE_MS);
     for (;;) {
       if (!c.alive) return this.checkCoordinatorExit();
       failIfStuck(c, this.workers, this.restarts.any, grace);
       failIfOrphaned(this, this.scaled(ORPHAN_GRACE_MS));
+      const cause = watch?.();
+      if (cause) fail(cause);
       await Promise.race([c.exited, sleep(200)]);
     }
   }
