@@ -32,11 +32,22 @@ test('qualified ids are namespaced by the lab', () => {
 });
 
 test('an unknown tier is one line naming the tiers', () => {
-  expect(() => tests('--tiers', 'bonus')).toThrow('--tiers: mr has no tier "bonus" (tiers: course, extended, challenge)');
+  expect(() => tests('--tiers', 'bonus')).toThrow(
+    '--tiers: mr has no tier "bonus" (tiers: course, extended, challenge)',
+  );
 });
 
-test('the challenge track has its five tests, each strict (a broken invariant fails it)', () => {
-  expect(CHALLENGE_IDS).toEqual(['shuffle-wc', 'shuffle-indexer', 'lost-map', 'straggler', 'two-hosts']);
+test('the challenge track has its eight tests, each strict (a broken invariant fails it)', () => {
+  expect(CHALLENGE_IDS).toEqual([
+    'shuffle-wc',
+    'shuffle-indexer',
+    'lost-map',
+    'straggler',
+    'two-hosts',
+    'late-phase',
+    'chunked-fetch',
+    'lost-after-reduce',
+  ]);
   for (const id of CHALLENGE_IDS) expect(isStrict(id)).toBe(true);
   for (const id of EXTENDED_IDS) expect(isStrict(id)).toBe(true);
   for (const id of COURSE_IDS) expect(isStrict(id)).toBe(false);

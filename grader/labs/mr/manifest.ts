@@ -11,10 +11,13 @@ import type { MrTestSpec } from './harness/spec';
 import { MR_OPTIONS, MrOptions, parseMrOptions } from './inputs';
 import { MrPrepared, prepare } from './prepare';
 import { CHALLENGE_TESTS } from './tiers/challenge';
+import { EDGE_TESTS } from './tiers/challenge-edges';
 import { COURSE_TESTS } from './tiers/course';
 import { DATA_TESTS } from './tiers/data';
 import { EXTENDED_TESTS } from './tiers/extended';
+import { PROTOCOL_TESTS } from './tiers/protocol';
 import { SCHEDULE_TESTS } from './tiers/schedules';
+import { SHAPE_TESTS } from './tiers/shapes';
 
 export const lab: Lab<Job, MrPrepared, MrOptions> = {
   id: 'mr',
@@ -38,14 +41,15 @@ export const lab: Lab<Job, MrPrepared, MrOptions> = {
     {
       id: 'extended',
       title: 'extended',
-      tests: [...EXTENDED_TESTS, ...DATA_TESTS, ...SCHEDULE_TESTS], // the job's shape and files, unusual data, forced schedules
+      // the job's files, unusual data, job shapes, forced schedules, late and repeated events
+      tests: [...EXTENDED_TESTS, ...DATA_TESTS, ...SHAPE_TESTS, ...SCHEDULE_TESTS, ...PROTOCOL_TESTS],
       flag: { name: 'extended', help: "also run the extended tier (stricter tests beyond the course's)" },
       strict: true,
     },
     {
       id: 'challenge',
       title: 'challenge',
-      tests: CHALLENGE_TESTS,
+      tests: [...CHALLENGE_TESTS, ...EDGE_TESTS], // the track's tests, then its edges
       flag: {
         name: 'challenge',
         help: "run the challenge track's tests (the paper's MapReduce: workers on local disks of their own)\ninstead of the course's; with --extended, every tier",
