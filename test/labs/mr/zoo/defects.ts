@@ -780,7 +780,7 @@ export const DEFECTS: Defect[] = [
     ],
     run: ['late-phase'],
     mustFail: ['late-phase'],
-    reason: /ran on 2 workers .* in a job with no straggler/,
+    reason: /ran on 2 workers, .* in a job with no straggler/,
   },
   {
     name: 'chunks-decoded-one-by-one',
