@@ -94,8 +94,8 @@ async function runGrader(impl: string, tests: string[], options: string[], work:
     const summary = JSON.parse(fs.readFileSync(json, 'utf8'));
     for (const r of summary.runs) {
       for (const t of r.tests) {
-        verdicts.set(t.id, t.passed);
-        notes.set(t.id, t.notes);
+        verdicts.set(t.test, t.passed); // the lab's own id ("layout"); t.id is qualified ("mr/layout")
+        notes.set(t.test, t.notes);
       }
     }
   }
