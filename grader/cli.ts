@@ -79,7 +79,9 @@ async function main(argv: string[]): Promise<number> {
   process.once('exit', () => runner.cleanup());
   const crash = (err: unknown): void => {
     if (runner.stopping) return; // code still in flight after an interrupt
-    console.error(`${name}: grader error, not your fault: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    console.error(
+      `${name}: grader error, not your fault: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+    );
     runner.cleanup();
     process.exit(2);
   };

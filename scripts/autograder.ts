@@ -48,7 +48,10 @@ function main(argv: string[]): void {
   }
   const lab = findLab(values.lab ?? labs[0].id, labs);
   const catalog = new Catalog(lab);
-  const tiers = values.tiers === undefined ? lab.tiers.filter((t) => t.default).map((t) => t.id) : values.tiers.split(',').map((s) => s.trim());
+  const tiers =
+    values.tiers === undefined
+      ? lab.tiers.filter((t) => t.default).map((t) => t.id)
+      : values.tiers.split(',').map((s) => s.trim());
   for (const id of tiers) catalog.tier(id);
   const out = positionals[0];
   if (!out.endsWith('.zip')) throw new UsageError(`the output must be a .zip file, not "${out}"`);

@@ -84,10 +84,14 @@ function main(argv: string[]): void {
 /** The labs named by --labs (every lab when not given). */
 export function chooseLabs(names: string | undefined, all: Lab[] = loadLabs()): Lab[] {
   if (names === undefined) return all;
-  const wanted = names.split(',').map((s) => s.trim()).filter(Boolean);
+  const wanted = names
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (wanted.length === 0) throw new UsageError('--labs needs lab names');
   for (const name of wanted) {
-    if (!all.some((l) => l.id === name)) throw new UsageError(`--labs: no lab "${name}" (labs: ${all.map((l) => l.id).join(', ')})`);
+    if (!all.some((l) => l.id === name))
+      throw new UsageError(`--labs: no lab "${name}" (labs: ${all.map((l) => l.id).join(', ')})`);
   }
   return all.filter((l) => wanted.includes(l.id));
 }
@@ -104,7 +108,8 @@ export function releasePlan(kit: string, labs: Lab[], all: Lab[] = loadLabs()): 
     !labs.some((l) => f === l.release.readme) &&
     !EXCLUDE.some((re) => re.test(f));
   for (const l of labs) {
-    if (!fs.existsSync(path.join(kit, l.release.readme))) throw new UsageError(`${l.release.readme} is missing from the kit`);
+    if (!fs.existsSync(path.join(kit, l.release.readme)))
+      throw new UsageError(`${l.release.readme} is missing from the kit`);
   }
   return { labs, ...releaseFiles(kit, include, keep) };
 }
@@ -112,7 +117,9 @@ export function releasePlan(kit: string, labs: Lab[], all: Lab[] = loadLabs()): 
 /** Writes the release: its files, a README of its labs, and the student's package.json. */
 export function writeRelease(kit: string, out: string, plan: ReleasePlan): void {
   if (plan.untracked.length > 0) {
-    const names = plan.untracked.slice(0, 5).join(', ') + (plan.untracked.length > 5 ? `, ... (${plan.untracked.length} in all)` : '');
+    const names =
+      plan.untracked.slice(0, 5).join(', ') +
+      (plan.untracked.length > 5 ? `, ... (${plan.untracked.length} in all)` : '');
     console.error(`handout: warning: left out files git does not track (git add them if they belong): ${names}`);
   }
   for (const file of plan.files) copyFile(path.join(kit, file), path.join(out, file));
@@ -123,9 +130,16 @@ export function writeRelease(kit: string, out: string, plan: ReleasePlan): void 
 
 /** One lab: its own README part as it is. Several: a title, then each lab's part, its headings one level down. */
 function releaseReadme(kit: string, labs: Lab[]): string {
-  const parts = labs.map((l) => withoutKitOnly(fs.readFileSync(path.join(kit, l.release.readme), 'utf8'), l.release.readme));
+  const parts = labs.map((l) =>
+    withoutKitOnly(fs.readFileSync(path.join(kit, l.release.readme), 'utf8'), l.release.readme),
+  );
   if (parts.length === 1) return parts[0];
-  const intro = ['# Distributed systems labs', '', `This release holds ${labs.length} labs: ${labs.map((l) => l.title).join(', ')}.`, ''];
+  const intro = [
+    '# Distributed systems labs',
+    '',
+    `This release holds ${labs.length} labs: ${labs.map((l) => l.title).join(', ')}.`,
+    '',
+  ];
   return [...intro, ...parts.map((p) => p.replace(/^(#+) /gm, '#$1 '))].join('\n');
 }
 
@@ -157,7 +171,11 @@ function realPathOfNearest(p: string): string {
  * the kit ('/'-separated); and those on disk that were left out because git
  * does not track them.
  */
-function releaseFiles(kit: string, include: string[], keep: (f: string) => boolean): { files: string[]; untracked: string[] } {
+function releaseFiles(
+  kit: string,
+  include: string[],
+  keep: (f: string) => boolean,
+): { files: string[]; untracked: string[] } {
   const select = (candidates: string[]): string[] =>
     candidates.filter((f) => keep(f) && fs.statSync(path.join(kit, f), { throwIfNoEntry: false })?.isFile()).sort();
   const onDisk = select(walkedFiles(kit, include));
@@ -238,15 +256,23 @@ export function withoutKitOnly(text: string, file = 'a page'): string {
  */
 function writePackageJson(kit: string, out: string, labs: Lab[]): void {
   const pkg = JSON.parse(fs.readFileSync(path.join(kit, 'package.json'), 'utf8'));
-  const others = new Set(loadLabs().filter((l) => !labs.includes(l)).flatMap((l) => l.release.scripts));
+  const others = new Set(
+    loadLabs()
+      .filter((l) => !labs.includes(l))
+      .flatMap((l) => l.release.scripts),
+  );
   const scripts: Record<string, string> = {};
   for (const [name, command] of Object.entries<string>(pkg.scripts ?? {})) {
-    if (!INSTRUCTOR_SCRIPTS.has(name) && !others.has(name) && !INSTRUCTOR_COMMAND.test(command)) scripts[name] = command;
+    if (!INSTRUCTOR_SCRIPTS.has(name) && !others.has(name) && !INSTRUCTOR_COMMAND.test(command))
+      scripts[name] = command;
   }
   scripts.test = ['npm run typecheck', ...labs.map((l) => `npm run ${l.command}`)].join(' && ');
   pkg.scripts = scripts;
   pkg.description = labs
-    .map((l) => `${l.title} lab (TypeScript): implement ${l.student.dir}, then run npm run ${l.command}; see ${l.release.handout}.`)
+    .map(
+      (l) =>
+        `${l.title} lab (TypeScript): implement ${l.student.dir}, then run npm run ${l.command}; see ${l.release.handout}.`,
+    )
     .join(' ');
   fs.writeFileSync(path.join(out, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
 }

@@ -51,8 +51,12 @@ export async function gradeSubmissions(kit: string, opts: Options): Promise<numb
     );
   } else {
     // Every sandbox user can read what "others" may: close the students' work and the solutions to them, while grading.
-    closed.push(...[[dir, 'the submissions'], ...lab.release.solutions.map((s) => [path.join(kit, s), 'a reference solution'])]
-      .map(([folder, what]) => closeToOthers(folder, what, lab.command)));
+    closed.push(
+      ...[
+        [dir, 'the submissions'],
+        ...lab.release.solutions.map((s) => [path.join(kit, s), 'a reference solution']),
+      ].map(([folder, what]) => closeToOthers(folder, what, lab.command)),
+    );
   }
   const work = fs.mkdtempSync(path.join(os.tmpdir(), `${lab.id}-bulk-`));
   fs.chmodSync(work, 0o711); // students' processes pass through to their own test folders, and list nothing
@@ -76,7 +80,15 @@ export async function gradeSubmissions(kit: string, opts: Options): Promise<numb
       const i = next++;
       const student = students[i];
       console.log(`*** Grading ${student}`);
-      const one = { kit, opts, points, submission: path.join(dir, student), student, out, work: path.join(work, `s${i}`) };
+      const one = {
+        kit,
+        opts,
+        points,
+        submission: path.join(dir, student),
+        student,
+        out,
+        work: path.join(work, `s${i}`),
+      };
       const g = await gradeOne(one, registry);
       if (interrupted) break; // graded only in part
       grades[i] = g;
@@ -94,12 +106,21 @@ export async function gradeSubmissions(kit: string, opts: Options): Promise<numb
   }
 
   const graded = grades.filter(Boolean);
-  writeBulkReport(out, opts.tests.map((e) => e.spec.id), graded);
+  writeBulkReport(
+    out,
+    opts.tests.map((e) => e.spec.id),
+    graded,
+  );
   console.log(`*** Wrote ${path.join(out, 'grades.csv')} and grades.json (${graded.length} students)`);
   const rerun = graded.flatMap((g) => g.tests.filter((t) => t.replay)).find(Boolean);
-  if (rerun) console.log(`*** What failed tests left is in ${path.join(out, 'students')}; to re-run one by hand: ${rerun.replay}`);
+  if (rerun)
+    console.log(
+      `*** What failed tests left is in ${path.join(out, 'students')}; to re-run one by hand: ${rerun.replay}`,
+    );
   if (interrupted) {
-    console.error(`${lab.command}: interrupted by ${interrupted}: ${students.length - graded.length} students not graded`);
+    console.error(
+      `${lab.command}: interrupted by ${interrupted}: ${students.length - graded.length} students not graded`,
+    );
     return interrupted === 'SIGINT' ? 130 : interrupted === 'SIGHUP' ? 129 : 143;
   }
   return 0;
@@ -151,9 +172,21 @@ async function gradeOne(s: OneStudent, registry: Registry): Promise<StudentGrade
   fs.mkdirSync(tmp, { mode: 0o711 });
 
   const result = path.join(trusted, 'result.json');
-  const args = [path.join(kit, 'dist-grader', 'grader', 'cli.js'), lab.id, 'quiet', '--impl', impl, '--impl-label', folder];
+  const args = [
+    path.join(kit, 'dist-grader', 'grader', 'cli.js'),
+    lab.id,
+    'quiet',
+    '--impl',
+    impl,
+    '--impl-label',
+    folder,
+  ];
   args.push('--json', result);
-  args.push('--only', opts.tests.map((e) => e.spec.id).join(','), ...opts.passThrough.filter((a, i, all) => !isSelection(all, i)));
+  args.push(
+    '--only',
+    opts.tests.map((e) => e.spec.id).join(','),
+    ...opts.passThrough.filter((a, i, all) => !isSelection(all, i)),
+  );
   if (opts.seedGiven) args.push('--seed', opts.seed);
   if (process.getuid?.() === 0) args.push('--require-wall'); // never grade a student as root without the wall
   const grader = registry.spawn({
@@ -187,7 +220,7 @@ async function gradeOne(s: OneStudent, registry: Registry): Promise<StudentGrade
       grade.message = summary.build.message.split('\n').slice(0, 5).join('\n');
     } else if (summary.harnessError) {
       grade.status = 'grader-error';
-      grade.message = 'the grader failed on some tests (not the student\'s fault): re-run them';
+      grade.message = "the grader failed on some tests (not the student's fault): re-run them";
     }
     const keptFolder = path.join(s.out, 'students', student);
     const budget = { bytes: KEEP_STUDENT_BYTES };
@@ -241,6 +274,8 @@ function closeToOthers(dir: string, what: string, command: string): () => void {
   const mode = st.mode & 0o7777;
   if ((mode & 0o007) === 0) return () => undefined;
   fs.chmodSync(dir, mode & 0o7770);
-  console.log(`${command}: made ${what} (${dir}) unreadable to other users while grading, so that no student's code can read it`);
+  console.log(
+    `${command}: made ${what} (${dir}) unreadable to other users while grading, so that no student's code can read it`,
+  );
   return () => fs.chmodSync(dir, mode);
 }

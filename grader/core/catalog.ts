@@ -41,7 +41,10 @@ export class Catalog {
 
   tier(id: string): Tier {
     const t = this.lab.tiers.find((x) => x.id === id);
-    if (!t) throw new UsageError(`--tiers: ${this.lab.id} has no tier "${id}" (tiers: ${this.lab.tiers.map((x) => x.id).join(', ')})`);
+    if (!t)
+      throw new UsageError(
+        `--tiers: ${this.lab.id} has no tier "${id}" (tiers: ${this.lab.tiers.map((x) => x.id).join(', ')})`,
+      );
     return t;
   }
 

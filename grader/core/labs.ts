@@ -23,6 +23,7 @@ export function loadLabs(folder = labsFolder()): Lab[] {
     } catch {
       continue; // a folder of shared code, not a lab
     }
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a manifest found at run time, by its folder's name
     const lab = (require(file) as { lab?: Lab }).lab;
     if (!lab || lab.id !== entry.name) throw new Error(`${file} must export a lab whose id is "${entry.name}"`);
     labs.push(lab);

@@ -50,7 +50,16 @@ export interface Options {
 }
 
 /** Options that choose what runs and how: bulk grading hands them on to each student's grader. */
-const PASSED_ON = ['only', 'skip', 'tiers', 'timeout-scale', 'memory-limit', 'disk-limit', 'output-limit', 'task-limit'];
+const PASSED_ON = [
+  'only',
+  'skip',
+  'tiers',
+  'timeout-scale',
+  'memory-limit',
+  'disk-limit',
+  'output-limit',
+  'task-limit',
+];
 
 function coreOptions(lab: Lab): OptionTable {
   return {
@@ -71,9 +80,18 @@ function coreOptions(lab: Lab): OptionTable {
     trace: { help: 'write the debugging aids (timeline.html) of every test, not only of failed ones' },
     submissions: { value: 'DIR', help: `bulk grading: grade DIR/<student>/**/${lab.student.dir} for every sub-folder` },
     out: { value: 'DIR', help: "bulk grading: write the grades and each student's failed tests into DIR" },
-    'memory-limit': { value: 'SIZE', help: `memory of one test's processes together (default ${sizeText(DEFAULT_BUDGETS.memoryBytes)})` },
-    'disk-limit': { value: 'SIZE', help: `disk one test's processes may write (default ${sizeText(DEFAULT_BUDGETS.diskBytes)})` },
-    'output-limit': { value: 'SIZE', help: `output one process may print (default ${sizeText(DEFAULT_BUDGETS.outputBytes)})` },
+    'memory-limit': {
+      value: 'SIZE',
+      help: `memory of one test's processes together (default ${sizeText(DEFAULT_BUDGETS.memoryBytes)})`,
+    },
+    'disk-limit': {
+      value: 'SIZE',
+      help: `disk one test's processes may write (default ${sizeText(DEFAULT_BUDGETS.diskBytes)})`,
+    },
+    'output-limit': {
+      value: 'SIZE',
+      help: `output one process may print (default ${sizeText(DEFAULT_BUDGETS.outputBytes)})`,
+    },
     'task-limit': { value: 'N', help: `processes and threads of one test at once (default ${DEFAULT_BUDGETS.tasks})` },
     'require-wall': {
       help: 'refuse to grade unless student code runs under sandbox user ids\n(needs root; what bulk grading and the Gradescope autograder use)',
@@ -95,7 +113,13 @@ export function commandLine(lab: Lab): CommandLine {
     bareWords: { quiet: 'quiet' },
     epilogue: [
       'test ids (for --only and --skip):',
-      ...lab.tiers.map((t) => `  ${t.title}: ${catalog.entries.filter((e) => e.tier === t).map((e) => e.spec.id).join(', ')}`),
+      ...lab.tiers.map(
+        (t) =>
+          `  ${t.title}: ${catalog.entries
+            .filter((e) => e.tier === t)
+            .map((e) => e.spec.id)
+            .join(', ')}`,
+      ),
     ].join('\n'),
   };
 }
@@ -105,7 +129,8 @@ export function parseOptions(lab: Lab, argv: string[], kit: string): Options {
   const cli = commandLine(lab);
   const { values: raw, help } = parseCommandLine(cli, argv);
   const values = raw as Record<string, string | boolean | undefined>;
-  const str = (name: string): string | undefined => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
+  const str = (name: string): string | undefined =>
+    typeof values[name] === 'string' ? (values[name] as string) : undefined;
   const flag = (name: string): boolean => values[name] === true;
   const resolved = (file: string | undefined) => (file === undefined ? undefined : path.resolve(file));
   const catalog = new Catalog(lab);
@@ -147,7 +172,10 @@ export function parseOptions(lab: Lab, argv: string[], kit: string): Options {
   const only = str('only') === undefined ? undefined : parseList('--only', str('only')!, catalog);
   const skip = str('skip') === undefined ? [] : parseList('--skip', str('skip')!, catalog);
   if (only && skip.length) throw new UsageError('--only and --skip cannot be used together');
-  const exact = str('tiers')?.split(',').map((s) => s.trim()).filter(Boolean);
+  const exact = str('tiers')
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (exact) for (const id of exact) catalog.tier(id);
   const flags = lab.tiers.filter((t) => t.flag && flag(t.flag.name)).map((t) => t.flag!.name);
   opts.tests = catalog.select({ only, skip, flags, exact });
@@ -170,7 +198,11 @@ export function parseOptions(lab: Lab, argv: string[], kit: string): Options {
 
 /** The options bulk grading hands on: those that choose tests, budgets and limits, and the lab's own (absolute paths). */
 function passedOn(lab: Lab, values: Record<string, string | boolean | undefined>): string[] {
-  const names = [...PASSED_ON, ...lab.tiers.filter((t) => t.flag).map((t) => t.flag!.name), ...Object.keys(lab.options ?? {})];
+  const names = [
+    ...PASSED_ON,
+    ...lab.tiers.filter((t) => t.flag).map((t) => t.flag!.name),
+    ...Object.keys(lab.options ?? {}),
+  ];
   const args: string[] = [];
   for (const name of names) {
     const v = values[name];

@@ -70,7 +70,13 @@ export class Runner {
       wall: this.wall.describe(),
     };
     const tests = this.opts.tests.map((e) => e.id);
-    broadcast(this.reporters, 'runStart', { lab: this.lab, summary, tests, many: this.opts.many, parallel: this.opts.parallel });
+    broadcast(this.reporters, 'runStart', {
+      lab: this.lab,
+      summary,
+      tests,
+      many: this.opts.many,
+      parallel: this.opts.parallel,
+    });
     this.base = fs.mkdtempSync(path.join(this.wall.tmpdir(), `${this.lab.id}-grade-`));
     fs.chmodSync(this.base, 0o711); // the sandbox users pass through to their own test folders, and list nothing
     const buildDir = makeBuildDir(this.kit);
@@ -89,10 +95,17 @@ export class Runner {
     });
     summary.build = { ok: build.ok, message: build.message, changedProvided: build.changedProvided };
     for (const file of build.changedProvided) {
-      this.notice(`your ${file} differs from the kit's: graded with the kit's copy (provided files are not yours to change)`);
+      this.notice(
+        `your ${file} differs from the kit's: graded with the kit's copy (provided files are not yours to change)`,
+      );
     }
     if (!build.ok) {
-      summary.runs.push({ run: 1, seed: this.opts.seed, durationMs: 0, tests: this.opts.tests.map((e) => this.unbuilt(e)) });
+      summary.runs.push({
+        run: 1,
+        seed: this.opts.seed,
+        durationMs: 0,
+        tests: this.opts.tests.map((e) => this.unbuilt(e)),
+      });
       broadcast(this.reporters, 'buildFailed', summary);
     } else {
       const setup: RunSetup = {
@@ -115,7 +128,13 @@ export class Runner {
         if (err instanceof UsageError) throw err; // the machine's setup, not the student's code: one line, exit 2
         const outcome = outcomeOf(err);
         const notes = notesOf(outcome.status === 'error' ? outcome : { status: 'error', message: String(err) });
-        const tests = this.opts.tests.map((e) => ({ ...this.identity(e, 1), status: 'error' as const, passed: false, durationMs: 0, notes }));
+        const tests = this.opts.tests.map((e) => ({
+          ...this.identity(e, 1),
+          status: 'error' as const,
+          passed: false,
+          durationMs: 0,
+          notes,
+        }));
         summary.runs.push({ run: 1, seed: this.opts.seed, durationMs: 0, tests });
         for (const result of tests) broadcast(this.reporters, 'testEnd', { summary, result });
       }
@@ -140,8 +159,10 @@ export class Runner {
       this.wall.dropUserWall(why);
     }
     // A student grading their own folder as themselves needs no word about the wall; whoever grades someone else's does.
-    const ownCode = process.getuid?.() !== 0 && path.resolve(this.opts.impl) === path.join(this.kit, this.lab.student.dir);
-    if (!this.wall.hasUserWall && !ownCode) this.notice(`${this.wall.describe()}; grade untrusted code as root or in a container`);
+    const ownCode =
+      process.getuid?.() !== 0 && path.resolve(this.opts.impl) === path.join(this.kit, this.lab.student.dir);
+    if (!this.wall.hasUserWall && !ownCode)
+      this.notice(`${this.wall.describe()}; grade untrusted code as root or in a container`);
     else if (!this.wall.hasCgroups) this.notice(this.wall.describe());
   }
 
@@ -236,7 +257,10 @@ export class Runner {
     };
     if (entry.spec.replay) {
       result.seed = t.seed;
-      result.replay = { label: entry.spec.replay, command: replayCommand(this.kit, this.lab, entry.spec.id, t.seed, this.opts.impl) };
+      result.replay = {
+        label: entry.spec.replay,
+        command: replayCommand(this.kit, this.lab, entry.spec.id, t.seed, this.opts.impl),
+      };
     }
     if (result.status !== 'passed' || this.opts.keep || this.opts.trace) this.keep(harness, test, result);
     else fs.rmSync(dir, { recursive: true, force: true });
@@ -284,7 +308,8 @@ export class Runner {
     }
     for (const name of fs.readdirSync(this.base)) {
       const entry = path.join(this.base, name);
-      if (!this.kept.has(entry) && !this.lab.keptWith?.includes(name)) fs.rmSync(entry, { recursive: true, force: true });
+      if (!this.kept.has(entry) && !this.lab.keptWith?.includes(name))
+        fs.rmSync(entry, { recursive: true, force: true });
     }
   }
 }

@@ -53,7 +53,11 @@ export function changedKitFiles(submission: string, folder: string, kit: string,
   const suffix = path.sep + lab.student.dir.split('/').join(path.sep);
   const repoRoot = folder.endsWith(suffix) ? folder.slice(0, -suffix.length) : undefined;
   if (!repoRoot || !repoRoot.startsWith(submission)) return [];
-  const kitFiles = [...KIT_OWNED, ...lab.student.kitOwned, ...lab.student.provided.map((f) => `${lab.student.dir}/${f}`)];
+  const kitFiles = [
+    ...KIT_OWNED,
+    ...lab.student.kitOwned,
+    ...lab.student.provided.map((f) => `${lab.student.dir}/${f}`),
+  ];
   const changed: string[] = [];
   for (const owned of kitFiles) {
     for (const rel of listFiles(path.join(repoRoot, owned), owned)) {
@@ -72,7 +76,11 @@ export function changedKitFiles(submission: string, folder: string, kit: string,
  * above `fileBytes` and whatever would exceed the budget are left out (what a
  * student's test wrote can be large).
  */
-export function copyRegularFiles(from: string, to: string, cap?: { fileBytes: number; budget: { bytes: number } }): void {
+export function copyRegularFiles(
+  from: string,
+  to: string,
+  cap?: { fileBytes: number; budget: { bytes: number } },
+): void {
   fs.mkdirSync(to, { recursive: true });
   for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
     const source = path.join(from, entry.name);

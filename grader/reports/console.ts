@@ -32,7 +32,8 @@ export class ConsoleReporter implements Reporter {
   buildFailed(summary: Summary): void {
     console.log(chalk.red.bold(`*** Cannot build ${summary.impl}:`));
     console.log(summary.build.message);
-    for (const t of summary.runs[0]?.tests ?? []) console.log(`--- ${t.name} test: ${chalk.red('FAIL')} (did not compile)`);
+    for (const t of summary.runs[0]?.tests ?? [])
+      console.log(`--- ${t.name} test: ${chalk.red('FAIL')} (did not compile)`);
   }
 
   testStart(e: { name: string; run: number }): void {
@@ -70,8 +71,11 @@ export class ConsoleReporter implements Reporter {
       for (const line of manyTable(summary)) console.log(line);
     }
     if (summary.harnessError) {
-      console.log(chalk.yellow.bold(`*** GRADER ERROR (${HARNESS_ERROR}): some tests could not be graded; tell your instructor`));
-    } else console.log(summary.passed ? chalk.green.bold('*** PASSED ALL TESTS') : chalk.red.bold('*** FAILED SOME TESTS'));
+      console.log(
+        chalk.yellow.bold(`*** GRADER ERROR (${HARNESS_ERROR}): some tests could not be graded; tell your instructor`),
+      );
+    } else
+      console.log(summary.passed ? chalk.green.bold('*** PASSED ALL TESTS') : chalk.red.bold('*** FAILED SOME TESTS'));
   }
 
   private prefix(run: number): string {

@@ -84,7 +84,9 @@ export function gradescopeResults(
   }
   const output = [
     summary.build.ok ? '' : `The implementation did not compile:\n${summary.build.message}`,
-    summary.harnessError ? `The grader itself failed on some tests (${HARNESS_ERROR}): they score 0 until your instructor re-runs them.` : '',
+    summary.harnessError
+      ? `The grader itself failed on some tests (${HARNESS_ERROR}): they score 0 until your instructor re-runs them.`
+      : '',
   ];
   return {
     score: tests.reduce((sum, t) => sum + t.score, 0),
@@ -102,6 +104,8 @@ function describe(t: TestResult, many: boolean): string {
     head,
     ...(t.skipped ? [`  ${t.skipped}`] : []),
     ...t.notes.map((n) => `  ${n}`),
-    ...(t.replay && !t.passed ? [`  ${t.replay.label} ${t.seed}; to replay it in your own clone: ${t.replay.command}`] : []),
+    ...(t.replay && !t.passed
+      ? [`  ${t.replay.label} ${t.seed}; to replay it in your own clone: ${t.replay.command}`]
+      : []),
   ].join('\n');
 }

@@ -42,6 +42,7 @@ runMain('mrworker', async () => {
   });
   if (values.challenge) enterChallenge({ local: values.local, serveOn: values['serve-on'] }); // moves to the local disk
   // Your worker is loaded only now, in challenge mode already: challenge() answers even when worker.ts calls it as it loads.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded late on purpose (see above)
   const { worker } = require('../mr/worker') as typeof import('../mr/worker');
   await worker(where, app.map, app.reduce);
   process.exit(0); // as Go's main returning: whatever is still pending ends here

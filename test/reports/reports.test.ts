@@ -91,7 +91,7 @@ test("a failed seeded test shows its seed and a replay command for the student's
       name: 'crash',
       status: 'failed',
       passed: false,
-      notes: ['crash output is not the same as mrsequential\'s'],
+      notes: ["crash output is not the same as mrsequential's"],
       dir: '/tmp/mr-grade-XYZ/7-crash',
       seed: 'abc',
       replay: { label: 'crash seed', command: 'npm run test-mr -- --only crash --seed abc' },
