@@ -172,15 +172,8 @@ async function gradeOne(s: OneStudent, registry: Registry): Promise<StudentGrade
   fs.mkdirSync(tmp, { mode: 0o711 });
 
   const result = path.join(trusted, 'result.json');
-  const args = [
-    path.join(kit, 'dist-grader', 'grader', 'cli.js'),
-    lab.id,
-    'quiet',
-    '--impl',
-    impl,
-    '--impl-label',
-    folder,
-  ];
+  const cli = path.join(kit, 'dist-grader', 'grader', 'cli.js');
+  const args = [cli, lab.id, 'quiet', '--impl', impl, '--impl-label', folder];
   args.push('--json', result);
   args.push(
     '--only',
