@@ -29,6 +29,15 @@ export interface FileEvent {
   time: number;
 }
 
+/** A file renamed onto one of the job's final names (mr-out-Y, mr-X-Y): from what name, relative to that name's folder. */
+export interface RenameEvent {
+  pid: number;
+  event: 'rename';
+  from: string; // "mr-out-3.tmp-123" in the same folder; "../elsewhere/x" in another
+  to: string; // its final name
+  time: number;
+}
+
 /** An RPC the worker sent, or the answer that came back. */
 export interface RpcEvent {
   pid: number;
@@ -59,7 +68,7 @@ export interface HeldEvent {
   time: number;
 }
 
-export type TraceLine = TaskEvent | FileEvent | RpcEvent | HeldEvent;
+export type TraceLine = TaskEvent | FileEvent | RenameEvent | RpcEvent | HeldEvent;
 
 /** A line as written: the writer adds its pid and the time. */
 export type Unstamped<E> = E extends TraceLine ? Omit<E, 'pid' | 'time'> : never;

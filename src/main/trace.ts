@@ -7,7 +7,9 @@
 // temporary file and rename it, and a poll of the folder cannot see that.
 // And it records each RPC the worker sends ("call") and its answer ("reply"),
 // and each intermediate file it opens to read: where the grader's forced
-// schedules hold a worker (holds.ts), and how they tell what happened.
+// schedules hold a worker (holds.ts), and how they tell what happened. And
+// each rename onto a final name, from what name: a temporary file named like
+// the output is read as output by whoever globs mr-out*.
 
 import fs = require('fs'); // the module object itself, whose functions every importer of fs calls
 import * as path from 'path';
@@ -52,6 +54,7 @@ if (process.env.MR_TRACE) {
     },
   );
   watchCalls(record);
+  watchRenames(record);
 }
 
 /** The app itself, or the app wrapped to record its calls when tracing is on. */
@@ -168,8 +171,8 @@ function watchFiles(
       : typeof options === 'object' && options !== null && 'flag' in options ? (options as { flag: unknown }).flag
         : fallback;
   const check = (target: unknown, flags: unknown, how: string): void => {
-    if (typeof target !== 'string' && !Buffer.isBuffer(target) && !(target instanceof URL)) return; // a descriptor
-    const full = path.resolve(target instanceof URL ? target.pathname : String(target));
+    const full = fullPath(target);
+    if (full === undefined) return; // a descriptor
     const name = path.basename(full);
     if (FINAL_NAME.test(name) && writing(flags)) report(name, how, full);
     else if (INTERMEDIATE.test(name) && !writing(flags)) reading(name, full);
@@ -201,4 +204,25 @@ function watchFiles(
   watch(io, 'createWriteStream', (args) => flagOf(args[1], 'w'));
   watch(io, 'readFileSync', (args) => flagOf(args[1], 'r'));
   watch(io, 'createReadStream', (args) => flagOf(args[1], 'r'));
+}
+
+/** The full path a file function was given, or undefined for a file descriptor. */
+function fullPath(target: unknown): string | undefined {
+  if (typeof target !== 'string' && !Buffer.isBuffer(target) && !(target instanceof URL)) return undefined;
+  return path.resolve(target instanceof URL ? target.pathname : String(target));
+}
+
+/** Records each rename onto a final name of the job's files (never changed or refused: the grader judges). */
+function watchRenames(record: Record_): void {
+  const owners = [fs, fs, fs.promises] as unknown as Array<Record<string, Watched>>;
+  ['renameSync', 'rename', 'rename'].forEach((name, i) => {
+    const original = owners[i][name];
+    owners[i][name] = function (this: unknown, ...args: unknown[]) {
+      const [from, to] = [fullPath(args[0]), fullPath(args[1])];
+      if (from !== undefined && to !== undefined && FINAL_NAME.test(path.basename(to))) {
+        record({ event: 'rename', from: path.relative(path.dirname(to), from), to: path.basename(to) });
+      }
+      return original.apply(this, args);
+    };
+  });
 }

@@ -46,8 +46,17 @@ test('an unknown tier is one line naming the tiers', () => {
   );
 });
 
-test('the challenge track has its five tests, each strict (a broken invariant fails it)', () => {
-  expect(CHALLENGE_IDS).toEqual(['shuffle-wc', 'shuffle-indexer', 'lost-map', 'straggler', 'two-hosts']);
+test('the challenge track has its eight tests, each strict (a broken invariant fails it)', () => {
+  expect(CHALLENGE_IDS).toEqual([
+    'shuffle-wc',
+    'shuffle-indexer',
+    'lost-map',
+    'straggler',
+    'two-hosts',
+    'late-phase',
+    'chunked-fetch',
+    'lost-after-reduce',
+  ]);
   for (const id of CHALLENGE_IDS) expect(isStrict(id)).toBe(true);
   for (const id of EXTENDED_IDS) expect(isStrict(id)).toBe(true);
   for (const id of COURSE_IDS) expect(isStrict(id)).toBe(false);

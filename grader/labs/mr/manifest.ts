@@ -10,6 +10,7 @@ import { Job } from './harness/job';
 import type { MrTestSpec } from './harness/spec';
 import { MR_OPTIONS, MrOptions, parseMrOptions } from './inputs';
 import { MrPrepared, prepare } from './prepare';
+import { EDGE_TESTS } from './tiers/challenge-edges';
 import { LOST_MAP_TESTS } from './tiers/challenge-lost-map';
 import { LOCAL_SHUFFLE_TESTS } from './tiers/challenge-shuffle';
 import { STRAGGLER_TESTS } from './tiers/challenge-straggler';
@@ -17,7 +18,9 @@ import { TWO_HOSTS_TESTS } from './tiers/challenge-two-hosts';
 import { COURSE_TESTS } from './tiers/course';
 import { DATA_TESTS } from './tiers/data';
 import { EXTENDED_TESTS } from './tiers/extended';
+import { PROTOCOL_TESTS } from './tiers/protocol';
 import { SCHEDULE_TESTS } from './tiers/schedules';
+import { SHAPE_TESTS } from './tiers/shapes';
 
 export const lab: Lab<Job, MrPrepared, MrOptions> = {
   id: 'mr',
@@ -41,14 +44,16 @@ export const lab: Lab<Job, MrPrepared, MrOptions> = {
     {
       id: 'extended',
       title: 'extended',
-      tests: [...EXTENDED_TESTS, ...DATA_TESTS, ...SCHEDULE_TESTS], // the job's shape and files, unusual data, forced schedules
+      // the job's files, unusual data, job shapes, forced schedules, late and repeated events
+      tests: [...EXTENDED_TESTS, ...DATA_TESTS, ...SHAPE_TESTS, ...SCHEDULE_TESTS, ...PROTOCOL_TESTS],
       flag: { name: 'extended', help: "also run the extended tier (stricter tests beyond the course's)" },
       strict: true,
     },
     {
       id: 'challenge',
       title: 'challenge',
-      tests: [...LOCAL_SHUFFLE_TESTS, ...LOST_MAP_TESTS, ...STRAGGLER_TESTS, ...TWO_HOSTS_TESTS], // the paper's shuffle, a lost disk, a straggler, two hosts
+      // the paper's shuffle, a lost disk, a straggler, two hosts; then the track's edges
+      tests: [...LOCAL_SHUFFLE_TESTS, ...LOST_MAP_TESTS, ...STRAGGLER_TESTS, ...TWO_HOSTS_TESTS, ...EDGE_TESTS],
       flag: {
         name: 'challenge',
         help: "run the challenge track's tests (the paper's MapReduce: workers on local disks of their own)\ninstead of the course's; with --extended, every tier",

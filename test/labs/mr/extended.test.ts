@@ -49,7 +49,7 @@ describe('options and catalog', () => {
   });
 
   test('every test is declared once, with a name of its own, and points.json names exactly those tests', () => {
-    expect(TEST_IDS).toHaveLength(27);
+    expect(TEST_IDS).toHaveLength(34);
     expect(new Set(TEST_IDS).size).toBe(TEST_IDS.length);
     expect(new Set(Object.values(DISPLAY_NAMES)).size).toBe(TEST_IDS.length);
     for (const id of TEST_IDS) expect(spec(id).limitMs).toBeGreaterThan(0);
@@ -105,7 +105,7 @@ test('the reference solution passes every extended test', async () => {
 test("the skeleton fails the extended tier fast; --extended runs it after the course's tests", async () => {
   const json = path.join(tmp, 'skeleton.json');
   const skip = COURSE_IDS.filter((id) => id !== 'wc').join(',');
-  // Fifteen extended tests, each failed within about 5 s of the skeleton's workers exiting (plus the build).
+  // Nineteen extended tests, each failed within about 5 s of the skeleton's workers exiting (plus the build).
   const run = await runGrader(['quiet', '--extended', '--skip', skip, '--json', json], tmp, 240_000);
   expect(run.code).toBe(1);
   expect(run.ms).toBeLessThan(180_000);

@@ -33,6 +33,11 @@ export class LocalDisks {
     return this.disks.get(proc);
   }
 
+  /** Every worker on a disk, with its disk. */
+  [Symbol.iterator](): IterableIterator<[Proc, LocalDisk]> {
+    return this.disks.entries();
+  }
+
   /** The worker serving the others at `address`, if one does. */
   workerAt(address: string): Proc | undefined {
     for (const [proc, disk] of this.disks) if (disk.serveOn === address) return proc;

@@ -509,6 +509,160 @@ export const DEFECTS: Defect[] = [
     mustFail: ['atomic-output'],
     mustPass: ['wc'],
   },
+  // Job shapes the course never uses (grader/labs/mr/tiers/shapes.ts): more than ten map and reduce tasks in
+  // one job, and temporary files named like the output. Each passes every test of a job with 8 maps and 10 (or 7)
+  // reduce tasks.
+  {
+    name: 'intermediate-names-run-together',
+    description:
+      'Names intermediate files mr-<X><Y>, the two task numbers run together (a dash left out of the format): unique while both have one digit, but map 1 and map 11 both write mr-111 (for reduce tasks 11 and 1), and one overwrites the other.',
+    edits: [
+      {
+        file: 'worker.ts',
+        find: '  return `mr-${mapTask}-${reduceTask}`;',
+        replace: '  return `mr-${mapTask}${reduceTask}`;',
+      },
+    ],
+    run: ['many-tasks'],
+    mustFail: ['many-tasks'],
+    reason: /output is not the same as mrsequential's/,
+  },
+  {
+    name: 'reduce-parses-one-digit',
+    description:
+      'A reduce task lists the folder and takes the intermediate files mr-X-Y whose last character is its number (Y read as one digit): reduce task 1 also reads mr-X-11, and reduce task 11 reads nothing. The merged output is still right; each key of buckets 10 and 11 is in the wrong file.',
+    edits: [
+      {
+        file: 'worker.ts',
+        find: `  for (let m = 0; m < task.n_map; m++) {
+    for (const line of fs.readFileSync(intermediateFile(m, task.task), 'utf8').split('\\n')) {`,
+        replace: `  const mine = fs.readdirSync('.').filter((name) => /^mr-\\d+-\\d+$/.test(name) && Number(name[name.length - 1]) === task.task);
+  for (const file of mine) {
+    for (const line of fs.readFileSync(file, 'utf8').split('\\n')) {`,
+      },
+    ],
+    run: ['many-tasks'],
+    mustFail: ['many-tasks'],
+    reason: /in the wrong output file/,
+  },
+  {
+    name: 'temp-output-named-mr-out',
+    description:
+      "Writes each file under its final name plus a suffix (mr-out-3.tmp-<pid>), then renames it: while it is written, anyone who reads the output as the course's script does (sort mr-out*) reads the temporary file too.",
+    edits: [
+      {
+        file: 'worker.ts',
+        find: '  const temp = path.join(path.dirname(file), `.tmp-${path.basename(file)}-${process.pid}`);',
+        replace: '  const temp = `${file}.tmp-${process.pid}`;',
+      },
+    ],
+    run: ['temp-names'],
+    mustFail: ['temp-names'],
+    reason: /under the temporary name mr-out-\d+\.tmp-\d+/,
+  },
+  // The protocol under late and repeated events (grader/labs/mr/tiers/protocol.ts): a report that comes late or
+  // twice, a task that times out twice. The other schedules pass them: another worker always finishes the job.
+  {
+    name: 'report-of-done-task-throws',
+    description:
+      'The report handler throws when a task is reported that is already done (a duplicate report): the worker whose report failed takes the coordinator for gone and exits, though the job still has work for it.',
+    edits: [
+      {
+        file: 'coordinator.ts',
+        find: '      this.notifyWaiters();\n    }\n    return {};',
+        replace:
+          '      this.notifyWaiters();\n    } else if (task) {\n      throw new Error(`${args.kind} task ${args.task} is already done`);\n    }\n    return {};',
+      },
+    ],
+    run: ['stale-report'],
+    mustFail: ['stale-report'],
+    reason: /report of the map of \S+, which worker \d+ \(pid \d+\) had reported already, was answered with an error/,
+  },
+  {
+    name: 'report-from-replaced-worker-throws',
+    description:
+      'The coordinator remembers which worker it last handed each task to, and answers a report from any other worker with an error: a worker whose task was given to another (it was slow, not dead) exits when it reports.',
+    edits: [
+      {
+        file: 'coordinator.ts',
+        find: '  attempt: number; // bumped on every hand-out, so a stale timer can tell it is stale\n',
+        replace:
+          '  attempt: number; // bumped on every hand-out, so a stale timer can tell it is stale\n  worker?: number; // the worker it was last handed to\n',
+      },
+      {
+        file: 'coordinator.ts',
+        find: 'if (task) return this.assign(task);',
+        replace: 'if (task) return this.assign(task, args.worker);',
+      },
+      {
+        file: 'coordinator.ts',
+        find: "  private assign(task: Task): TaskReply {\n    task.state = 'running';\n",
+        replace:
+          "  private assign(task: Task, worker: number): TaskReply {\n    task.state = 'running';\n    task.worker = worker;\n",
+      },
+      {
+        file: 'coordinator.ts',
+        find: '    const task = tasks[args.task];\n',
+        replace:
+          '    const task = tasks[args.task];\n    if (task && task.worker !== args.worker) throw new Error(`${args.kind} task ${args.task} is not yours`);\n',
+      },
+    ],
+    run: ['stale-report'],
+    mustFail: ['stale-report'],
+    reason:
+      /report of the map of \S+, which the coordinator had handed to worker \d+ \(pid \d+\) since, was answered with an error/,
+  },
+  {
+    name: 'timeout-clock-kept',
+    description:
+      'Re-issues tasks from a sweep that runs every second, judging each running task by when it was first handed out: after the first timeout the copy handed out again is already 10 s old, and the next sweep takes it from its worker and hands it to the next idle one.',
+    edits: [
+      {
+        file: 'coordinator.ts',
+        find: '  attempt: number; // bumped on every hand-out, so a stale timer can tell it is stale\n',
+        replace:
+          '  attempt: number; // bumped on every hand-out, so a stale timer can tell it is stale\n  handedOutAt?: number; // when it was (first) handed out\n',
+      },
+      {
+        file: 'coordinator.ts',
+        find: `    const attempt = ++task.attempt;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      if (task.state === 'running' && task.attempt === attempt) {
+`,
+        replace: '    ++task.attempt;\n    task.handedOutAt ??= Date.now();\n',
+      },
+      {
+        file: 'coordinator.ts',
+        find: `        task.state = 'idle'; // presumed dead: someone else may have it
+        this.notifyWaiters();
+      }
+    }, TASK_TIMEOUT_MS);
+    this.timers.add(timer);
+`,
+        replace: '',
+      },
+      {
+        file: 'coordinator.ts',
+        find: '    this.server = await serve(this.endpoint, handlers);\n',
+        replace: `    this.server = await serve(this.endpoint, handlers);
+    // Once a second: a running task not reported 10 s after it was handed out goes back to idle.
+    const sweep = setInterval(() => {
+      for (const task of [...this.mapTasks, ...this.reduceTasks]) {
+        if (task.state === 'running' && Date.now() - task.handedOutAt! > TASK_TIMEOUT_MS) {
+          task.state = 'idle'; // presumed dead
+          this.notifyWaiters();
+        }
+      }
+    }, 1_000);
+    this.timers.add(sweep);
+`,
+      },
+    ],
+    run: ['timeout-twice'],
+    mustFail: ['timeout-twice'],
+    reason: /only \d+\.\d s after it was handed to worker \d+ \(pid \d+\)/,
+  },
   // The challenge track (grader/labs/mr/tiers/challenge-*.ts, --challenge): the paper's MapReduce, each worker on a local
   // disk of its own. These defects are edits of labs/mr/solution-challenge.
   {
@@ -619,5 +773,62 @@ export const DEFECTS: Defect[] = [
     mustFail: ['lost-map'],
     reason:
       /^the map tasks of .* were never run again after worker \d+ \(pid \d+\), which had finished them, was killed/, // 40 s after the kill
+  },
+  // The challenge track's edges (grader/labs/mr/tiers/challenge-edges.ts): a long phase with no straggler, a part
+  // larger than one fetch chunk, a lost worker that had finished a reduce task.
+  {
+    name: 'backup-by-phase-age',
+    description:
+      'Judges lateness by how long the phase has run, not by how long the task has: once the phase is older than three times a typical task (and 5 s), a running task gets a backup copy, so a long phase with no straggler runs its last tasks twice.',
+    base: 'solution-challenge',
+    edits: [
+      {
+        file: 'coordinator.ts',
+        find: "    const task = tasks.find((t) => t.state === 'running' && !t.backedUp && now - t.startedAt > slowAfter);",
+        replace: `    const phaseStart = Math.min(...tasks.map((t) => t.startedAt)); // the phase is late: back up what still runs
+    const task = tasks.find((t) => t.state === 'running' && !t.backedUp && now - phaseStart > slowAfter);`,
+      },
+    ],
+    run: ['late-phase'],
+    mustFail: ['late-phase'],
+    reason: /ran on 2 workers, .* in a job with no straggler/,
+  },
+  {
+    name: 'chunks-decoded-one-by-one',
+    description:
+      'Decodes each chunk of a fetched part as it comes and joins the strings: a multi-byte character cut by a chunk boundary becomes U+FFFD.',
+    base: 'solution-challenge',
+    edits: [
+      { file: 'worker.ts', find: '  const chunks: Buffer[] = [];', replace: '  const chunks: string[] = [];' },
+      {
+        file: 'worker.ts',
+        find: '    chunks.push(result.reply.data);',
+        replace: "    chunks.push(result.reply.data.toString('utf8'));",
+      },
+      {
+        file: 'worker.ts',
+        find: "    if (!result.reply.more) return Buffer.concat(chunks).toString('utf8');",
+        replace: "    if (!result.reply.more) return chunks.join('');",
+      },
+    ],
+    run: ['chunked-fetch'],
+    mustFail: ['chunked-fetch'],
+    reason: /U\+FFFD/,
+  },
+  {
+    name: 'lost-worker-reduces-rerun',
+    description:
+      'When a worker is lost, every task it finished runs again, reduce tasks too: their output was already safe in the shared folder.',
+    base: 'solution-challenge',
+    edits: [
+      {
+        file: 'coordinator.ts',
+        find: '    for (const task of this.mapTasks) {',
+        replace: '    for (const task of [...this.mapTasks, ...this.reduceTasks]) {',
+      },
+    ],
+    run: ['lost-after-reduce'],
+    mustFail: ['lost-after-reduce'],
+    reason: /which worker \d+ \(pid \d+\) had finished .* ran again/,
   },
 ];
