@@ -5,6 +5,7 @@
 // folder.
 
 import type { Lab } from '../../core/lab';
+import { failed } from '../../core/outcome';
 import { keep } from './aids';
 import { PeerHosts } from './harness/peer-hosts';
 import { RaftTest } from './harness/raft-test';
@@ -56,7 +57,8 @@ export const lab: Lab<RaftTest, undefined, RaftOptions> = {
     return new RaftTest(hosts, test.seed, !test.quiet, relabel);
   },
   async finish(h, outcome) {
-    await h.stop();
+    const broken = await h.stop();
+    if (broken) return failed([broken, ...(outcome.status === 'failed' ? [`(then: ${outcome.notes[0]})`] : [])]);
     if (outcome.status !== 'passed' || !h.figures) return outcome;
     return { status: 'passed', notes: [...passNotes(h.figures), ...h.notes, ...outcome.notes] };
   },

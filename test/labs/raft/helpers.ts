@@ -63,8 +63,9 @@ class LocalHosts implements Hosts {
     if (host instanceof ProcessHost) host.keepSpares(crashes ? 1 : 0);
   }
 
-  async close(): Promise<void> {
+  async close(): Promise<undefined> {
     await Promise.all(this.hosts.map((host) => host.close()));
+    return undefined; // no budgets here: no wall
   }
 }
 

@@ -47,10 +47,16 @@ export class PeerHosts implements Hosts {
     if (host instanceof ProcessHost) host.keepSpares(crashes ? 1 : 0);
   }
 
-  /** Ends every peer of the test, and closes its cell. */
-  async close(): Promise<void> {
+  /**
+   * Ends every peer of the test and closes its cell; says which budget the
+   * peers broke, if they did (the kernel enforces them: a peer over the
+   * memory limit is killed, and the test failed with a dead peer).
+   */
+  async close(): Promise<string | undefined> {
+    const broken = this.cell?.overBudget([]);
     await Promise.all(this.hosts.map((host) => host.close()));
     this.cell?.close();
+    return broken;
   }
 
   /** Starts a peer process inside the test's cell, its fd 3 a pipe to the simulator. */

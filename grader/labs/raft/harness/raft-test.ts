@@ -29,8 +29,8 @@ export interface Hosts {
   make(n: number): PeerHost;
   /** The cluster has booted; `crashes`: the test will restart peers. */
   booted(host: PeerHost, crashes: boolean): void;
-  /** Ends every peer started. */
-  close(): Promise<void>;
+  /** Ends every peer started; says which budget they broke, if they did. */
+  close(): Promise<string | undefined>;
 }
 
 /** How many of the peers' last log lines a test keeps (for a failed test's folder). */
@@ -81,9 +81,9 @@ export class RaftTest {
     if (!this.notes.includes(line)) this.notes.push(line);
   }
 
-  /** Ends every peer the test started. */
-  async stop(): Promise<void> {
-    await this.hosts.close();
+  /** Ends every peer the test started; a budget they broke, if they did. */
+  stop(): Promise<string | undefined> {
+    return this.hosts.close();
   }
 
   private log(line: string): void {
