@@ -17,18 +17,24 @@ function alive(pid: number): boolean {
   }
 }
 
-test('restarts take the spare; the injected spawn starts every process; close() ends them all', async () => {
-  const started: PeerChild[] = [];
-  const host = new ProcessHost({
+/** A process host whose every process is recorded in `started`. */
+function recordingHost(started: PeerChild[], spares?: number): ProcessHost {
+  return new ProcessHost({
     build: build.dir,
     sourceRoot: ROOT,
     cpuBudgetMs: 5000,
+    spares,
     spawn: (argv, env) => {
       const child = spawnLocal(argv, env);
       started.push(child);
       return child;
     },
   });
+}
+
+test('restarts take the spare; the injected spawn starts every process; close() ends them all', async () => {
+  const started: PeerChild[] = [];
+  const host = recordingHost(started);
   const sim = new Simulation({ seed: 'spare', host });
   try {
     await sim.run(async () => {
@@ -76,17 +82,7 @@ test('a peer process that dies fails the run with how it died', async () => {
 
 test("prestart() starts a cluster's processes at once; keepSpares() sets how many wait for restarts", async () => {
   const started: PeerChild[] = [];
-  const host = new ProcessHost({
-    build: build.dir,
-    sourceRoot: ROOT,
-    cpuBudgetMs: 5000,
-    spares: 0,
-    spawn: (argv, env) => {
-      const child = spawnLocal(argv, env);
-      started.push(child);
-      return child;
-    },
-  });
+  const host = recordingHost(started, 0);
   const sim = new Simulation({ seed: 'prestart', host });
   try {
     await sim.run(async () => {

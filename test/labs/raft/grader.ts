@@ -6,6 +6,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { startGroup, type GroupRun } from '../../helpers/proc';
 
+export { isAlive } from '../../helpers/proc';
+
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 const CLI = path.join(ROOT, 'dist-grader', 'grader', 'cli.js');
 
@@ -26,15 +28,6 @@ export function makeTmp(): string {
   return dir;
 }
 
-/** True while a process with this pid exists (a zombie counts as gone). */
-export function isAlive(pid: number): boolean {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
 export interface JsonTest {
   test: string;
