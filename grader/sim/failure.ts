@@ -8,6 +8,8 @@ export class SimFailure extends Error {
   seed = '';
   /** The trace's last lines when the run ended (what happened just before). */
   traceTail: string[] = [];
+  /** The trace's hash when the run ended: the same seed fails with the same hash. */
+  traceHash = '';
 
   constructor(
     message: string,

@@ -15,8 +15,7 @@
 
 import type { Clock, Scheduled } from './clock';
 import type { Random } from './random';
-import type { Trace } from './trace';
-import { fnv1a32 } from '../../src/kit/hash';
+import { payloadHash, type Trace } from './trace';
 
 /** Who made a call: told of the reply (or null) when the network delivers it. */
 export interface Caller {
@@ -135,7 +134,7 @@ export class Network {
       this.clock.now(),
       'send',
       caller.label,
-      `rpc=${rpc.id} ${method} end=${end} ${Buffer.byteLength(args)}B #${hash(args)}`,
+      `rpc=${rpc.id} ${method} end=${end} ${Buffer.byteLength(args)}B #${payloadHash(args)}`,
     );
     if (!server) {
       const ms = this.longDelays ? this.random.int(7000) : this.random.int(100);
@@ -196,12 +195,8 @@ export class Network {
     if (rpc.done) return;
     rpc.done = true;
     if (reply !== null) this.bytes += Buffer.byteLength(reply);
-    const size = reply === null ? '' : ` ${Buffer.byteLength(reply)}B #${hash(reply)}`;
+    const size = reply === null ? '' : ` ${Buffer.byteLength(reply)}B #${payloadHash(reply)}`;
     this.trace.record(this.clock.now(), 'return', rpc.caller.label, `rpc=${rpc.id} ${why}${size}`);
     if (rpc.caller.alive()) return rpc.caller.receive(reply);
   }
-}
-
-function hash(text: string): string {
-  return fnv1a32(text).toString(16).padStart(8, '0');
 }

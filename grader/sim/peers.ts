@@ -7,13 +7,12 @@
 
 import { decodeText, encodeText } from '../../src/labrpc/codec';
 import type { Effect, Request } from '../../src/labrpc/runtime/protocol';
-import { fnv1a32 } from '../../src/kit/hash';
 import type { Clock, Scheduled } from './clock';
 import { checkEffects } from './effects';
 import type { HostedPeer, PeerHost } from './hosts';
 import type { Network, ServerTarget } from './network';
 import { streamSeed } from './random';
-import type { Trace } from './trace';
+import { payloadHash, type Trace } from './trace';
 
 export interface PeerSpec {
   /** How messages name the peer: "peer 2". */
@@ -227,14 +226,14 @@ export class Peers {
         return this.record(
           'save',
           instance,
-          `raft=${persisted.raftstate.length}B snap=${persisted.snapshot.length}B #${hash(effect.raftstate)}`,
+          `raft=${persisted.raftstate.length}B snap=${persisted.snapshot.length}B #${payloadHash(effect.raftstate)}`,
         );
       }
       case 'log':
         this.record('log', instance, effect.text);
         return this.deps.log?.(`${formatTime(this.now())} ${instance.label}: ${effect.text}`);
       case 'result':
-        return this.record('result', instance, effect.value === null ? '' : `#${hash(effect.value)}`);
+        return this.record('result', instance, effect.value === null ? '' : `#${payloadHash(effect.value)}`);
       case 'fault':
         this.record('fault', instance, effect.message);
         return this.deps.fail(effect.message);
@@ -248,7 +247,7 @@ export class Peers {
   }
 
   private applied(instance: Instance, text: string): void {
-    this.record('apply', instance, `#${hash(text)}`);
+    this.record('apply', instance, `#${payloadHash(text)}`);
     let msg: unknown;
     try {
       msg = decodeText(text);
@@ -281,10 +280,6 @@ function emptyPersisted(): Persisted {
 
 function fromBase64(text: string): Uint8Array {
   return new Uint8Array(Buffer.from(text, 'base64'));
-}
-
-function hash(text: string): string {
-  return fnv1a32(text).toString(16).padStart(8, '0');
 }
 
 /** Virtual seconds with microseconds, for log lines: "   12.345678". */

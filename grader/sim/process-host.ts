@@ -60,15 +60,31 @@ export const spawnLocal: SpawnPeer = (argv, env) => {
 export class ProcessHost implements PeerHost {
   private spares: ProcessPeer[] = [];
   private readonly live = new Set<ProcessPeer>();
+  /** How many processes start() keeps ready. */
+  private kept: number;
 
-  constructor(private readonly options: ProcessHostOptions) {}
+  constructor(private readonly options: ProcessHostOptions) {
+    this.kept = options.spares ?? 1;
+  }
 
   /** Hands out the oldest spare (starting one if there is none) and starts the next. */
   async start(): Promise<HostedPeer> {
     const peer = this.spares.shift() ?? this.launch();
-    while (this.spares.length < (this.options.spares ?? 1)) this.spares.push(this.launch());
+    while (this.spares.length < this.kept) this.spares.push(this.launch());
     await peer.ready;
     return peer;
+  }
+
+  /** Starts processes now, so that `count` are ready for the next start()s (a cluster's boot, in parallel). */
+  prestart(count: number): void {
+    while (this.spares.length < count) this.spares.push(this.launch());
+  }
+
+  /** From now on keeps `count` processes ready: ends the spares beyond it, starts the missing ones. */
+  keepSpares(count: number): void {
+    this.kept = count;
+    while (this.spares.length > count) this.spares.pop()!.stop();
+    this.prestart(count);
   }
 
   async close(): Promise<void> {

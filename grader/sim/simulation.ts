@@ -144,15 +144,18 @@ export class Simulation {
       await settle();
     });
     let tail: string[] = [];
+    let hash = '';
     try {
       await this.loop(() => outcome !== undefined);
       tail = this.trace.last(40);
+      hash = this.trace.digest();
     } finally {
       this.peers.stopAll();
     }
     const failure = this.failure ?? (outcome!.ok ? undefined : outcome!.error);
     if (failure instanceof SimFailure) {
       failure.stamp(this.nowMs(), this.seed).traceTail = tail;
+      failure.traceHash = hash;
       throw failure;
     }
     if (!outcome!.ok) throw outcome!.error;

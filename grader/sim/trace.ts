@@ -4,7 +4,7 @@
 // times: this is what proves a run deterministic. The last lines are kept
 // for diagnosis.
 
-import { createHash, type Hash } from 'crypto';
+import { createHash, hash, type Hash } from 'crypto';
 
 export class Trace {
   private readonly hash: Hash = createHash('sha256');
@@ -41,4 +41,9 @@ export class Trace {
   last(n = this.keep): string[] {
     return [...this.tail.slice(this.oldest), ...this.tail.slice(0, this.oldest)].slice(-n);
   }
+}
+
+/** A payload's short hash in a trace line (#1a2b3c4d): native, so a large persisted state costs little. */
+export function payloadHash(text: string): string {
+  return hash('sha1', text).slice(0, 8);
 }

@@ -32,7 +32,11 @@ export function decode<T>(bytes: Uint8Array): T {
  * reply, msg) and `carrier` says what it must survive (an RPC, ...).
  */
 export function encodeText(value: unknown, root: string, carrier: string): string {
-  return write(value, root, carrier, []);
+  // Most values are fine: write them fast, and only when that meets a value
+  // it refuses (or a structure too deep, which may be a cycle) write again,
+  // tracking paths, to say which field it is.
+  const text = writeFast(value, 0);
+  return text ?? write(value, root, carrier, []);
 }
 
 /** The inverse of encodeText. */
@@ -66,9 +70,7 @@ function write(value: unknown, path: string, carrier: string, ancestors: object[
 function writeObject(value: object, path: string, carrier: string, ancestors: object[]): string {
   const cycle = ancestors.indexOf(value);
   if (cycle >= 0) return refuse(path, 'the object it is inside (a cycle)', carrier, 'send a tree, not a graph');
-  if (isBytes(value)) {
-    return `{"$bytes":"${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64')}"}`;
-  }
+  if (isBytes(value)) return bytesText(value);
   ancestors.push(value);
   let text: string;
   if (Array.isArray(value)) {
@@ -90,15 +92,70 @@ function writeObject(value: object, path: string, carrier: string, ancestors: ob
   return text;
 }
 
+// Inside a peer, each use of a global (Object, JSON, ...) goes through the
+// vm context's global object, which is slow: the hot paths keep their own.
+const { stringify } = JSON;
+const { isFinite } = Number;
+const { isArray } = Array;
+const { keys: keysOf, getPrototypeOf } = Object;
+const { isView } = ArrayBuffer;
+const objectToString = Object.prototype.toString;
+
+/** Deeper than this, the fast writer hands over to write(), which finds cycles. */
+const FAST_DEPTH = 200;
+
+/** write() without paths: the same text, or undefined where write() would refuse (it then says why). */
+function writeFast(value: unknown, depth: number): string | undefined {
+  switch (typeof value) {
+    case 'string':
+      return stringify(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'number':
+      return isFinite(value) ? stringify(value) : undefined;
+    case 'object': {
+      if (value === null) return 'null';
+      if (depth > FAST_DEPTH) return undefined;
+      if (isBytes(value)) return bytesText(value);
+      if (isArray(value)) {
+        let text = '[';
+        for (let i = 0; i < value.length; i++) {
+          const item = writeFast(value[i], depth + 1);
+          if (item === undefined) return undefined;
+          text += i === 0 ? item : `,${item}`;
+        }
+        return `${text}]`;
+      }
+      if (!isPlainObject(value)) return undefined;
+      const record = value as Record<string, unknown>;
+      const keys = keysOf(record).sort();
+      let text = '{';
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i];
+        const field = writeFast(record[key], depth + 1);
+        if (field === undefined) return undefined;
+        text += `${i === 0 ? '' : ','}${stringify(key.startsWith('$') ? `$${key}` : key)}:${field}`;
+      }
+      return `${text}}`;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function bytesText(value: Uint8Array): string {
+  return `{"$bytes":"${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64')}"}`;
+}
+
 // Objects made in another realm (each peer has its own) have another Object
 // and Array, so these checks look at shapes, never at `instanceof`.
 function isPlainObject(value: object): boolean {
-  const proto = Object.getPrototypeOf(value);
-  return proto === null || Object.getPrototypeOf(proto) === null;
+  const proto = getPrototypeOf(value);
+  return proto === null || getPrototypeOf(proto) === null;
 }
 
 function isBytes(value: unknown): value is Uint8Array {
-  return ArrayBuffer.isView(value) && Object.prototype.toString.call(value) === '[object Uint8Array]';
+  return isView(value) && objectToString.call(value) === '[object Uint8Array]';
 }
 
 function explainObject(value: object): [string, string] {
@@ -134,9 +191,9 @@ function textToBytes(text: string): Uint8Array {
 // JSON.parse calls this bottom-up: {"$bytes": ...} becomes a Uint8Array and
 // escaped keys ($$x) lose their extra $.
 function revive(this: unknown, _key: string, value: unknown): unknown {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  if (value === null || typeof value !== 'object' || isArray(value)) return value;
   const record = value as Record<string, unknown>;
-  const keys = Object.keys(record);
+  const keys = keysOf(record);
   if (keys.length === 1 && keys[0] === '$bytes' && typeof record.$bytes === 'string') {
     return new Uint8Array(Buffer.from(record.$bytes, 'base64'));
   }

@@ -148,5 +148,5 @@ test('its Gradescope zip can be built, naming its lab and tiers', () => {
   expect(listing.stdout).toContain('"lab": "echo"');
   const noLab = run([path.join(copy, 'dist', 'scripts', 'autograder.js'), zip]);
   expect(noLab.code).toBe(2);
-  expect(noLab.out).toContain('which lab? --lab mr|echo');
+  expect(noLab.out).toContain('which lab? --lab mr|raft|echo');
 }, 120_000);

@@ -207,3 +207,13 @@ export function startGroup(
   });
   return { child, done };
 }
+
+/** True while a process with this pid exists (a zombie counts as gone). */
+export function isAlive(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}

@@ -21,11 +21,15 @@ describe('the Gradescope autograder', () => {
   beforeAll(() => {
     work = makeTempDir('mr-autograder-test-');
     zip = path.join(work, 'autograder.zip');
-    const built = spawnSync(process.execPath, [path.join(KIT, 'dist', 'scripts', 'autograder.js'), zip], {
-      cwd: KIT,
-      encoding: 'utf8',
-      timeout: 120_000,
-    });
+    const built = spawnSync(
+      process.execPath,
+      [path.join(KIT, 'dist', 'scripts', 'autograder.js'), '--lab', 'mr', zip],
+      {
+        cwd: KIT,
+        encoding: 'utf8',
+        timeout: 120_000,
+      },
+    );
     if (built.status !== 0) throw new Error(`autograder.js failed: ${built.stderr}`);
     // What Gradescope does: unpack into source/; setup.sh's last steps (npm ci is replaced by the kit's node_modules).
     source = path.join(work, 'template', 'source');
@@ -161,7 +165,11 @@ describe('the Gradescope autograder', () => {
       ],
       [['--lab', 'kv', 'out.zip'], /^autograder: no lab "kv" \(labs: mr\)$/],
       [['out.tar'], /^autograder: the output must be a \.zip file, not "out\.tar"$/],
-      [[path.join(work, 'no', 'such', 'dir', 'a.zip')], /^autograder: cannot write .*: no such directory /],
+      [
+        ['--lab', 'mr', path.join(work, 'no', 'such', 'dir', 'a.zip')],
+        /^autograder: cannot write .*: no such directory /,
+      ],
+      [['a.zip'], /^autograder: which lab\? --lab mr\|raft$/],
       [['a.zip', 'b.zip'], /^autograder: unexpected argument "b\.zip"/],
       [['--out', 'a.zip'], /^autograder: unknown option "--out" \(see --help\)$/],
     ];

@@ -1,5 +1,5 @@
 // The student release: `node dist/scripts/handout.js OUTDIR` writes it.
-// These tests build one into a temporary folder and check that it holds
+// These tests build MapReduce's (--labs mr) into a temporary folder and check that it holds
 // what a student needs and nothing of the instructor's, that it type-checks
 // and builds on its own, and that its grader fails the untouched skeleton
 // cleanly. The kit's node_modules is linked into the release instead of
@@ -76,7 +76,7 @@ beforeAll(async () => {
   if (!fs.existsSync(HANDOUT)) throw new Error(`${HANDOUT} is missing: run npm run build first`);
   scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'mr-handout-'));
   release = path.join(scratch, 'release');
-  made = await run(process.execPath, [HANDOUT, release], KIT, 60_000);
+  made = await run(process.execPath, [HANDOUT, '--labs', 'mr', release], KIT, 60_000);
 }, 90_000);
 
 afterAll(() => {

@@ -10,11 +10,18 @@ import * as ts from 'typescript';
 export const ROOT = path.resolve(__dirname, '..', '..');
 const TREES = ['src/labrpc', 'src/kit', 'test/sim/fixtures'];
 
-/** Transpiles every .ts file of the trees into out/<same path>.js; returns out. */
-export function buildPeerCode(out: string, trees: string[] = TREES): string {
+/** A tree of the repository, laid out at `to` in the build (a reference solution as src/raft). */
+export interface Tree {
+  from: string;
+  to: string;
+}
+
+/** Transpiles every .ts file of the trees into out/<same path>.js (or the tree's `to`); returns out. */
+export function buildPeerCode(out: string, trees: (string | Tree)[] = TREES): string {
   for (const tree of trees) {
-    for (const source of listTs(path.join(ROOT, tree))) {
-      const relative = path.relative(ROOT, source);
+    const { from, to } = typeof tree === 'string' ? { from: tree, to: tree } : tree;
+    for (const source of listTs(path.join(ROOT, from))) {
+      const relative = path.join(to, path.relative(path.join(ROOT, from), source));
       const target = path.join(out, relative.replace(/\.ts$/, '.js'));
       const result = ts.transpileModule(fs.readFileSync(source, 'utf8'), {
         fileName: source,

@@ -72,6 +72,27 @@ describe('the codec', () => {
     expect(decodeText(encodeText(new Uint8Array([1, 2]), 'v', 'x'))).toEqual(new Uint8Array([1, 2]));
   });
 
+  test('deep values encode as shallow ones do (past the fast writer), and a refusal deep down still names its path', () => {
+    let deep: unknown = { $k: new Uint8Array([9]), b: 'x', a: [1.5, null, false] };
+    let expected = '{"$$k":{"$bytes":"CQ=="},"a":[1.5,null,false],"b":"x"}';
+    for (let depth = 0; depth < 300; depth++) {
+      deep = depth % 2 ? [deep] : { z: deep, y: depth };
+      expected = depth % 2 ? `[${expected}]` : `{"y":${depth},"z":${expected}}`;
+    }
+    expect(encodeText(deep, 'v', 'x')).toBe(expected);
+    expect(decodeText(expected)).toEqual(deep);
+
+    let bad: unknown = new Map();
+    let path = 'args';
+    for (let depth = 0; depth < 250; depth++) {
+      bad = { inner: bad };
+      path += '.inner';
+    }
+    expect(refusal(bad)).toBe(
+      `the field ${path} is a Map, which does not survive an RPC: use a plain object or an array`,
+    );
+  });
+
   test('decode() of no bytes says so', () => {
     expect(() => decode(new Uint8Array(0))).toThrow('decode() was given no bytes (was anything saved?)');
   });

@@ -17,18 +17,24 @@ function alive(pid: number): boolean {
   }
 }
 
-test('restarts take the spare; the injected spawn starts every process; close() ends them all', async () => {
-  const started: PeerChild[] = [];
-  const host = new ProcessHost({
+/** A process host whose every process is recorded in `started`. */
+function recordingHost(started: PeerChild[], spares?: number): ProcessHost {
+  return new ProcessHost({
     build: build.dir,
     sourceRoot: ROOT,
     cpuBudgetMs: 5000,
+    spares,
     spawn: (argv, env) => {
       const child = spawnLocal(argv, env);
       started.push(child);
       return child;
     },
   });
+}
+
+test('restarts take the spare; the injected spawn starts every process; close() ends them all', async () => {
+  const started: PeerChild[] = [];
+  const host = recordingHost(started);
   const sim = new Simulation({ seed: 'spare', host });
   try {
     await sim.run(async () => {
@@ -72,4 +78,28 @@ test('a peer process that dies fails the run with how it died', async () => {
   } finally {
     await host.close();
   }
+});
+
+test("prestart() starts a cluster's processes at once; keepSpares() sets how many wait for restarts", async () => {
+  const started: PeerChild[] = [];
+  const host = recordingHost(started, 0);
+  const sim = new Simulation({ seed: 'prestart', host });
+  try {
+    await sim.run(async () => {
+      host.prestart(3);
+      expect(started).toHaveLength(3); // all three before the first boot
+      await bootPeers(sim, 'test/sim/fixtures/module-state', 3);
+      expect(started).toHaveLength(3); // the boots took them, and started none
+      host.keepSpares(1);
+      expect(started).toHaveLength(4);
+      sim.crash('2');
+      await sim.boot('2', ['2->0', '2->1', '2->2']);
+      expect(started).toHaveLength(5); // the restart took the spare and started the next
+      host.keepSpares(0);
+      expect(await started[4].exited).toEqual({ code: null, signal: 'SIGKILL' }); // the spare no one needs is ended
+    });
+  } finally {
+    await host.close();
+  }
+  expect(started.filter((child) => alive(child.pid))).toEqual([]);
 });

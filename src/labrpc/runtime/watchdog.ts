@@ -20,8 +20,9 @@ const WORKER = `
 const { workerData } = require('worker_threads');
 const inspector = require('inspector');
 const { state, port, build } = workerData; // state: [step number, busy, budget ms]
+// The session connects only to stop a runaway: a session left connected makes
+// Node print "Waiting for the debugger to disconnect..." when the process exits.
 const session = new inspector.Session();
-session.connectToMainThread();
 port.postMessage({ ready: true });
 const post = (method, params = {}) => new Promise((resolve, reject) =>
   session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
@@ -41,11 +42,16 @@ setInterval(() => {
 // microtasks no student code is on the stack; then sampling for a while finds
 // where the time goes.
 async function stop(step) {
-  let frames = await pausedFrames();
-  if (!frames.some((frame) => isStudent(frame.file))) frames = await sampledFrames();
-  if (!running(step)) return;
-  port.postMessage({ step, frames });
-  await post('Runtime.terminateExecution');
+  session.connectToMainThread();
+  try {
+    let frames = await pausedFrames();
+    if (!frames.some((frame) => isStudent(frame.file))) frames = await sampledFrames();
+    if (!running(step)) return;
+    port.postMessage({ step, frames });
+    await post('Runtime.terminateExecution');
+  } finally {
+    session.disconnect();
+  }
 }
 const urls = new Map();
 session.on('Debugger.scriptParsed', (m) => urls.set(m.params.scriptId, m.params.url));

@@ -44,15 +44,7 @@ export function removeTmp(dir: string): void {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
-/** True while a process with this pid exists (a zombie counts as gone). */
-export function isAlive(pid: number): boolean {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
+export { isAlive } from '../../helpers/proc';
 
 /** True while any process is in the process group `pgid`. */
 export function groupAlive(pgid: number): boolean {

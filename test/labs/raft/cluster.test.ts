@@ -49,6 +49,7 @@ test('a peer that applies another command at an index fails the run then, with t
   expect((failure as SimFailure).message).toBe('commit index=2 server=2 {"not":2} != server=0 2');
   expect((failure as SimFailure).atMs).toBe(50); // the first one() took 20 ms, the sleep 30; then peer 2 applied
   expect((failure as SimFailure).seed).toBe('diverges');
+  expect((failure as SimFailure).traceHash).toMatch(/^[0-9a-f]{64}$/); // the run up to the failure, which the seed repeats
   expect((failure as SimFailure).traceTail.slice(-2)).toEqual([
     expect.stringMatching(/^50000 apply peer2#1 #[0-9a-f]{8}$/), // what happened last: the bad apply
     '50000 reply peer2#1 rpc=4', // (and the rest of that step)

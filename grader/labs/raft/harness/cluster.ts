@@ -229,7 +229,7 @@ export class Cluster {
     for (let poll = 0; poll < C.WAIT_POLLS; poll++) {
       if (this.nCommitted(index)[0] >= n) break;
       await this.sleep(sleepMs);
-      sleepMs = Math.min(sleepMs * 2, C.WAIT_MAX_MS);
+      if (sleepMs < C.WAIT_MAX_MS) sleepMs *= 2; // as the course's: 10 ms ... 640 ms, then 1280 ms
       if (startTerm > -1) {
         for (let i = 0; i < this.n; i++) {
           const state = await this.getState(i);
@@ -250,6 +250,11 @@ export class Cluster {
   /** RPCs peer i (its current incarnation) received. */
   rpcCount(i: number): number {
     return this.sim.network.serverCount(this.name(i));
+  }
+
+  /** The highest index any peer applied (the course's maxIndex: a pass line's commands). */
+  maxIndex(): number {
+    return this.applier.maxIndex;
   }
 
   /** Bytes of args sent and replies delivered. */

@@ -22,7 +22,7 @@ export const ONE_POLL_MS = 20;
 /** When no server accepted the command, one() tries again 50 ms later. */
 export const ONE_RETRY_MS = 50;
 
-/** wait() polls 30 times, sleeping from 10 ms, doubling up to 1 s. */
+/** wait() polls 30 times, sleeping from 10 ms, doubling while below 1 s. */
 export const WAIT_POLLS = 30;
 export const WAIT_FIRST_MS = 10;
 export const WAIT_MAX_MS = 1000;

@@ -14,6 +14,8 @@ export interface ClusterRun<T> {
   virtualMs: number;
   rpcs: number;
   bytes: number;
+  /** The highest index any peer applied (the course's count of commands). */
+  commands: number;
 }
 
 /** Runs a scenario on a fresh cluster (the course's make_config ... cleanup) in virtual time. */
@@ -23,7 +25,8 @@ export async function runCluster<T>(
 ): Promise<ClusterRun<T>> {
   const { seed, host, log, traceLines } = options;
   const sim = new Simulation({ seed, host, log, traceLines, limitMs: TEST_LIMIT_MS });
-  const value = await sim.run(async () => scenario(await Cluster.start(sim, options)));
+  let cluster: Cluster | undefined;
+  const value = await sim.run(async () => scenario((cluster = await Cluster.start(sim, options))));
   const network = sim.network;
   return {
     value,
@@ -33,5 +36,6 @@ export async function runCluster<T>(
     virtualMs: sim.nowMs(),
     rpcs: network.totalCount(),
     bytes: network.totalBytes(),
+    commands: cluster?.maxIndex() ?? 0,
   };
 }

@@ -1,0 +1,100 @@
+// One Raft test's harness, as its body drives it: h.cluster(config,
+// scenario) runs the scenario on a fresh cluster in virtual time (the
+// course's make_config ... cleanup), with the test's seed, on the test's
+// peer host. A failed check becomes the test's failure; a pass keeps the
+// course's figures for the PASS line.
+
+import type { TestSpec } from '../../../core/lab';
+import { fail } from '../../../core/outcome';
+import { SimFailure } from '../../../sim';
+import type { PeerHost } from '../../../sim';
+import type { Cluster } from './cluster';
+import { failureNotes, type Figures } from './report';
+import { runCluster } from './run';
+
+/** What a test chooses of its cluster: the course's make_config(n, unreliable, snapshot). */
+export interface ClusterConfig {
+  n: number;
+  /** false: the unreliable network (delays, losses). */
+  reliable?: boolean;
+  /** 2D: the snapshotting applier. */
+  snapshots?: boolean;
+  /** The test crashes and restarts peers (graded, a process is kept ready for the next restart). */
+  crashes?: boolean;
+}
+
+/** Where a test's peers run (peer-hosts.ts graded or in one process; the kit's tests bring their own). */
+export interface Hosts {
+  /** A fresh host for a cluster of n peers. */
+  make(n: number): PeerHost;
+  /** The cluster has booted; `crashes`: the test will restart peers. */
+  booted(host: PeerHost, crashes: boolean): void;
+  /** Ends every peer started; says which budget they broke, if they did. */
+  close(): Promise<string | undefined>;
+}
+
+/** How many of the peers' last log lines a test keeps (for a failed test's folder). */
+const LOG_LINES_KEPT = 5000;
+
+export class RaftTest {
+  /** Notes of a passing test (the course's warnings). */
+  readonly notes: string[] = [];
+  /** The course's figures of the last cluster that ran to the end. */
+  figures?: Figures;
+  /** The failure that ended a cluster, if one did. */
+  failure?: SimFailure;
+  /** What the peers logged (the last LOG_LINES_KEPT lines at least). */
+  readonly logs: string[] = [];
+
+  constructor(
+    private readonly hosts: Hosts,
+    readonly seed: string,
+    /** Print what the peers log as they log it. */
+    private readonly echo: boolean,
+    /** Names the build's files as the student knows them. */
+    readonly relabel: (text: string) => string,
+  ) {}
+
+  /** Runs the scenario on a fresh cluster; a failed check fails the test. */
+  async cluster<T>(config: ClusterConfig, scenario: (cfg: Cluster) => Promise<T>): Promise<T> {
+    const host = this.hosts.make(config.n);
+    const booted = (cfg: Cluster): Promise<T> => {
+      this.hosts.booted(host, config.crashes ?? false);
+      return scenario(cfg);
+    };
+    try {
+      const run = await runCluster({ ...config, seed: this.seed, host, log: (line) => this.log(line) }, booted);
+      const { virtualMs, rpcs, commands, traceHash } = run;
+      this.figures = { virtualMs, peers: config.n, rpcs, commands, traceHash };
+      return run.value;
+    } catch (error) {
+      if (!(error instanceof SimFailure)) throw error; // the harness's own error
+      this.failure = error;
+      return fail(...failureNotes(error, this.relabel));
+    } finally {
+      await host.close();
+    }
+  }
+
+  /** A note under the PASS line (the course prints these as warnings). */
+  note(line: string): void {
+    if (!this.notes.includes(line)) this.notes.push(line);
+  }
+
+  /** Ends every peer the test started; a budget they broke, if they did. */
+  stop(): Promise<string | undefined> {
+    return this.hosts.close();
+  }
+
+  private log(line: string): void {
+    const text = this.relabel(line);
+    if (this.echo) console.log(text);
+    this.logs.push(text);
+    if (this.logs.length > 2 * LOG_LINES_KEPT) this.logs.splice(0, this.logs.length - LOG_LINES_KEPT);
+  }
+}
+
+/** A Raft test as the tiers declare it: an id, the course's name, and the body. */
+export function raftTest(id: string, name: string, run: (h: RaftTest) => Promise<void>): TestSpec<RaftTest> {
+  return { id, name, replay: 'seed', run }; // a failure prints its seed and the command that replays it
+}

@@ -1,0 +1,66 @@
+// Lab 2, Raft, as the grader's core knows it: the student's folder, what
+// the build stages, the course's tests of 2A-2D (one tier per part), the
+// harness (a cluster on the simulator, seeded by the test's seed), and
+// what the student release takes. Everything else of the lab is in this
+// folder.
+
+import type { Lab } from '../../core/lab';
+import { failed } from '../../core/outcome';
+import { keep } from './aids';
+import { PeerHosts } from './harness/peer-hosts';
+import { RaftTest } from './harness/raft-test';
+import { passNotes } from './harness/report';
+import { parseRaftOptions, RAFT_OPTIONS, type RaftOptions } from './options';
+import { TESTS_2A } from './tiers/2a';
+import { TESTS_2B } from './tiers/2b';
+import { TESTS_2C } from './tiers/2c';
+import { TESTS_2D } from './tiers/2d';
+
+export const lab: Lab<RaftTest, undefined, RaftOptions> = {
+  id: 'raft',
+  title: 'Raft',
+  order: 2,
+  command: 'test-raft',
+  about: "Grades a Raft implementation with the course's tests of 2A-2D, in virtual time on a seeded simulator.",
+  student: {
+    dir: 'src/raft',
+    files: ['raft.ts'],
+    required: ['raft.ts'],
+    provided: [],
+    kitOwned: ['src/labrpc'],
+  },
+  build: { stage: ['src/kit', 'src/labrpc'] },
+  tiers: [
+    { id: '2A', title: '2A (leader election)', tests: TESTS_2A, default: true },
+    { id: '2B', title: '2B (log)', tests: TESTS_2B, default: true },
+    { id: '2C', title: '2C (persistence)', tests: TESTS_2C, default: true },
+    { id: '2D', title: '2D (log compaction)', tests: TESTS_2D, default: true },
+  ],
+  points: 'grader/labs/raft/points.json',
+  release: {
+    include: ['src/raft/', 'src/labrpc/', 'labs/raft/'],
+    solutions: ['labs/raft/solution'],
+    handout: 'labs/raft/README.md',
+    readme: 'labs/raft/STUDENT-README.md',
+    scripts: ['test-raft'],
+  },
+  options: RAFT_OPTIONS,
+  parseOptions: parseRaftOptions,
+  prepare: async () => undefined,
+  harness(test) {
+    const { build } = test.setup;
+    const hosts = new PeerHosts(test, test.setup.options.inProcess);
+    // Peers' messages name the staged files (src/raft/raft.ts): name them as the graded folder's.
+    const staged = `${build.studentDir}/`;
+    const relabel = (text: string) =>
+      build.label === build.studentDir ? text : text.split(staged).join(`${build.label}/`);
+    return new RaftTest(hosts, test.seed, !test.quiet, relabel);
+  },
+  async finish(h, outcome) {
+    const broken = await h.stop();
+    if (broken) return failed([broken, ...(outcome.status === 'failed' ? [`(then: ${outcome.notes[0]})`] : [])]);
+    if (outcome.status !== 'passed' || !h.figures) return outcome;
+    return { status: 'passed', notes: [...passNotes(h.figures), ...h.notes, ...outcome.notes] };
+  },
+  keep,
+};

@@ -1,0 +1,79 @@
+// The Raft lab as the core sees it: its four parts as tiers (--only 2A runs
+// a part), the course's 28 tests with their ids and names, a replay seed on
+// each, points for each adding up to 100, and its --in-process option.
+
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseOptions } from '../../../grader/core/options';
+import { lab } from '../../../grader/labs/raft/manifest';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const tests = (...argv: string[]): string[] => parseOptions(lab, argv, ROOT).tests.map((e) => e.spec.id);
+
+const PARTS: Record<string, [string, string][]> = {
+  '2A': [
+    ['initial-election', 'initial election (2A)'],
+    ['re-election', 'election after network failure (2A)'],
+    ['many-elections', 'multiple elections (2A)'],
+  ],
+  '2B': [
+    ['basic-agree', 'basic agreement (2B)'],
+    ['rpc-bytes', 'RPC byte count (2B)'],
+    ['follower-failure', 'test progressive failure of followers (2B)'],
+    ['leader-failure', 'test failure of leaders (2B)'],
+    ['fail-agree', 'agreement after follower reconnects (2B)'],
+    ['fail-no-agree', 'no agreement if too many followers disconnect (2B)'],
+    ['concurrent-starts', 'concurrent Start()s (2B)'],
+    ['rejoin', 'rejoin of partitioned leader (2B)'],
+    ['backup', 'leader backs up quickly over incorrect follower logs (2B)'],
+    ['count', "RPC counts aren't too high (2B)"],
+  ],
+  '2C': [
+    ['persist1', 'basic persistence (2C)'],
+    ['persist2', 'more persistence (2C)'],
+    ['persist3', 'partitioned leader and one follower crash, leader restarts (2C)'],
+    ['figure8', 'Figure 8 (2C)'],
+    ['unreliable-agree', 'unreliable agreement (2C)'],
+    ['figure8-unreliable', 'Figure 8 (unreliable) (2C)'],
+    ['reliable-churn', 'churn (2C)'],
+    ['unreliable-churn', 'unreliable churn (2C)'],
+  ],
+  '2D': [
+    ['snapshot-basic', 'snapshots basic (2D)'],
+    ['snapshot-install', 'install snapshots (disconnect) (2D)'],
+    ['snapshot-install-unreliable', 'install snapshots (disconnect+unreliable) (2D)'],
+    ['snapshot-install-crash', 'install snapshots (crash) (2D)'],
+    ['snapshot-install-uncrash', 'install snapshots (unreliable+crash) (2D)'],
+    ['snapshot-all-crash', 'crash and restart all servers (2D)'],
+    ['snapshot-init', 'snapshot initialization after crash (2D)'],
+  ],
+};
+const ALL = Object.values(PARTS).flatMap((part) => part.map(([id]) => id));
+
+test('the four parts are default tiers, in order, each with the course tests of that part', () => {
+  expect(lab.tiers.map((t) => [t.id, t.default])).toEqual([
+    ['2A', true],
+    ['2B', true],
+    ['2C', true],
+    ['2D', true],
+  ]);
+  for (const tier of lab.tiers) expect(tier.tests.map((t) => [t.id, t.name])).toEqual(PARTS[tier.id]);
+  expect(tests()).toEqual(ALL);
+  expect(tests('--only', '2A')).toEqual(PARTS['2A'].map(([id]) => id));
+  expect(tests('--only', 'snapshot-init,2B')).toEqual([...PARTS['2B'].map(([id]) => id), 'snapshot-init']);
+  expect(tests('--skip', '2C,2D')).toEqual([...PARTS['2A'], ...PARTS['2B']].map(([id]) => id));
+});
+
+test('every test replays from its seed, and the points cover exactly the tests, 100 in all', () => {
+  for (const tier of lab.tiers) for (const t of tier.tests) expect(t.replay).toBe('seed');
+  const points = JSON.parse(fs.readFileSync(path.join(ROOT, lab.points), 'utf8')) as Record<string, number>;
+  expect(Object.keys(points)).toEqual(ALL);
+  expect(Object.values(points).reduce((a, b) => a + b, 0)).toBe(100);
+  const part = (id: string) => PARTS[id].reduce((sum, [test]) => sum + points[test], 0);
+  expect(['2A', '2B', '2C', '2D'].map(part)).toEqual([15, 35, 30, 20]);
+});
+
+test('--in-process keeps every peer in the grader; graded runs are the default', () => {
+  expect(parseOptions(lab, [], ROOT).labOptions).toEqual({ inProcess: false });
+  expect(parseOptions(lab, ['--in-process'], ROOT).labOptions).toEqual({ inProcess: true });
+});
