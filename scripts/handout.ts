@@ -33,7 +33,6 @@ export const COMMAND_LINE = {
 /** What every release holds, whichever labs: whole folders (with a trailing /) and single files. Each lab adds its own. */
 const COMMON = [
   'src/kit/',
-  'src/labrpc/', // the simulator's peer side: grader/sim, in every release, imports it
   'grader/', // less the folders of labs not released (below)
   'scripts/copy-assets.js',
   'package-lock.json',

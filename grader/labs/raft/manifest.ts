@@ -38,7 +38,7 @@ export const lab: Lab<RaftTest, undefined, RaftOptions> = {
   ],
   points: 'grader/labs/raft/points.json',
   release: {
-    include: ['src/raft/', 'src/labrpc/', 'labs/raft/'],
+    include: ['src/raft/', 'src/labrpc/', 'grader/sim/', 'labs/raft/'], // the simulator and its peers' side
     solutions: ['labs/raft/solution'],
     handout: 'labs/raft/README.md',
     readme: 'labs/raft/STUDENT-README.md',
