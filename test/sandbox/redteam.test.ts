@@ -288,7 +288,7 @@ describeRoot('red team: the Gradescope layout as root', () => {
     intruders = await listenForIntruders();
     const port = intruders.port;
     const zip = path.join(work, 'autograder.zip');
-    const built = spawnSync(process.execPath, [path.join(KIT, 'dist', 'scripts', 'autograder.js'), zip], {
+    const built = spawnSync(process.execPath, [path.join(KIT, 'dist', 'scripts', 'autograder.js'), '--lab', 'mr', zip], {
       cwd: KIT,
       encoding: 'utf8',
       timeout: 120_000,

@@ -160,11 +160,11 @@ describe('the Gradescope autograder', () => {
     const cases: [string[], RegExp][] = [
       [[], /^autograder: usage: autograder \[--lab LAB\] \[--tiers NAMES\] OUTFILE\.zip$/],
       [
-        ['--tiers', 'bonus', 'out.zip'],
+        ['--lab', 'mr', '--tiers', 'bonus', 'out.zip'],
         /^autograder: --tiers: mr has no tier "bonus" \(tiers: course, extended, challenge\)$/,
       ],
-      [['--lab', 'kv', 'out.zip'], /^autograder: no lab "kv" \(labs: mr\)$/],
-      [['out.tar'], /^autograder: the output must be a \.zip file, not "out\.tar"$/],
+      [['--lab', 'kv', 'out.zip'], /^autograder: no lab "kv" \(labs: mr, raft\)$/],
+      [['--lab', 'mr', 'out.tar'], /^autograder: the output must be a \.zip file, not "out\.tar"$/],
       [
         ['--lab', 'mr', path.join(work, 'no', 'such', 'dir', 'a.zip')],
         /^autograder: cannot write .*: no such directory /,
