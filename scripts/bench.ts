@@ -15,7 +15,10 @@
 //             2 and 4 workers, traced: the bytes each reduce task and each
 //             reducer fetched from the other workers and read from its own
 //             disk, the number of fetches and their time
-// and, with --gradescope-box, the whole suite on half a CPU and 768 MB.
+//   raft      the Raft lab's 2A-2D suite with its reference solution, graded
+//             (a process per peer) and in one process: wall time against
+//             virtual time, peak memory; and seeds of 2A a minute
+// and, with --gradescope-box, the whole suite (and Raft's) on half a CPU and 768 MB.
 //
 // Writes <out>/report.json and <out>/scaling.svg (speedup against workers),
 // prints a summary and checks the kit's targets (bench/targets.ts; met /
@@ -36,6 +39,7 @@ import { measureMemory } from './bench/memory';
 import { BENCH_CLI, Options, parseOptions, Part } from './bench/options';
 import { newReport, printSummary, readReport, Report, writeReport } from './bench/report';
 import { measureScaling } from './bench/scaling';
+import { measureRaft } from './bench/raft';
 import { measureShuffle } from './bench/shuffle';
 import { Session } from './bench/session';
 import { stageImpl } from './bench/staging';
@@ -56,6 +60,7 @@ const RUN_ORDER: { part: Part; run(ctx: BenchContext, report: Report, corpora: C
   },
   { part: 'shuffle', run: async (ctx, report, c) => void (report.shuffle = await measureShuffle(ctx, c.list)) },
   { part: 'grader', run: async (ctx, report) => void (report.grader = await measureGrader(ctx, report.memory)) },
+  { part: 'raft', run: async (ctx, report) => void (report.raft = await measureRaft(ctx)) },
   { part: 'gradescope-box', run: async (ctx, report) => void (report.gradescopeBox = await measureGradescopeBox(ctx)) },
 ];
 

@@ -16,7 +16,7 @@ export interface GraderRun {
   reason?: string;
   passed?: boolean;
   wallMs?: number;
-  tests?: { id: string; name: string; passed: boolean; durationMs: number }[];
+  tests?: { id: string; name: string; passed: boolean; durationMs: number; notes?: string[] }[];
   peakMemoryBytes?: number;
   memoryNote?: string;
   /** Times the suite hit its cgroup's memory limit (v1 memory.failcnt, v2 memory.events "max"). */
@@ -50,20 +50,28 @@ export async function measureGrader(ctx: BenchContext, memory: MemoryReport | un
   return run;
 }
 
-/** Runs the course suite with the kit's compiled grader, inside `group` when given. */
+/** What the grader grades: a lab, a folder, and options of its own (default: MapReduce's course suite on --impl). */
+export interface Grading {
+  lab: string;
+  impl: string;
+  args?: string[];
+}
+
+/** Runs a suite with the kit's compiled grader, inside `group` when given. */
 export async function runGrader(
   ctx: BenchContext,
   group: Group | undefined,
   limitMs: number,
   name: string,
+  grading: Grading = { lab: 'mr', impl: ctx.options.impl },
 ): Promise<GraderRun> {
-  const { kit, session, stage, options } = ctx;
+  const { kit, session, stage } = ctx;
   const cli = path.join(kit, 'dist-grader', 'grader', 'cli.js');
   if (!fs.existsSync(cli)) {
     return { status: 'unavailable', reason: `${path.relative(kit, cli)} is missing (npm run build)` };
   }
   const json = path.join(stage.dir, `grader-${name}.json`);
-  const args = [cli, '--impl', options.impl, 'quiet', '--json', json];
+  const args = [cli, grading.lab, '--impl', grading.impl, 'quiet', '--json', json, ...(grading.args ?? [])];
   const opts = { role: `grader (${name})`, cwd: kit, limitMs };
   const p: Measured = group
     ? start(session.registry, '/bin/sh', ['-c', group.enterCommand(), 'sh', process.execPath, ...args], opts)
@@ -79,7 +87,7 @@ export async function runGrader(
   }
   let summary: {
     passed: boolean;
-    runs: { tests: { id: string; name: string; passed: boolean; durationMs: number }[] }[];
+    runs: { tests: { id: string; name: string; passed: boolean; durationMs: number; notes: string[] }[] }[];
   };
   try {
     summary = JSON.parse(fs.readFileSync(json, 'utf8'));
@@ -90,11 +98,14 @@ export async function runGrader(
     return { status: 'unavailable', reason: `the grader wrote no JSON report (${describeEnd(f)})` };
   }
   run.passed = summary.passed;
-  run.tests = (summary.runs[0]?.tests ?? []).map((t) => ({
-    id: t.id,
-    name: t.name,
-    passed: t.passed,
-    durationMs: t.durationMs,
-  }));
+  run.tests = summary.runs
+    .flatMap((r) => r.tests)
+    .map((t) => ({
+      id: t.id,
+      name: t.name,
+      passed: t.passed,
+      durationMs: t.durationMs,
+      notes: t.notes,
+    }));
   return run;
 }

@@ -9,6 +9,7 @@ import { reportChart } from './chart';
 import { BoxRun } from './gradescope-box';
 import { GraderRun } from './grader';
 import { MemoryReport } from './memory';
+import { RaftReport } from './raft';
 import { Options, Part, PARTS } from './options';
 import { ScalingReport } from './scaling';
 import { ShuffleReport } from './shuffle';
@@ -35,6 +36,7 @@ export interface Report {
   startup?: StartupReport;
   memory?: MemoryReport;
   shuffle?: ShuffleReport;
+  raft?: RaftReport;
   gradescopeBox?: BoxRun;
   targets: Target[];
 }

@@ -116,6 +116,33 @@ export const TARGETS: TargetRow[] = [
     detail: (j) => j.report.shuffle?.skipped ?? bigCorpusNote(j),
   },
   {
+    id: 'raft-graded',
+    description: 'Raft 2A-2D suite, graded (a process per peer) <= 30 s',
+    measured: ({ report }) => (report.raft?.graded.passed ? report.raft.graded.wallMs : undefined),
+    met: (v) => v <= 30_000,
+    show: (v, { report }) => `${secs(v)} for ${secs(report.raft?.graded.virtualMs ?? 0)} of virtual time`,
+    detail: ({ report }) =>
+      report.raft?.graded.status === 'ok' && !report.raft.graded.passed
+        ? 'the suite failed'
+        : report.raft?.graded.reason,
+  },
+  {
+    id: 'raft-2a-seeds',
+    description: 'Raft 2A in one process >= 100 seeds a minute',
+    measured: ({ report }) => (report.raft?.seeds2A?.passed ? report.raft.seeds2A.perMinute : undefined),
+    met: (v) => v >= 100,
+    show: (v) => `${Math.round(v)} a minute`,
+  },
+  {
+    id: 'raft-box',
+    description: 'Raft suite, graded, passes within 5 min on half a CPU and 768 MB',
+    measured: ({ report }) => (report.raft?.box?.status === 'ok' ? report.raft.box.wallMs : undefined),
+    met: (v, { report }) => !!report.raft?.box?.passed && v <= 300_000,
+    show: (v, { report }) => `${report.raft?.box?.passed ? 'passed' : 'failed'} in ${secs(v)}`,
+    detail: ({ report }) =>
+      report.raft?.box?.reason ?? (report.raft && !report.raft.box ? 'needs --gradescope-box' : undefined),
+  },
+  {
     id: 'gradescope-box',
     description: 'suite passes within 10 min on half a CPU and 768 MB',
     measured: ({ report: { gradescopeBox: box } }) => (box?.status === 'ok' ? box.wallMs : undefined),

@@ -34,10 +34,10 @@ describe('the option table', () => {
 describe('parseOptions', () => {
   const tmp = useTempDir('mr-bench-opts-');
 
-  test('the defaults: the reference solution, five parts, 1, 2 and 4 workers, 5 samples, 128 MB', () => {
+  test('the defaults: the reference solution, six parts, 1, 2 and 4 workers, 5 samples, 128 MB', () => {
     const o = parseOptions([], ROOT);
     expect(o.impl).toBe(SOLUTION);
-    expect([...o.parts]).toEqual(['grader', 'scaling', 'startup', 'memory', 'shuffle']);
+    expect([...o.parts]).toEqual(['grader', 'scaling', 'startup', 'memory', 'shuffle', 'raft']);
     expect(o).toMatchObject({ quick: false, bigSize: '128MB', workers: [1, 2, 4], repeat: 5 });
     expect(o.out).toBe(path.join(ROOT, 'bench-results'));
     expect(o.chartOf).toBeUndefined();

@@ -60,6 +60,13 @@ function goodReport(): Report {
         tasks: [],
       })),
     },
+    raft: {
+      impl: 'labs/raft/solution',
+      graded: { status: 'ok', passed: true, wallMs: 26_100, virtualMs: 340_000, tests: 28 },
+      inProcess: { status: 'ok', passed: true, wallMs: 9_900, virtualMs: 340_000, tests: 28 },
+      seeds2A: { seeds: 100, wallMs: 9_400, perMinute: 638, passed: true },
+      box: { status: 'ok', passed: true, wallMs: 76_200, cpu: 'half a CPU', memoryLimitBytes: 768 * MB },
+    },
     gradescopeBox: { status: 'ok', passed: true, wallMs: 84_500, cpu: 'half', memoryLimitBytes: 768 * MB },
     targets: [],
   };
@@ -81,6 +88,9 @@ describe('the targets table', () => {
       'worker-start',
       'coordinator-start',
       'shuffle-2',
+      'raft-graded',
+      'raft-2a-seeds',
+      'raft-box',
       'gradescope-box',
     ]);
     expect(new Set(ids).size).toBe(ids.length);
@@ -96,6 +106,9 @@ describe('the targets table', () => {
     expect(t['worker-start'].value).toBe('142 ms');
     expect(t['gradescope-box'].value).toBe('passed in 84.5 s');
     expect(t['shuffle-2'].value).toBe('right output, 0 of 160 fetches failed, 14.0 s');
+    expect(t['raft-graded'].value).toBe('26.1 s for 340.0 s of virtual time');
+    expect(t['raft-2a-seeds'].value).toBe('638 a minute');
+    expect(t['raft-box'].value).toBe('passed in 76.2 s');
     for (const row of Object.values(t)) expect(row.detail).toBeUndefined();
   });
 
@@ -109,6 +122,9 @@ describe('the targets table', () => {
     r.startup!.coordinator.medianMs = 501;
     r.gradescopeBox!.passed = false;
     r.shuffle!.runs[0].failedFetches = 1;
+    r.raft!.graded.wallMs = 30_001;
+    r.raft!.seeds2A!.perMinute = 99;
+    r.raft!.box!.wallMs = 300_001;
     const t = byId(r, '128MB');
     for (const row of Object.values(t)) expect(row.met).toBe(false);
     expect(t['gradescope-box'].value).toBe('failed in 84.5 s');
@@ -137,6 +153,11 @@ describe('the targets table', () => {
       cpu: 'half',
       memoryLimitBytes: 1,
     };
+    const noRaft = {
+      status: 'unavailable' as const,
+      reason: "no Raft reference solution here (a student's release has none)",
+    };
+    r.raft = { impl: 'labs/raft/solution', graded: noRaft, inProcess: noRaft };
     const t = byId(r, undefined);
     for (const row of Object.values(t)) {
       expect(row.met).toBeNull();
@@ -146,6 +167,8 @@ describe('the targets table', () => {
     expect(t['speedup-2'].detail).toBe('needs the big corpus (not in --quick)');
     expect(t['gradescope-box'].detail).toBe('no cgroups: nothing mounted');
     expect(t['shuffle-2'].detail).toBe('no labs/mr/solution-challenge');
+    expect(t['raft-graded'].detail).toBe(noRaft.reason);
+    expect(t['raft-box'].detail).toBe('needs --gradescope-box');
   });
 
   test('a failed suite has no time to judge; another --big-size is judged and said to be', () => {
