@@ -671,8 +671,9 @@ export const DEFECTS: Defect[] = [
       "The course's reference solution, unchanged, run as the challenge track runs workers: each on a local disk of its own, it looks for the inputs in its current folder and finds none.",
     base: 'solution',
     edits: [],
-    run: ['shuffle-wc'],
-    mustFail: ['shuffle-wc'],
+    // straggler too: every challenge test hints where the track's files are (it once gave no hint)
+    run: ['shuffle-wc', 'straggler'],
+    mustFail: ['shuffle-wc', 'straggler'],
     reason: /challenge\(\)\.shared/,
   },
   {
