@@ -28,7 +28,10 @@ export class Log {
   /** The entry at index, which must be in the log: an index outside it is a bug, and says so. */
   at(index: number): Entry {
     const entry = this.entries[index - 1];
-    if (entry === undefined) throw new RangeError(`log index ${index} is outside [1, ${this.lastIndex}]`);
+    if (entry === undefined) {
+      const held = this.lastIndex === 0 ? 'it is empty' : `it holds 1 to ${this.lastIndex}`;
+      throw new RangeError(`log index ${index} is not in the log: ${held}`);
+    }
     return entry;
   }
 
