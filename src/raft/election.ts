@@ -15,8 +15,10 @@ import type { RaftState } from './state';
 
 /** Runs for the peer's whole life (raft.ts starts it): starts an election when one is due. */
 export async function ticker(rf: RaftState): Promise<void> {
+  // The worked example: once, soon after it starts, the peer asks for votes.
+  // Delete these two lines when your loop below calls startElection().
   await sleep(Math.random() * 300);
-  startElection(rf); // the worked example: your ticker calls it when an election is due
+  startElection(rf);
 
   while (!rf.killed()) {
     // TODO(2A): stand for election when this peer has heard from no leader
@@ -31,6 +33,7 @@ export async function ticker(rf: RaftState): Promise<void> {
 function startElection(rf: RaftState): void {
   // TODO(2A): become a candidate in the next term, vote for yourself, and
   // put the next election off by a fresh random timeout (a split vote ends then).
+  // TODO(2C): persist the new term and the vote before asking anyone.
   const args: RequestVoteArgs = { term: rf.currentTerm, candidateId: rf.me };
   for (let peer = 0; peer < rf.peers.length; peer++) {
     if (peer !== rf.me) void sendRequestVote(rf, peer, args); // not awaited: ask the next at once

@@ -55,6 +55,7 @@ export class Raft {
     // TODO(2B): a leader appends { term, command } to its log, gets it moving
     // to the followers soon (replicateSoon in replication.ts: the next
     // heartbeat may be 100 ms away), and answers with the entry's index.
+    // TODO(2C): persist the log before it goes out.
     return [-1, rf.currentTerm, false];
   }
 
