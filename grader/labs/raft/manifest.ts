@@ -24,7 +24,7 @@ export const lab: Lab<RaftTest, undefined, RaftOptions> = {
   about: "Grades a Raft implementation with the course's tests of 2A-2D, in virtual time on a seeded simulator.",
   student: {
     dir: 'src/raft',
-    files: ['raft.ts'],
+    files: ['raft.ts', 'state.ts', 'rpc.ts', 'election.ts', 'replication.ts', 'log.ts', 'applier.ts', 'snapshots.ts'],
     required: ['raft.ts'],
     provided: [],
     kitOwned: ['src/labrpc'],

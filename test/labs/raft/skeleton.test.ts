@@ -1,7 +1,8 @@
 // The grader, graded (a process per peer, behind the wall when root), on the
-// placeholder skeleton (src/raft): every test fails quickly, saying which of
+// student's skeleton (src/raft): every test fails quickly, saying which of
 // the course's checks failed, when in virtual time and with which seed, and
-// how to replay it; no process is left behind.
+// how to replay it; the worked example's RequestVotes are in the peers' log;
+// no process is left behind.
 
 import * as fs from 'fs';
 import * as path from 'path';
@@ -21,7 +22,7 @@ const expectedFailure = (id: string): RegExp =>
     ? new RegExp(`^${NO_LEADER}$`)
     : /^one\(\d+\) failed to reach agreement$/;
 
-test('the placeholder skeleton fails every test quickly, with the failed check, its time and seed', async () => {
+test('the skeleton fails every test quickly, with the failed check, its time and seed', async () => {
   const json = path.join(tmp, 'results.json');
   const run = await runRaftGrader(['quiet', '--json', json, '--seed', 'skel'], tmp);
   expect(run.code).toBe(1);
@@ -37,6 +38,11 @@ test('the placeholder skeleton fails every test quickly, with the failed check, 
     expect(t.notes[1]).toMatch(/^failed at \d+\.\d{3} s of virtual time, seed skel, trace [0-9a-f]{16}$/);
     expect(t.replay!.command).toBe(`npm run test-raft -- --only ${t.test} --seed skel`);
     expect(fs.readFileSync(path.join(t.dir!, 'trace-tail.txt'), 'utf8')).toMatch(/^\d+ \w/);
+    // The worked example: each peer asks the others for their votes once, and both sides log it
+    // (on the unreliable network some of them are lost).
+    const log = fs.readFileSync(path.join(t.dir!, 'peers.log'), 'utf8');
+    expect(log).toMatch(/^ +\d+\.\d{6} peer \d: peer \d answered my RequestVote: term 0, voteGranted false$/m);
+    expect(log).toMatch(/^ +\d+\.\d{6} peer \d: peer \d asks for my vote in term 0$/m);
   }
   expect(run.stdout).toContain(
     '--- initial election (2A) test: FAIL\n    expected one leader, got none\n    failed at ',
