@@ -288,11 +288,15 @@ describeRoot('red team: the Gradescope layout as root', () => {
     intruders = await listenForIntruders();
     const port = intruders.port;
     const zip = path.join(work, 'autograder.zip');
-    const built = spawnSync(process.execPath, [path.join(KIT, 'dist', 'scripts', 'autograder.js'), '--lab', 'mr', zip], {
-      cwd: KIT,
-      encoding: 'utf8',
-      timeout: 120_000,
-    });
+    const built = spawnSync(
+      process.execPath,
+      [path.join(KIT, 'dist', 'scripts', 'autograder.js'), '--lab', 'mr', zip],
+      {
+        cwd: KIT,
+        encoding: 'utf8',
+        timeout: 120_000,
+      },
+    );
     if (built.status !== 0) throw new Error(`autograder.js failed: ${built.stderr}`);
     source = path.join(work, 'source');
     const unpacked = spawnSync('python3', ['-m', 'zipfile', '-e', zip, source], { encoding: 'utf8' });
