@@ -54,7 +54,8 @@ async function sendRequestVote(rf: RaftState, peer: number, args: RequestVoteArg
   // TODO(2A): learn from the reply. A later term means this peer is out of
   // date: it becomes a follower. Count a vote only while this peer is still
   // a candidate in args.term (anything may have changed during the await),
-  // and on a majority, become leader: start lead() in replication.ts.
+  // and on a majority, become leader: start lead() of replication.ts (import it
+  // from './replication').
 }
 
 /** A candidate asks this peer for its vote (raft.ts's requestVote() hands the args here). */

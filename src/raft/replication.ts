@@ -21,7 +21,8 @@ export const BATCH_MS = 10;
 /** The leader's loop for one term: AppendEntries to every follower each HEARTBEAT_MS, while it leads. */
 export async function lead(rf: RaftState, term: number): Promise<void> {
   // TODO(2A): while this peer is alive and still the leader of `term`:
-  // broadcastAppend(rf), then sleep HEARTBEAT_MS.
+  // broadcastAppend(rf), then sleep HEARTBEAT_MS (sleep comes from '../labrpc',
+  // as in election.ts).
 }
 
 /** start() calls this: the new entry goes out within BATCH_MS, not at the next heartbeat (2B). */
@@ -41,7 +42,8 @@ export function broadcastAppend(rf: RaftState): void {
 /** A follower receives AppendEntries (raft.ts's appendEntries() hands the args here). */
 export function handleAppendEntries(rf: RaftState, args: AppendEntriesArgs): AppendEntriesReply {
   // TODO(2A): refuse a stale term; otherwise a leader of a term at least
-  // this peer's is alive: follow it, and put off the next election.
+  // this peer's is alive: follow it, and put off the next election. (In 2A the
+  // reply's success says only whether the term was current.)
   // TODO(2B): Figure 2's rules for AppendEntries' receiver, 2 to 5: check
   // prevLogIndex and prevLogTerm, make the log the leader's, commit what the
   // leader has committed, and apply it.
