@@ -54,13 +54,16 @@ export const lab: Lab<RaftTest, undefined, RaftOptions> = {
     const staged = `${build.studentDir}/`;
     const relabel = (text: string) =>
       build.label === build.studentDir ? text : text.split(staged).join(`${build.label}/`);
-    return new RaftTest(hosts, test.seed, !test.quiet, relabel);
+    return new RaftTest(hosts, test.seed, !test.quiet, relabel, test.strict);
   },
-  async finish(h, outcome) {
+  async finish(h, outcome, test) {
     const broken = await h.stop();
     if (broken) return failed([broken, ...(outcome.status === 'failed' ? [`(then: ${outcome.notes[0]})`] : [])]);
+    // A course test says what the strict checks saw (a strict tier's test failed at the first of it).
+    const strictNotes = test.strict ? [] : h.strictNotes();
+    if (outcome.status === 'failed') return { status: 'failed', notes: [...outcome.notes, ...strictNotes] };
     if (outcome.status !== 'passed' || !h.figures) return outcome;
-    return { status: 'passed', notes: [...passNotes(h.figures), ...h.notes, ...outcome.notes] };
+    return { status: 'passed', notes: [...passNotes(h.figures), ...h.notes, ...strictNotes, ...outcome.notes] };
   },
   keep,
 };

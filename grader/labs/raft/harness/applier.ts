@@ -9,9 +9,20 @@ import { decode, encode, encodeText } from '../../../../src/labrpc/codec';
 import { SNAPSHOT_INTERVAL } from './constants';
 
 /** The tester's snapshot: the index and every command up to it (commands as codec text; index 0 empty). */
-interface TesterSnapshot {
+export interface TesterSnapshot {
   index: number;
   log: (string | null)[];
+}
+
+/** The tester's snapshot in these bytes (a snapshot the tester made), or undefined. */
+export function readTesterSnapshot(bytes: Uint8Array): TesterSnapshot | undefined {
+  if (bytes.length === 0) return undefined;
+  try {
+    const snapshot = decode<TesterSnapshot>(bytes);
+    return typeof snapshot?.index === 'number' && Array.isArray(snapshot.log) ? snapshot : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export interface ApplierHooks {

@@ -8,7 +8,9 @@ import type { TestSpec } from '../../../core/lab';
 import { fail } from '../../../core/outcome';
 import { SimFailure } from '../../../sim';
 import type { PeerHost } from '../../../sim';
+import type { StrictChecks } from './checks';
 import type { Cluster } from './cluster';
+import type { Monitors } from './monitors';
 import { failureNotes, type Figures } from './report';
 import { runCluster } from './run';
 
@@ -45,6 +47,10 @@ export class RaftTest {
   failure?: SimFailure;
   /** What the peers logged (the last LOG_LINES_KEPT lines at least). */
   readonly logs: string[] = [];
+  /** The strict checks of the last cluster (a course test's notes). */
+  checks?: StrictChecks;
+  /** Each cluster's monitors, as it starts (the failure aids listen to them). */
+  onWatched?: (monitors: Monitors) => void;
 
   constructor(
     private readonly hosts: Hosts,
@@ -53,17 +59,24 @@ export class RaftTest {
     private readonly echo: boolean,
     /** Names the build's files as the student knows them. */
     readonly relabel: (text: string) => string,
+    /** A strict tier's test: the strict checks' first break fails it. */
+    readonly strict = false,
   ) {}
 
   /** Runs the scenario on a fresh cluster; a failed check fails the test. */
-  async cluster<T>(config: ClusterConfig, scenario: (cfg: Cluster) => Promise<T>): Promise<T> {
+  async cluster<T>(config: ClusterConfig, scenario: (cfg: Cluster, monitors: Monitors) => Promise<T>): Promise<T> {
     const host = this.hosts.make(config.n);
-    const booted = (cfg: Cluster): Promise<T> => {
+    const booted = (cfg: Cluster, monitors: Monitors): Promise<T> => {
       this.hosts.booted(host, config.crashes ?? false);
-      return scenario(cfg);
+      return scenario(cfg, monitors);
     };
+    const watched = (monitors: Monitors): void => {
+      this.checks = monitors.checks;
+      this.onWatched?.(monitors);
+    };
+    const options = { ...config, seed: this.seed, host, log: (line: string) => this.log(line) };
     try {
-      const run = await runCluster({ ...config, seed: this.seed, host, log: (line) => this.log(line) }, booted);
+      const run = await runCluster({ ...options, strict: this.strict, watched }, booted);
       const { virtualMs, rpcs, commands, traceHash } = run;
       this.figures = { virtualMs, peers: config.n, rpcs, commands, traceHash };
       return run.value;
@@ -74,6 +87,11 @@ export class RaftTest {
     } finally {
       await host.close();
     }
+  }
+
+  /** Notes of what the strict checks found (for a course test: a strict test failed at the first). */
+  strictNotes(): string[] {
+    return this.checks?.notes() ?? [];
   }
 
   /** A note under the PASS line (the course prints these as warnings). */
