@@ -15,6 +15,7 @@ import { TESTS_2A } from './tiers/2a';
 import { TESTS_2B } from './tiers/2b';
 import { TESTS_2C } from './tiers/2c';
 import { TESTS_2D } from './tiers/2d';
+import { TESTS_STRICT } from './tiers/strict';
 
 export const lab: Lab<RaftTest, undefined, RaftOptions> = {
   id: 'raft',
@@ -35,6 +36,17 @@ export const lab: Lab<RaftTest, undefined, RaftOptions> = {
     { id: '2B', title: '2B (log)', tests: TESTS_2B, default: true },
     { id: '2C', title: '2C (persistence)', tests: TESTS_2C, default: true },
     { id: '2D', title: '2D (log compaction)', tests: TESTS_2D, default: true },
+    {
+      id: 'strict',
+      title: 'strict',
+      // every event checked, faults drawn from the seed, crashes inside a step, a liveness phase; heartbeats, catch-up
+      tests: TESTS_STRICT,
+      flag: {
+        name: 'strict',
+        help: "also run the strict tier (stricter than the course's: invariants checked at every event,\ncrashes between a save and a send, a liveness phase, ten heartbeats a second)",
+      },
+      strict: true,
+    },
   ],
   points: 'grader/labs/raft/points.json',
   release: {

@@ -78,6 +78,11 @@ export class Applier {
     if (this.snapshots && snapshot.length > 0) this.ingest(i, snapshot, -1);
   }
 
+  /** Whether peer i applied index. */
+  hasApplied(i: number, index: number): boolean {
+    return this.logs[i].has(index);
+  }
+
   /** How many peers applied index, and the command (all must agree). */
   committed(index: number): { count: number; command?: string } {
     let count = 0;

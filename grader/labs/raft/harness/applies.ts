@@ -49,7 +49,9 @@ export class ApplyChecks {
       const index = msg.commandIndex;
       if (index !== last + 1) {
         const what =
-          index <= last ? `again (it had applied up to index ${last})` : `right after index ${last} (skipping ${last + 1})`;
+          index <= last
+            ? `again (it had applied up to index ${last})`
+            : `right after index ${last} (skipping ${last + 1})`;
         this.checks.break(
           'apply order',
           `peer ${e.peer} applied index ${index} ${what}: each index is applied once, in order` +

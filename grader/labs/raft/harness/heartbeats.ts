@@ -22,7 +22,7 @@ export interface Busiest {
 }
 
 export class HeartbeatMeter {
-  private quiet?: { from: number; to?: number };
+  private quiet?: { from: number; to?: number; among?: number[] };
   /** "from>to" → when each RPC was sent, in the quiet. */
   private readonly sends = new Map<string, number[]>();
   /** Elections stood in the quiet: peer, term, when. */
@@ -30,6 +30,7 @@ export class HeartbeatMeter {
 
   on(e: RaftEvent): void {
     if (!this.quiet || this.quiet.to !== undefined || e.type !== 'send') return;
+    if (this.quiet.among && !(this.quiet.among.includes(e.peer) && this.quiet.among.includes(e.info.to))) return;
     const key = `${e.peer}>${e.info.to}`;
     const times = this.sends.get(key) ?? [];
     times.push(e.at);
@@ -37,9 +38,9 @@ export class HeartbeatMeter {
     if (e.info.kind === 'requestVote') this.elections.push({ peer: e.peer, term: e.info.args.term, at: e.at });
   }
 
-  /** The quiet begins (virtual microseconds). */
-  begin(atUs: number): void {
-    this.quiet = { from: atUs };
+  /** The quiet begins (virtual microseconds), among these peers (all if none are named). */
+  begin(atUs: number, among?: number[]): void {
+    this.quiet = { from: atUs, among };
     this.sends.clear();
     this.elections.length = 0;
   }

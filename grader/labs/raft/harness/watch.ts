@@ -125,7 +125,12 @@ export class RaftWatch implements SimObserver {
       }
       case 'save':
         // base64 lengths: 4 characters for every 3 bytes
-        return this.emit({ type: 'save', ...at, raftBytes: bytes(effect.raftstate), snapshotBytes: bytes(effect.snapshot) });
+        return this.emit({
+          type: 'save',
+          ...at,
+          raftBytes: bytes(effect.raftstate),
+          snapshotBytes: bytes(effect.snapshot),
+        });
       case 'log':
         return this.emit({ type: 'log', ...at, text: effect.text });
       case 'result': {
