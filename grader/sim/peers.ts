@@ -102,7 +102,7 @@ export class Peers {
   }
 
   /** Ends the incarnation: no more events reach it; its persister stays as it is. */
-  crash(name: string): void {
+  crash(name: string, ending = false): void {
     const instance = this.slot(name).current;
     if (!instance || instance.dead) return;
     instance.dead = true;
@@ -110,7 +110,7 @@ export class Peers {
     this.deps.network.deleteServer(name);
     instance.hosted.stop();
     this.record('crash', instance);
-    this.deps.observers.crashed(instance.ref);
+    if (!ending) this.deps.observers.crashed(instance.ref); // the run's end is no crash to watch
   }
 
   /** Calls service.method(...args) on the live incarnation; alive is false if there is none. */
@@ -138,7 +138,7 @@ export class Peers {
 
   /** Ends every incarnation (the end of a run). */
   stopAll(): void {
-    for (const slot of this.slots.values()) if (slot.current && !slot.current.dead) this.crash(slot.name);
+    for (const slot of this.slots.values()) if (slot.current && !slot.current.dead) this.crash(slot.name, true);
   }
 
   private async step(instance: Instance, request: Request): Promise<Effect[]> {
@@ -160,7 +160,9 @@ export class Peers {
 
   /** Ends the incarnation right after effect k of its step: the rest of the step never happened. */
   private cut(instance: Instance, effects: readonly Effect[], k: number): void {
-    this.record('cut', instance, `after ${effects[k].kind} ${k + 1} of ${effects.length}`);
+    const where = `after ${effects[k].kind} ${k + 1} of ${effects.length}`;
+    this.record('cut', instance, where);
+    this.deps.observers.noted('cut', `${instance.slot.name} ${where}`); // for the observers only: the trace has it
     this.cutter!.crash(instance.slot.name);
     if (!instance.dead) this.crash(instance.slot.name);
   }

@@ -73,9 +73,13 @@ export const lab: Lab<RaftTest, undefined, RaftOptions> = {
     if (broken) return failed([broken, ...(outcome.status === 'failed' ? [`(then: ${outcome.notes[0]})`] : [])]);
     // A course test says what the strict checks saw (a strict tier's test failed at the first of it).
     const strictNotes = test.strict ? [] : h.strictNotes();
-    if (outcome.status === 'failed') return { status: 'failed', notes: [...outcome.notes, ...strictNotes] };
+    const faults = h.faults ? [h.faults.describe()] : [];
+    if (outcome.status === 'failed') return { status: 'failed', notes: [...outcome.notes, ...faults, ...strictNotes] };
     if (outcome.status !== 'passed' || !h.figures) return outcome;
-    return { status: 'passed', notes: [...passNotes(h.figures), ...h.notes, ...strictNotes, ...outcome.notes] };
+    return {
+      status: 'passed',
+      notes: [...passNotes(h.figures), ...h.notes, ...faults, ...strictNotes, ...outcome.notes],
+    };
   },
   keep,
 };

@@ -19,19 +19,25 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-test.each(TESTS)('%s: the same seed gives the same trace in one process, twice, and with a process per peer', async (id) => {
-  const first = await runSpec(id, build.dir, SEED);
-  const second = await runSpec(id, build.dir, SEED);
-  const processes = await runSpec(id, build.dir, SEED, 'process');
-  expect(first.passed).toBe(true);
-  expect(second).toEqual(first);
-  expect(processes).toEqual(first);
-  expect((await runSpec(id, build.dir, 'other')).traceHash).not.toBe(first.traceHash);
-});
+test.each(TESTS)(
+  '%s: the same seed gives the same trace in one process, twice, and with a process per peer',
+  async (id) => {
+    const first = await runSpec(id, build.dir, SEED);
+    const second = await runSpec(id, build.dir, SEED);
+    const processes = await runSpec(id, build.dir, SEED, 'process');
+    expect(first.passed).toBe(true);
+    expect(second).toEqual(first);
+    expect(processes).toEqual(first);
+    expect((await runSpec(id, build.dir, 'other')).traceHash).not.toBe(first.traceHash);
+  },
+);
 
 test('graded by the command line (behind the wall as root), a pass prints the same trace as in one process', async () => {
   const json = path.join(tmp, 'graded.json');
-  const run = await runRaftGrader(['quiet', '--impl', SOLUTION, '--only', TESTS.join(','), '--seed', SEED, '--json', json], tmp);
+  const run = await runRaftGrader(
+    ['quiet', '--impl', SOLUTION, '--only', TESTS.join(','), '--seed', SEED, '--json', json],
+    tmp,
+  );
   expect(run.code).toBe(0);
   const { tests } = jsonTests(json);
   for (const t of tests) {

@@ -28,7 +28,6 @@ export function makeTmp(): string {
   return dir;
 }
 
-
 export interface JsonTest {
   test: string;
   name: string;

@@ -24,9 +24,13 @@ function files(dir: string, rel = ''): string[] {
 beforeAll(() => {
   tmp = makeTmp();
   release = path.join(tmp, 'release');
-  const made = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'scripts', 'handout.js'), '--labs', 'raft', release], {
-    encoding: 'utf8',
-  });
+  const made = spawnSync(
+    process.execPath,
+    [path.join(ROOT, 'dist', 'scripts', 'handout.js'), '--labs', 'raft', release],
+    {
+      encoding: 'utf8',
+    },
+  );
   if (made.status !== 0) throw new Error(`handout failed: ${made.stderr}`);
 }, 60_000);
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));

@@ -1,9 +1,10 @@
 // The strict checks of elections and terms, at every event (not sampled
 // every half second among connected peers, as the course's checkOneLeader):
 //
-// - election safety: at most one peer ever acts as the leader of a term. A
-//   peer acts as leader when it sends AppendEntries or InstallSnapshot in a
-//   term, or when start() or getState() says it leads;
+// - election safety: at most one peer ever acts as the leader of a term, and
+//   only with the votes of a majority in that term. A peer acts as leader when
+//   it sends AppendEntries or InstallSnapshot in a term, or when start() or
+//   getState() says it leads; its votes are the grants peers answered it;
 // - one vote per term: a peer grants one vote per term, across crashes (a
 //   RequestVote it sends is its vote for itself; a reply granting a vote,
 //   its vote for the caller);
@@ -48,8 +49,14 @@ export class ElectionChecks {
   private readonly lastReset = new Map<string, { at: number; why: string }>();
   /** Per incarnation: the last term it stood for election in. */
   private readonly stood = new Map<string, number>();
+  /** The peers' votes can be read (their RequestVote replies say voteGranted, their args the term). */
+  private votesReadable = false;
 
-  constructor(private readonly checks: StrictChecks) {}
+  constructor(
+    private readonly checks: StrictChecks,
+    /** How many peers the cluster has. */
+    private readonly n: number,
+  ) {}
 
   on(e: RaftEvent): void {
     switch (e.type) {
@@ -74,6 +81,13 @@ export class ElectionChecks {
           return this.claim(e.peer, e.incarnation, v[1], e.at, 'start() said it leads');
       }
     }
+  }
+
+  /** The leader of the latest term that had one. */
+  latestLeader(): number | undefined {
+    let latest: [number, Claim] | undefined;
+    for (const entry of this.leaders) if (!latest || entry[0] > latest[0]) latest = entry;
+    return latest?.[1].peer;
   }
 
   /** The leaders that acted since `atUs`, as "term 7: peer 2 at 31.200 s". */
@@ -125,6 +139,7 @@ export class ElectionChecks {
           `a peer refuses AppendEntries from an older term's leader (Figure 2, AppendEntries rule 1)`,
       );
     }
+    if (info.kind === 'requestVote' && reply.voteGranted !== undefined) this.votesReadable = true;
     if (info.kind === 'requestVote' && reply.voteGranted === true) {
       if (term !== undefined && term !== asked) {
         this.checks.break(
@@ -157,6 +172,22 @@ export class ElectionChecks {
     );
   }
 
+  /** A peer's first act as leader of a term: did a majority vote for it in that term? */
+  private elected(peer: number, term: number, at: number, how: string): void {
+    if (!this.votesReadable) return; // votes this Raft's messages do not show cannot be counted
+    const voters = Array.from({ length: this.n }, (_, v) => v).filter(
+      (v) => this.votes.get(`${v}/${term}`)?.candidate === peer,
+    );
+    const majority = Math.floor(this.n / 2) + 1;
+    if (voters.length >= majority) return;
+    const whose = voters.length ? `only peer${voters.length > 1 ? 's' : ''} ${voters.join(', ')}` : 'no peer';
+    this.checks.break(
+      'election safety',
+      `peer ${peer} acted as leader of term ${term} (${how} at ${secondsUs(at)}), but ${whose} voted for it in ` +
+        `term ${term}: a leader needs the votes of a majority (${majority} of ${this.n}) in its own term`,
+    );
+  }
+
   private claim(peer: number, incarnation: number, term: number, at: number, how: string): void {
     const learnt = this.over.get(`${peer}/${incarnation}`)?.find((l) => l.term === term);
     if (learnt) {
@@ -168,7 +199,10 @@ export class ElectionChecks {
       );
     }
     const leader = this.leaders.get(term);
-    if (!leader) return void this.leaders.set(term, { peer, at, how });
+    if (!leader) {
+      this.leaders.set(term, { peer, at, how });
+      return this.elected(peer, term, at, how);
+    }
     if (leader.peer === peer) return;
     this.checks.break(
       'election safety',
@@ -178,4 +212,4 @@ export class ElectionChecks {
   }
 }
 
-type RaftEventReply = Extract<RaftEvent, { type: 'reply' }>['reply'];
+export type RaftEventReply = Extract<RaftEvent, { type: 'reply' }>['reply'];

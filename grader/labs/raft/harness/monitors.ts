@@ -19,10 +19,10 @@ export interface Monitors {
 }
 
 /** Watches a fresh simulation (before its first event) with every check. */
-export function watchCluster(sim: Simulation, options: { strict: boolean; snapshots: boolean }): Monitors {
+export function watchCluster(sim: Simulation, options: { n: number; strict: boolean; snapshots: boolean }): Monitors {
   const watch = new RaftWatch(sim);
   const checks = new StrictChecks(sim, options.strict);
-  const elections = new ElectionChecks(checks);
+  const elections = new ElectionChecks(checks, options.n);
   const applies = new ApplyChecks(checks, sim, options.snapshots);
   const heartbeats = new HeartbeatMeter();
   watch.listen((e) => {

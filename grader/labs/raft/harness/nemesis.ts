@@ -9,7 +9,14 @@
 import { Random, streamSeed, type PeerRef, type StepCutter } from '../../../sim';
 import type { Effect, Request } from '../../../../src/labrpc/runtime/protocol';
 import type { Cluster } from './cluster';
-import { rpcKind } from './messages';
+import { readFields, rpcKind } from './messages';
+
+export interface NemesisOptions {
+  /** How much likelier a cut is after a vote, a save or an append than the intensity says (a test's focus). */
+  focus?: number;
+  /** The peer that leads now, as far as anyone can tell (the strict checks know). */
+  leader?: () => number | undefined;
+}
 
 export interface Intensity {
   name: 'calm' | 'moderate' | 'harsh';
@@ -17,10 +24,14 @@ export interface Intensity {
   longReordering: boolean;
   /** Virtual ms between two of the nemesis's moves. */
   pauseMs: [number, number];
-  /** Chances in 1000, at each move: cut a connected peer off, reconnect one, crash one. */
+  /** Chances in 1000, at each move: cut the leader off, cut a connected peer off, reconnect one, crash one, crash the leader. */
+  isolateLeader: number;
   partition: number;
   heal: number;
   crash: number;
+  crashLeader: number;
+  /** Chance in 1000, at each move, that every peer crashes at once (only what they saved survives). */
+  crashAll?: number;
   /** Chance in 10000 of a crash right after a save, a vote or an append (less after a heartbeat). */
   cut: number;
   /** How long a crashed peer stays down (ms). */
@@ -33,9 +44,11 @@ export const INTENSITIES: Record<Intensity['name'], Intensity> = {
     reliable: true,
     longReordering: false,
     pauseMs: [200, 1200],
-    partition: 150,
+    isolateLeader: 100,
+    partition: 100,
     heal: 500,
     crash: 100,
+    crashLeader: 100,
     cut: 40,
     downMs: [0, 600],
   },
@@ -44,9 +57,11 @@ export const INTENSITIES: Record<Intensity['name'], Intensity> = {
     reliable: false,
     longReordering: false,
     pauseMs: [100, 800],
-    partition: 250,
+    isolateLeader: 150,
+    partition: 150,
     heal: 400,
     crash: 200,
+    crashLeader: 150,
     cut: 100,
     downMs: [0, 400],
   },
@@ -55,9 +70,11 @@ export const INTENSITIES: Record<Intensity['name'], Intensity> = {
     reliable: false,
     longReordering: true,
     pauseMs: [50, 500],
-    partition: 300,
+    isolateLeader: 150,
+    partition: 150,
     heal: 300,
-    crash: 250,
+    crash: 200,
+    crashLeader: 200,
     cut: 250,
     downMs: [0, 300],
   },
@@ -77,12 +94,14 @@ export class Nemesis implements StepCutter {
   private readonly cuts: Random;
   private cutting = false;
 
+  private readonly focus: number;
+
   constructor(
     private readonly cfg: Cluster,
     readonly intensity: Intensity,
-    /** How much likelier a cut is after a vote or a save than the intensity says (a test's focus). */
-    private readonly focus = 1,
+    private readonly options: NemesisOptions = {},
   ) {
+    this.focus = options.focus ?? 1;
     this.cuts = new Random(streamSeed(cfg.sim.seed, 'nemesis'));
     cfg.sim.setCutter(this);
   }
@@ -103,32 +122,65 @@ export class Nemesis implements StepCutter {
   /** Runs the faults for `ms` of virtual time, at the intensity's pace. */
   async run(ms: number): Promise<void> {
     const { cfg, intensity } = this;
-    cfg.setReliable(intensity.reliable);
-    cfg.setLongReordering(intensity.longReordering);
-    this.cutting = true;
+    this.begin();
     const end = cfg.now() + ms;
     while (cfg.now() < end) {
       const [min, max] = intensity.pauseMs;
       await cfg.sleep(Math.min(min + cfg.rand.int(max - min), end - cfg.now()));
-      await this.restartDue();
-      const draw = cfg.rand.int(1000);
-      const peer = cfg.rand.int(cfg.n);
-      if (draw < intensity.partition) {
-        if (cfg.alive(peer) && cfg.isConnected(peer)) {
-          cfg.disconnect(peer);
-          this.counts.partitions++;
-        }
-      } else if (draw < intensity.partition + intensity.heal) {
-        if (cfg.alive(peer) && !cfg.isConnected(peer)) cfg.connect(peer);
-      } else if (draw < intensity.partition + intensity.heal + intensity.crash) {
-        if (cfg.alive(peer)) {
-          cfg.crash(peer);
-          this.counts.crashes++;
-          this.down.set(peer, cfg.now() + this.drawDown());
-        }
-      }
+      await this.revive();
+      this.move(cfg.rand.int(1000), cfg.rand.int(cfg.n));
     }
     this.cutting = false;
+  }
+
+  /** The network as the intensity says, and cuts from now on (a test that makes its own moves). */
+  begin(): void {
+    this.cfg.setReliable(this.intensity.reliable);
+    this.cfg.setLongReordering(this.intensity.longReordering);
+    this.cutting = true;
+  }
+
+  /** Restarts (and connects) every crashed peer whose time down is over. */
+  async revive(): Promise<void> {
+    for (let i = 0; i < this.cfg.n; i++) {
+      const due = this.down.get(i);
+      if (!this.cfg.alive(i) && (due === undefined || due <= this.cfg.now())) await this.restart(i);
+    }
+  }
+
+  /** One move of the faults: `draw` (in 1000) says which, `peer` whom (if not the leader). */
+  private move(draw: number, peer: number): void {
+    const { cfg, intensity } = this;
+    if (intensity.crashAll && cfg.rand.int(1000) < intensity.crashAll) {
+      for (let i = 0; i < cfg.n; i++) {
+        if (!cfg.alive(i)) continue;
+        cfg.crash(i);
+        this.counts.crashes++;
+        this.down.set(i, cfg.now() + this.drawDown());
+      }
+      return;
+    }
+    const { isolateLeader, partition, heal, crash, crashLeader } = intensity;
+    const leaderMove =
+      draw < isolateLeader ||
+      (draw >= isolateLeader + partition + heal + crash &&
+        draw < isolateLeader + partition + heal + crash + crashLeader);
+    if (leaderMove) peer = this.options.leader?.() ?? -1;
+    if (peer === -1) return;
+    if (draw < isolateLeader + partition) {
+      if (cfg.alive(peer) && cfg.isConnected(peer)) {
+        cfg.disconnect(peer);
+        this.counts.partitions++;
+      }
+    } else if (draw < isolateLeader + partition + heal) {
+      if (cfg.alive(peer) && !cfg.isConnected(peer)) cfg.connect(peer);
+    } else if (draw < isolateLeader + partition + heal + crash + crashLeader) {
+      if (cfg.alive(peer)) {
+        cfg.crash(peer);
+        this.counts.crashes++;
+        this.down.set(peer, cfg.now() + this.drawDown());
+      }
+    }
   }
 
   /**
@@ -158,13 +210,6 @@ export class Nemesis implements StepCutter {
     return `faults: ${name} (${net}): ${c.crashes} crashes, ${c.cuts} crashes inside a step, ${c.partitions} partitions, ${c.restarts} restarts`;
   }
 
-  private async restartDue(): Promise<void> {
-    for (let i = 0; i < this.cfg.n; i++) {
-      const due = this.down.get(i);
-      if (!this.cfg.alive(i) && (due === undefined || due <= this.cfg.now())) await this.restart(i);
-    }
-  }
-
   private async restart(i: number): Promise<void> {
     await this.cfg.restart(i);
     this.cfg.connect(i);
@@ -191,7 +236,9 @@ export class Nemesis implements StepCutter {
     if (method === undefined) return 0;
     const kind = rpcKind(method);
     if (kind === 'requestVote' || kind === 'installSnapshot') return this.focus;
-    const laterSave = effects.slice(k + 1).some((e) => e.kind === 'save');
-    return laterSave ? this.focus : 0.1;
+    if (effects.slice(k + 1).some((e) => e.kind === 'save')) return this.focus;
+    // a leader's append that carries entries: cut there, it reached some followers and not the others
+    if (kind === 'appendEntries' && effect.kind === 'send' && readFields(effect.args).entries) return this.focus;
+    return 0.1;
   }
 }

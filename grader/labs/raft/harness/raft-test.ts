@@ -8,6 +8,7 @@ import type { TestSpec } from '../../../core/lab';
 import { fail } from '../../../core/outcome';
 import { SimFailure } from '../../../sim';
 import type { PeerHost } from '../../../sim';
+import { Recorder } from '../aids/record';
 import type { StrictChecks } from './checks';
 import type { Cluster } from './cluster';
 import type { Monitors } from './monitors';
@@ -49,8 +50,10 @@ export class RaftTest {
   readonly logs: string[] = [];
   /** The strict checks of the last cluster (a course test's notes). */
   checks?: StrictChecks;
-  /** Each cluster's monitors, as it starts (the failure aids listen to them). */
-  onWatched?: (monitors: Monitors) => void;
+  /** The faults of a strict test, said under its verdict, pass or fail. */
+  faults?: { describe(): string };
+  /** What the last cluster's peers did, for the failure aids. */
+  record?: Recorder;
 
   constructor(
     private readonly hosts: Hosts,
@@ -70,19 +73,23 @@ export class RaftTest {
       this.hosts.booted(host, config.crashes ?? false);
       return scenario(cfg, monitors);
     };
+    const record = new Recorder(config.n);
+    this.record = record;
     const watched = (monitors: Monitors): void => {
       this.checks = monitors.checks;
-      this.onWatched?.(monitors);
+      monitors.watch.listen((e) => record.on(e));
     };
     const options = { ...config, seed: this.seed, host, log: (line: string) => this.log(line) };
     try {
       const run = await runCluster({ ...options, strict: this.strict, watched }, booted);
       const { virtualMs, rpcs, commands, traceHash } = run;
       this.figures = { virtualMs, peers: config.n, rpcs, commands, traceHash };
+      record.end(virtualMs * 1000);
       return run.value;
     } catch (error) {
       if (!(error instanceof SimFailure)) throw error; // the harness's own error
       this.failure = error;
+      record.end(error.atMs * 1000);
       return fail(...failureNotes(error, this.relabel));
     } finally {
       await host.close();

@@ -35,7 +35,8 @@ export async function runCluster<T>(
 ): Promise<ClusterRun<T>> {
   const { seed, host, log, traceLines } = options;
   const sim = new Simulation({ seed, host, log, traceLines, limitMs: TEST_LIMIT_MS });
-  const monitors = watchCluster(sim, { strict: options.strict ?? false, snapshots: options.snapshots ?? false });
+  const strict = options.strict ?? false;
+  const monitors = watchCluster(sim, { n: options.n, strict, snapshots: options.snapshots ?? false });
   options.watched?.(monitors);
   let cluster: Cluster | undefined;
   const value = await sim.run(async () => scenario((cluster = await Cluster.start(sim, options)), monitors));
