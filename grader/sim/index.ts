@@ -7,3 +7,4 @@ export { ProcessHost, spawnLocal, type PeerChild, type SpawnPeer, type ProcessHo
 export { Random, streamSeed } from './random';
 export type { PeerSpec, Persisted, ApplyListener } from './peers';
 export { formatTime } from './peers';
+export type { PeerRef, SimObserver, StepCutter } from './observer';

@@ -14,6 +14,7 @@
 // server got, and bytes (args at send, a reply when it is delivered).
 
 import type { Clock, Scheduled } from './clock';
+import type { Observers } from './observer';
 import type { Random } from './random';
 import { payloadHash, type Trace } from './trace';
 
@@ -66,6 +67,7 @@ export class Network {
     private readonly clock: Clock,
     private readonly random: Random,
     private readonly trace: Trace,
+    private readonly observers?: Observers,
   ) {}
 
   /** A new end (disabled until enabled), connected to a server name. */
@@ -114,8 +116,8 @@ export class Network {
     return this.servers.get(name)?.count ?? 0;
   }
 
-  /** Sends a request on an end, now; the caller hears the outcome in a later event. */
-  send(end: string, caller: Caller, method: string, args: string): void {
+  /** Sends a request on an end, now; the caller hears the outcome in a later event. Returns the RPC's id. */
+  send(end: string, caller: Caller, method: string, args: string): number {
     const entry = this.ends.get(end);
     const server = entry?.enabled && entry.server !== undefined ? this.servers.get(entry.server) : undefined;
     const rpc: Rpc = {
@@ -139,10 +141,16 @@ export class Network {
     if (!server) {
       const ms = this.longDelays ? this.random.int(7000) : this.random.int(100);
       this.clock.after(ms * 1000, () => this.finish(rpc, null, 'unreachable'));
-      return;
+      return rpc.id;
     }
     const ms = rpc.reliable ? 0 : this.random.int(27);
     this.clock.after(ms * 1000, () => this.deliver(rpc, args));
+    return rpc.id;
+  }
+
+  /** The server an end leads to (whether or not it is enabled). */
+  serverOf(end: string): string | undefined {
+    return this.ends.get(end)?.server;
   }
 
   private async deliver(rpc: Rpc, args: string): Promise<void> {
@@ -197,6 +205,7 @@ export class Network {
     if (reply !== null) this.bytes += Buffer.byteLength(reply);
     const size = reply === null ? '' : ` ${Buffer.byteLength(reply)}B #${payloadHash(reply)}`;
     this.trace.record(this.clock.now(), 'return', rpc.caller.label, `rpc=${rpc.id} ${why}${size}`);
+    this.observers?.rpcEnded(rpc.id, why);
     if (rpc.caller.alive()) return rpc.caller.receive(reply);
   }
 }

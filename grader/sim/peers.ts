@@ -7,61 +7,28 @@
 
 import { decodeText, encodeText } from '../../src/labrpc/codec';
 import type { Effect, Request } from '../../src/labrpc/runtime/protocol';
-import type { Clock, Scheduled } from './clock';
+import type { Clock } from './clock';
 import { checkEffects } from './effects';
-import type { HostedPeer, PeerHost } from './hosts';
-import type { Network, ServerTarget } from './network';
+import type { PeerHost } from './hosts';
+import {
+  emptyPersisted,
+  formatTime,
+  fromBase64,
+  Instance,
+  LOG_LINE_MAX,
+  shorten,
+  type ApplyListener,
+  type PeerSpec,
+  type Persisted,
+  type Slot,
+} from './instance';
+import type { Network } from './network';
+import type { Observers, StepCutter } from './observer';
 import { streamSeed } from './random';
 import { payloadHash, type Trace } from './trace';
 
-export interface PeerSpec {
-  /** How messages name the peer: "peer 2". */
-  label: string;
-  /** The boot function (src/labrpc/runtime/boots.ts), e.g. 'raft'. */
-  lab: string;
-  /** The lab's boot arguments, e.g. { me: 2 }. */
-  args: Record<string, unknown>;
-  env?: Record<string, string>;
-}
-
-export interface Persisted {
-  raftstate: Uint8Array;
-  snapshot: Uint8Array;
-}
-
-export type ApplyListener = (peer: string, msg: Record<string, unknown>) => void;
-
-interface Slot {
-  name: string;
-  spec: PeerSpec;
-  persisted: Persisted;
-  incarnations: number;
-  current?: Instance;
-}
-
-/** One incarnation of a slot. */
-class Instance implements ServerTarget {
-  dead = false;
-  readonly timers = new Map<number, Scheduled>();
-  readonly label: string;
-  readonly tag: string;
-
-  constructor(
-    readonly slot: Slot,
-    readonly number: number,
-    readonly hosted: HostedPeer,
-    readonly ends: string[],
-    /** Runs an RPC's handler: a request step on this incarnation. */
-    readonly dispatch: (rpc: number, method: string, args: string) => Promise<void>,
-  ) {
-    this.label = slot.spec.label;
-    this.tag = `${slot.spec.label.replace(/ /g, '')}#${number}`;
-  }
-
-  alive(): boolean {
-    return !this.dead;
-  }
-}
+export type { ApplyListener, PeerSpec, Persisted } from './instance';
+export { formatTime } from './instance';
 
 export interface PeersDeps {
   seed: string;
@@ -69,6 +36,7 @@ export interface PeersDeps {
   trace: Trace;
   network: Network;
   host: PeerHost;
+  observers: Observers;
   fail(message: string): void;
   log?: (line: string) => void;
 }
@@ -76,6 +44,8 @@ export interface PeersDeps {
 export class Peers {
   private readonly slots = new Map<string, Slot>();
   private readonly listeners: ApplyListener[] = [];
+  /** Ends peers in the middle of a step, if a lab asks for it. */
+  cutter?: StepCutter;
 
   constructor(private readonly deps: PeersDeps) {}
 
@@ -112,6 +82,7 @@ export class Peers {
     slot.current = instance;
     this.deps.network.addServer(name, instance);
     this.record('boot', instance, `ends=${ends.join(',')}`);
+    this.deps.observers.booted(instance.ref, slot.persisted);
     const { raftstate, snapshot } = slot.persisted;
     await this.step(instance, {
       kind: 'boot',
@@ -131,7 +102,7 @@ export class Peers {
   }
 
   /** Ends the incarnation: no more events reach it; its persister stays as it is. */
-  crash(name: string): void {
+  crash(name: string, ending = false): void {
     const instance = this.slot(name).current;
     if (!instance || instance.dead) return;
     instance.dead = true;
@@ -139,6 +110,7 @@ export class Peers {
     this.deps.network.deleteServer(name);
     instance.hosted.stop();
     this.record('crash', instance);
+    if (!ending) this.deps.observers.crashed(instance.ref); // the run's end is no crash to watch
   }
 
   /** Calls service.method(...args) on the live incarnation; alive is false if there is none. */
@@ -153,6 +125,7 @@ export class Peers {
     this.record('invoke', instance, `${service}.${method}`);
     const text = encodeText(args, 'args', 'a call from the tester');
     const effects = await this.step(instance, { kind: 'invoke', now: this.now(), service, method, args: text });
+    if (instance.dead) return { alive: false }; // crashed during the call (a cut)
     const result = effects.find((effect) => effect.kind === 'result');
     if (!result) {
       if (!effects.some((effect) => effect.kind === 'fault')) {
@@ -165,10 +138,11 @@ export class Peers {
 
   /** Ends every incarnation (the end of a run). */
   stopAll(): void {
-    for (const slot of this.slots.values()) if (slot.current && !slot.current.dead) this.crash(slot.name);
+    for (const slot of this.slots.values()) if (slot.current && !slot.current.dead) this.crash(slot.name, true);
   }
 
   private async step(instance: Instance, request: Request): Promise<Effect[]> {
+    this.deps.observers.stepping(instance.ref, request);
     const answer = await instance.hosted.step(request);
     if (instance.dead) return [];
     const effects = checkEffects(answer);
@@ -176,8 +150,21 @@ export class Peers {
       this.deps.fail(`${instance.label} broke the simulator's protocol: ${effects}`);
       return [];
     }
-    for (const effect of effects) this.apply(instance, effect);
+    for (let k = 0; k < effects.length && !instance.dead; k++) {
+      this.apply(instance, effects[k]);
+      if (request.kind !== 'boot' && this.cutter?.cutAfter(instance.ref, effects, k, request))
+        this.cut(instance, effects, k);
+    }
     return effects;
+  }
+
+  /** Ends the incarnation right after effect k of its step: the rest of the step never happened. */
+  private cut(instance: Instance, effects: readonly Effect[], k: number): void {
+    const where = `after ${effects[k].kind} ${k + 1} of ${effects.length}`;
+    this.record('cut', instance, where);
+    this.deps.observers.noted('cut', `${instance.slot.name} ${where}`); // for the observers only: the trace has it
+    this.cutter!.crash(instance.slot.name);
+    if (!instance.dead) this.crash(instance.slot.name);
   }
 
   private apply(instance: Instance, effect: Effect): void {
@@ -192,12 +179,9 @@ export class Peers {
         const receive = async (reply: string | null) => {
           await this.step(instance, { kind: 'reply', now: this.now(), call: effect.call, reply });
         };
-        return network.send(
-          end,
-          { label: instance.tag, alive: () => !instance.dead, receive },
-          effect.method,
-          effect.args,
-        );
+        const caller = { label: instance.tag, alive: () => !instance.dead, receive };
+        const rpc = network.send(end, caller, effect.method, effect.args);
+        return this.deps.observers.effect(instance.ref, effect, rpc);
       }
       case 'timer-set': {
         const old = instance.timers.get(effect.timer);
@@ -207,33 +191,41 @@ export class Peers {
           effect.timer,
           clock.at(effect.at, () => this.fire(instance, effect.timer)),
         );
-        return;
+        return this.deps.observers.effect(instance.ref, effect);
       }
       case 'timer-clear': {
         const timer = instance.timers.get(effect.timer);
         if (timer) timer.cancelled = true;
         instance.timers.delete(effect.timer);
-        return this.record('timer-clear', instance, `timer=${effect.timer}`);
+        this.record('timer-clear', instance, `timer=${effect.timer}`);
+        return this.deps.observers.effect(instance.ref, effect);
       }
       case 'reply':
         this.record('reply', instance, `rpc=${effect.rpc}`);
-        return network.reply(effect.rpc, effect.reply, instance);
+        network.reply(effect.rpc, effect.reply, instance);
+        return this.deps.observers.effect(instance.ref, effect);
       case 'apply':
         return this.applied(instance, effect.msg);
       case 'save': {
         const persisted = { raftstate: fromBase64(effect.raftstate), snapshot: fromBase64(effect.snapshot) };
         instance.slot.persisted = persisted;
-        return this.record(
+        this.record(
           'save',
           instance,
           `raft=${persisted.raftstate.length}B snap=${persisted.snapshot.length}B #${payloadHash(effect.raftstate)}`,
         );
+        return this.deps.observers.effect(instance.ref, effect);
       }
-      case 'log':
+      case 'log': {
         this.record('log', instance, effect.text);
-        return this.deps.log?.(`${formatTime(this.now())} ${instance.label}: ${effect.text}`);
+        const text = effect.text.length > LOG_LINE_MAX ? shorten(effect.text) : effect.text;
+        // one line each, every one with its time and peer: no line a peer prints can pass for the tester's
+        for (const line of text.split('\n')) this.deps.log?.(`${formatTime(this.now())} ${instance.label}: ${line}`);
+        return this.deps.observers.effect(instance.ref, { kind: 'log', text });
+      }
       case 'result':
-        return this.record('result', instance, effect.value === null ? '' : `#${payloadHash(effect.value)}`);
+        this.record('result', instance, effect.value === null ? '' : `#${payloadHash(effect.value)}`);
+        return this.deps.observers.effect(instance.ref, effect);
       case 'fault':
         this.record('fault', instance, effect.message);
         return this.deps.fail(effect.message);
@@ -257,6 +249,7 @@ export class Peers {
     if (msg === null || typeof msg !== 'object')
       return this.deps.fail(`${instance.label} sent an apply message that is not an object`);
     for (const listener of this.listeners) listener(instance.slot.name, msg as Record<string, unknown>);
+    this.deps.observers.applied(instance.ref, msg as Record<string, unknown>);
   }
 
   private record(kind: string, instance: Instance, detail = ''): void {
@@ -272,17 +265,4 @@ export class Peers {
     if (!slot) throw new Error(`no peer called ${name}`);
     return slot;
   }
-}
-
-function emptyPersisted(): Persisted {
-  return { raftstate: new Uint8Array(0), snapshot: new Uint8Array(0) };
-}
-
-function fromBase64(text: string): Uint8Array {
-  return new Uint8Array(Buffer.from(text, 'base64'));
-}
-
-/** Virtual seconds with microseconds, for log lines: "   12.345678". */
-export function formatTime(us: number): string {
-  return (us / 1e6).toFixed(6).padStart(11);
 }

@@ -15,6 +15,7 @@ import { Clock } from './clock';
 import { SimFailure } from './failure';
 import type { PeerHost } from './hosts';
 import { Network } from './network';
+import { Observers, type SimObserver, type StepCutter } from './observer';
 import { Peers, type PeerSpec } from './peers';
 import { Random, streamSeed } from './random';
 import { Trace } from './trace';
@@ -48,13 +49,14 @@ export class Simulation {
   readonly random: Random;
   /** Events run so far (peer steps, deliveries, tester wake-ups). */
   events = 0;
+  private readonly observers = new Observers();
   private failure?: SimFailure;
   private running = false;
 
   constructor(private readonly options: SimulationOptions) {
     this.seed = options.seed;
     this.trace = new Trace(options.traceLines);
-    this.network = new Network(this.clock, new Random(streamSeed(this.seed, 'network')), this.trace);
+    this.network = new Network(this.clock, new Random(streamSeed(this.seed, 'network')), this.trace, this.observers);
     this.random = new Random(streamSeed(this.seed, 'tester'));
     this.peers = new Peers({
       seed: this.seed,
@@ -62,6 +64,7 @@ export class Simulation {
       trace: this.trace,
       network: this.network,
       host: options.host,
+      observers: this.observers,
       fail: (message) => this.fail(message),
       log: options.log,
     });
@@ -109,6 +112,17 @@ export class Simulation {
   /** Notes a tester action (connect, disconnect, ...) in the trace. */
   note(kind: string, detail: string): void {
     this.trace.record(this.clock.now(), kind, 'tester', detail);
+    this.observers.noted(kind, detail);
+  }
+
+  /** Lets `observer` watch every event from now on (it changes nothing: observer.ts). */
+  observe(observer: SimObserver): void {
+    this.observers.add(observer);
+  }
+
+  /** Lets `cutter` end peers in the middle of their steps (observer.ts). */
+  setCutter(cutter: StepCutter): void {
+    this.peers.cutter = cutter;
   }
 
   /** A ClientEnd for the tester's side (the KV labs' clerks): its calls go through the network. */

@@ -10,7 +10,7 @@ import * as ts from 'typescript';
 export const ROOT = path.resolve(__dirname, '..', '..');
 const TREES = ['src/labrpc', 'src/kit', 'test/sim/fixtures'];
 
-/** A tree of the repository, laid out at `to` in the build (a reference solution as src/raft). */
+/** A tree (of the repository, or an absolute folder), laid out at `to` in the build (a reference solution as src/raft). */
 export interface Tree {
   from: string;
   to: string;
@@ -20,8 +20,9 @@ export interface Tree {
 export function buildPeerCode(out: string, trees: (string | Tree)[] = TREES): string {
   for (const tree of trees) {
     const { from, to } = typeof tree === 'string' ? { from: tree, to: tree } : tree;
-    for (const source of listTs(path.join(ROOT, from))) {
-      const relative = path.join(to, path.relative(path.join(ROOT, from), source));
+    const dir = path.resolve(ROOT, from); // a tree of the repository, or an absolute folder (a zoo's defect)
+    for (const source of listTs(dir)) {
+      const relative = path.join(to, path.relative(dir, source));
       const target = path.join(out, relative.replace(/\.ts$/, '.js'));
       const result = ts.transpileModule(fs.readFileSync(source, 'utf8'), {
         fileName: source,

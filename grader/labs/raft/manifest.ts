@@ -15,6 +15,7 @@ import { TESTS_2A } from './tiers/2a';
 import { TESTS_2B } from './tiers/2b';
 import { TESTS_2C } from './tiers/2c';
 import { TESTS_2D } from './tiers/2d';
+import { TESTS_STRICT } from './tiers/strict';
 
 export const lab: Lab<RaftTest, undefined, RaftOptions> = {
   id: 'raft',
@@ -35,6 +36,17 @@ export const lab: Lab<RaftTest, undefined, RaftOptions> = {
     { id: '2B', title: '2B (log)', tests: TESTS_2B, default: true },
     { id: '2C', title: '2C (persistence)', tests: TESTS_2C, default: true },
     { id: '2D', title: '2D (log compaction)', tests: TESTS_2D, default: true },
+    {
+      id: 'strict',
+      title: 'strict',
+      // every event checked, faults drawn from the seed, crashes inside a step, a liveness phase; heartbeats, catch-up
+      tests: TESTS_STRICT,
+      flag: {
+        name: 'strict',
+        help: "also run the strict tier (stricter than the course's: invariants checked at every event,\ncrashes between a save and a send, a liveness phase, ten heartbeats a second)",
+      },
+      strict: true,
+    },
   ],
   points: 'grader/labs/raft/points.json',
   release: {
@@ -54,13 +66,20 @@ export const lab: Lab<RaftTest, undefined, RaftOptions> = {
     const staged = `${build.studentDir}/`;
     const relabel = (text: string) =>
       build.label === build.studentDir ? text : text.split(staged).join(`${build.label}/`);
-    return new RaftTest(hosts, test.seed, !test.quiet, relabel);
+    return new RaftTest(hosts, test.seed, !test.quiet, relabel, test.strict);
   },
-  async finish(h, outcome) {
+  async finish(h, outcome, test) {
     const broken = await h.stop();
     if (broken) return failed([broken, ...(outcome.status === 'failed' ? [`(then: ${outcome.notes[0]})`] : [])]);
+    // A course test says what the strict checks saw (a strict tier's test failed at the first of it).
+    const strictNotes = test.strict ? [] : h.strictNotes();
+    const faults = h.faults ? [h.faults.describe()] : [];
+    if (outcome.status === 'failed') return { status: 'failed', notes: [...outcome.notes, ...faults, ...strictNotes] };
     if (outcome.status !== 'passed' || !h.figures) return outcome;
-    return { status: 'passed', notes: [...passNotes(h.figures), ...h.notes, ...outcome.notes] };
+    return {
+      status: 'passed',
+      notes: [...passNotes(h.figures), ...h.notes, ...faults, ...strictNotes, ...outcome.notes],
+    };
   },
   keep,
 };

@@ -9,9 +9,20 @@ import { decode, encode, encodeText } from '../../../../src/labrpc/codec';
 import { SNAPSHOT_INTERVAL } from './constants';
 
 /** The tester's snapshot: the index and every command up to it (commands as codec text; index 0 empty). */
-interface TesterSnapshot {
+export interface TesterSnapshot {
   index: number;
   log: (string | null)[];
+}
+
+/** The tester's snapshot in these bytes (a snapshot the tester made), or undefined. */
+export function readTesterSnapshot(bytes: Uint8Array): TesterSnapshot | undefined {
+  if (bytes.length === 0) return undefined;
+  try {
+    const snapshot = decode<TesterSnapshot>(bytes);
+    return typeof snapshot?.index === 'number' && Array.isArray(snapshot.log) ? snapshot : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export interface ApplierHooks {
@@ -65,6 +76,11 @@ export class Applier {
   restarted(i: number, snapshot: Uint8Array): void {
     this.lastApplied[i] = 0;
     if (this.snapshots && snapshot.length > 0) this.ingest(i, snapshot, -1);
+  }
+
+  /** Whether peer i applied index. */
+  hasApplied(i: number, index: number): boolean {
+    return this.logs[i].has(index);
   }
 
   /** How many peers applied index, and the command (all must agree). */

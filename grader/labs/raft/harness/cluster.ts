@@ -9,6 +9,7 @@ import { decodeText, encodeText } from '../../../../src/labrpc/codec';
 import { SimFailure, type PeerHost, type Random, type Simulation } from '../../../sim';
 import { Applier } from './applier';
 import * as C from './constants';
+import { isTuple, show } from './values';
 
 export interface ClusterOptions {
   n: number;
@@ -252,6 +253,11 @@ export class Cluster {
     return this.sim.network.serverCount(this.name(i));
   }
 
+  /** Whether peer i applied index (in any incarnation, or in a snapshot it holds). */
+  hasApplied(i: number, index: number): boolean {
+    return this.applier.hasApplied(i, index);
+  }
+
   /** The highest index any peer applied (the course's maxIndex: a pass line's commands). */
   maxIndex(): number {
     return this.applier.maxIndex;
@@ -285,13 +291,4 @@ export class Cluster {
   private enable(end: string | undefined, enabled: boolean): void {
     if (end !== undefined) this.sim.network.enable(end, enabled);
   }
-}
-
-function isTuple(value: unknown, types: string[]): boolean {
-  return Array.isArray(value) && value.length === types.length && value.every((v, k) => typeof v === types[k]);
-}
-
-function show(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

@@ -8,7 +8,10 @@ import type { TestSpec } from '../../../core/lab';
 import { fail } from '../../../core/outcome';
 import { SimFailure } from '../../../sim';
 import type { PeerHost } from '../../../sim';
+import { Recorder } from '../aids/record';
+import type { StrictChecks } from './checks';
 import type { Cluster } from './cluster';
+import type { Monitors } from './monitors';
 import { failureNotes, type Figures } from './report';
 import { runCluster } from './run';
 
@@ -45,6 +48,12 @@ export class RaftTest {
   failure?: SimFailure;
   /** What the peers logged (the last LOG_LINES_KEPT lines at least). */
   readonly logs: string[] = [];
+  /** The strict checks of the last cluster (a course test's notes). */
+  checks?: StrictChecks;
+  /** The faults of a strict test, said under its verdict, pass or fail. */
+  faults?: { describe(): string };
+  /** What the last cluster's peers did, for the failure aids. */
+  record?: Recorder;
 
   constructor(
     private readonly hosts: Hosts,
@@ -53,27 +62,43 @@ export class RaftTest {
     private readonly echo: boolean,
     /** Names the build's files as the student knows them. */
     readonly relabel: (text: string) => string,
+    /** A strict tier's test: the strict checks' first break fails it. */
+    readonly strict = false,
   ) {}
 
   /** Runs the scenario on a fresh cluster; a failed check fails the test. */
-  async cluster<T>(config: ClusterConfig, scenario: (cfg: Cluster) => Promise<T>): Promise<T> {
+  async cluster<T>(config: ClusterConfig, scenario: (cfg: Cluster, monitors: Monitors) => Promise<T>): Promise<T> {
     const host = this.hosts.make(config.n);
-    const booted = (cfg: Cluster): Promise<T> => {
+    const booted = (cfg: Cluster, monitors: Monitors): Promise<T> => {
       this.hosts.booted(host, config.crashes ?? false);
-      return scenario(cfg);
+      return scenario(cfg, monitors);
     };
+    const record = new Recorder(config.n);
+    this.record = record;
+    const watched = (monitors: Monitors): void => {
+      this.checks = monitors.checks;
+      monitors.watch.listen((e) => record.on(e));
+    };
+    const options = { ...config, seed: this.seed, host, log: (line: string) => this.log(line) };
     try {
-      const run = await runCluster({ ...config, seed: this.seed, host, log: (line) => this.log(line) }, booted);
+      const run = await runCluster({ ...options, strict: this.strict, watched }, booted);
       const { virtualMs, rpcs, commands, traceHash } = run;
       this.figures = { virtualMs, peers: config.n, rpcs, commands, traceHash };
+      record.end(virtualMs * 1000);
       return run.value;
     } catch (error) {
       if (!(error instanceof SimFailure)) throw error; // the harness's own error
       this.failure = error;
+      record.end(error.atMs * 1000);
       return fail(...failureNotes(error, this.relabel));
     } finally {
       await host.close();
     }
+  }
+
+  /** Notes of what the strict checks found (for a course test: a strict test failed at the first). */
+  strictNotes(): string[] {
+    return this.checks?.notes() ?? [];
   }
 
   /** A note under the PASS line (the course prints these as warnings). */
