@@ -312,7 +312,10 @@ describeRoot('red team: the Gradescope layout as root', () => {
     const lane = async (): Promise<void> => {
       for (let attack = queue.shift(); attack; attack = queue.shift()) {
         const root = path.join(work, `root-${attack}`);
-        fs.mkdirSync(path.join(root, 'submission'), { recursive: true });
+        fs.mkdirSync(root);
+        // Each root stands for a machine of its own: no other submission is reachable on Gradescope.
+        // The grader, as root, reads the submission and grades a private copy of it.
+        fs.mkdirSync(path.join(root, 'submission'), { mode: 0o700 });
         fs.symlinkSync(source, path.join(root, 'source'));
         const results = path.join(root, 'results', 'results.json');
         makeHostile(SOLUTION, path.join(root, 'submission', 'src', 'mr'), attack, {
