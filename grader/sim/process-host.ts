@@ -31,7 +31,17 @@ export interface ProcessHostOptions extends PeerCodeOptions {
   env?: Record<string, string>;
   /** How many processes to keep started and ready (1; a cluster's size boots it in parallel). */
   spares?: number;
+  /** Real ms a step may take before the peer counts as blocked outside the simulation (STEP_LIMIT_MS). */
+  stepLimitMs?: number;
 }
+
+/**
+ * A step's real time past which its peer is taken to be blocked outside the
+ * simulation (a real sleep, a synchronous wait or I/O: no CPU, so the
+ * watchdog's CPU budget never runs out): its process is ended, and the run
+ * fails, instead of waiting for ever. Honest steps take microseconds.
+ */
+const STEP_LIMIT_MS = 20_000;
 
 const STDERR_KEPT = 2000;
 
@@ -98,7 +108,8 @@ export class ProcessHost implements PeerHost {
     const { build, sourceRoot, cpuBudgetMs } = this.options;
     const main = path.join(build, 'src', 'labrpc', 'runtime', 'process-main.js');
     const argv = [process.execPath, main, build, sourceRoot, String(cpuBudgetMs)];
-    const peer = new ProcessPeer((this.options.spawn ?? spawnLocal)(argv, this.options.env ?? {}));
+    const child = (this.options.spawn ?? spawnLocal)(argv, this.options.env ?? {});
+    const peer = new ProcessPeer(child, this.options.stepLimitMs ?? STEP_LIMIT_MS);
     this.live.add(peer);
     void peer.exited.then(() => this.live.delete(peer));
     return peer;
@@ -115,7 +126,10 @@ class ProcessPeer implements HostedPeer {
   private markReady!: () => void;
   private isReady = false;
 
-  constructor(private readonly child: PeerChild) {
+  constructor(
+    private readonly child: PeerChild,
+    private readonly stepLimitMs: number,
+  ) {
     this.ready = new Promise((resolve) => (this.markReady = resolve));
     const reader = new FrameReader((message) => this.receive(message));
     child.channel.on('data', (chunk: Buffer) => {
@@ -129,6 +143,7 @@ class ProcessPeer implements HostedPeer {
     child.channel.on('error', () => undefined); // the exit says what happened
     child.stderr?.on('data', (chunk: Buffer) => (this.stderr = (this.stderr + chunk.toString()).slice(-STDERR_KEPT)));
     this.exited = child.exited.then((exit) => {
+      if (this.gone) return; // ended for blocking: that is what it said
       const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
       const tail = this.stderr.trim()
         ? `; its stderr ends: ${this.stderr.trim().split('\n').slice(-3).join(' | ')}`
@@ -143,9 +158,24 @@ class ProcessPeer implements HostedPeer {
     if (request.kind === 'boot') this.label = request.boot.label;
     if (this.gone) return Promise.resolve(this.gone);
     return new Promise((resolve) => {
-      this.waiting = resolve;
+      const limit = setTimeout(() => this.blocked(), this.stepLimitMs);
+      this.waiting = (answer) => {
+        clearTimeout(limit);
+        resolve(answer);
+      };
       writeFrame(this.child.channel, request);
     });
+  }
+
+  /** The step never answered: the peer is blocked outside the simulation. */
+  private blocked(): void {
+    const seconds = this.stepLimitMs / 1000;
+    const message =
+      `${this.label} did not finish a step in ${seconds} s of real time: it is blocked outside the simulation ` +
+      `(a real sleep, a synchronous wait or real I/O?); its process was ended`;
+    this.gone = [{ kind: 'fault', message }];
+    this.finish(this.gone);
+    this.child.kill();
   }
 
   stop(): void {

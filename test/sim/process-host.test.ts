@@ -1,6 +1,7 @@
 // The process host: incarnations in processes started by an injected spawn
 // function, one spare always ready; every process ended by close(); a peer
-// process that dies is a failure that says how.
+// process that dies is a failure that says how, and so is one that stops
+// answering in real time (blocked outside the simulation).
 
 import { ProcessHost, SimFailure, Simulation, spawnLocal, type PeerChild } from '../../grader/sim';
 import { ROOT } from './build';
@@ -102,4 +103,36 @@ test("prestart() starts a cluster's processes at once; keepSpares() sets how man
     await host.close();
   }
   expect(started.filter((child) => alive(child.pid))).toEqual([]);
+});
+
+test('a peer process that stops answering (no CPU used) is ended after the step limit, and the run fails', async () => {
+  let victim: PeerChild | undefined;
+  const host = new ProcessHost({
+    build: build.dir,
+    sourceRoot: ROOT,
+    cpuBudgetMs: 5000,
+    stepLimitMs: 500,
+    spawn: (argv, env) => (victim ??= spawnLocal(argv, env)),
+  });
+  const sim = new Simulation({ seed: 'blocked', host });
+  const outcome = sim
+    .run(async () => {
+      await bootPeers(sim, 'test/sim/fixtures/module-state', 1);
+      process.kill(victim!.pid, 'SIGSTOP'); // as a real sleep would: it takes no CPU, and never answers
+      await sim.sleep(1000);
+    })
+    .catch((error: unknown) => error);
+  try {
+    const failure = (await outcome) as SimFailure;
+    expect(failure).toBeInstanceOf(SimFailure);
+    expect(failure.message).toBe(
+      'peer 0 did not finish a step in 0.5 s of real time: it is blocked outside the simulation ' +
+        '(a real sleep, a synchronous wait or real I/O?); its process was ended',
+    );
+    expect(failure.atMs).toBe(100);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(alive(victim!.pid)).toBe(false);
+  } finally {
+    await host.close();
+  }
 });

@@ -13,21 +13,37 @@ export function writeFrame(stream: Writable, message: unknown): void {
   stream.write(Buffer.concat([header, body]));
 }
 
-/** Collects chunks and hands over each complete frame's message, in order. */
+/**
+ * Collects chunks and hands over each complete frame's message, in order.
+ * Chunks are joined only once a frame is whole, so a frame arriving in many
+ * small chunks costs its size, not its size times the number of chunks.
+ */
 export class FrameReader {
-  private buffered: Buffer = Buffer.alloc(0);
+  private chunks: Buffer[] = [];
+  private bytes = 0;
 
   constructor(private readonly onMessage: (message: unknown) => void) {}
 
   push(chunk: Buffer): void {
-    this.buffered = this.buffered.length ? Buffer.concat([this.buffered, chunk]) : chunk;
-    while (this.buffered.length >= 4) {
-      const length = this.buffered.readUInt32BE(0);
+    this.chunks.push(chunk);
+    this.bytes += chunk.length;
+    while (this.bytes >= 4) {
+      const head = this.chunks[0].length >= 4 ? this.chunks[0] : this.join();
+      const length = head.readUInt32BE(0);
       if (length > MAX_FRAME_BYTES) throw new Error(`a frame of ${length} bytes is over the limit`);
-      if (this.buffered.length < 4 + length) return;
-      const body = this.buffered.subarray(4, 4 + length).toString('utf8');
-      this.buffered = this.buffered.subarray(4 + length);
+      if (this.bytes < 4 + length) return;
+      const buffered = this.join();
+      const body = buffered.subarray(4, 4 + length).toString('utf8');
+      const rest = buffered.subarray(4 + length);
+      this.chunks = rest.length ? [rest] : [];
+      this.bytes = rest.length;
       this.onMessage(JSON.parse(body));
     }
+  }
+
+  /** Every chunk as one (kept as one). */
+  private join(): Buffer {
+    if (this.chunks.length > 1) this.chunks = [Buffer.concat(this.chunks, this.bytes)];
+    return this.chunks[0];
   }
 }

@@ -1,6 +1,7 @@
 // The Raft lab as the core sees it: its four parts as tiers (--only 2A runs
-// a part), the course's 28 tests with their ids and names, a replay seed on
-// each, points for each adding up to 100, and its --in-process option.
+// a part), the course's 28 tests with their ids and names, the strict tier
+// (--strict: not by default, strict, 0 points each), a replay seed on each,
+// points for each adding up to 100, and its --in-process option.
 
 import * as fs from 'fs';
 import * as path from 'path';
@@ -49,26 +50,46 @@ const PARTS: Record<string, [string, string][]> = {
   ],
 };
 const ALL = Object.values(PARTS).flatMap((part) => part.map(([id]) => id));
+const STRICT = [
+  'strict-elections',
+  'strict-agreement',
+  'strict-rejoin',
+  'strict-durability',
+  'strict-snapshots',
+  'strict-heartbeats',
+  'strict-backup',
+];
 
 test('the four parts are default tiers, in order, each with the course tests of that part', () => {
-  expect(lab.tiers.map((t) => [t.id, t.default])).toEqual([
-    ['2A', true],
-    ['2B', true],
-    ['2C', true],
-    ['2D', true],
+  expect(lab.tiers.map((t) => [t.id, t.default ?? false, t.strict ?? false])).toEqual([
+    ['2A', true, false],
+    ['2B', true, false],
+    ['2C', true, false],
+    ['2D', true, false],
+    ['strict', false, true],
   ]);
-  for (const tier of lab.tiers) expect(tier.tests.map((t) => [t.id, t.name])).toEqual(PARTS[tier.id]);
+  for (const tier of lab.tiers.slice(0, 4)) expect(tier.tests.map((t) => [t.id, t.name])).toEqual(PARTS[tier.id]);
   expect(tests()).toEqual(ALL);
   expect(tests('--only', '2A')).toEqual(PARTS['2A'].map(([id]) => id));
   expect(tests('--only', 'snapshot-init,2B')).toEqual([...PARTS['2B'].map(([id]) => id), 'snapshot-init']);
   expect(tests('--skip', '2C,2D')).toEqual([...PARTS['2A'], ...PARTS['2B']].map(([id]) => id));
 });
 
+test('--strict adds the strict tier to the course tests; --tiers strict runs it alone', () => {
+  const strict = lab.tiers.find((t) => t.id === 'strict')!;
+  expect(strict.flag?.name).toBe('strict');
+  expect(strict.tests.map((t) => t.id)).toEqual(STRICT);
+  for (const t of strict.tests) expect(t.name).toMatch(/ \(strict\)$/);
+  expect(tests('--strict')).toEqual([...ALL, ...STRICT]);
+  expect(tests('--tiers', 'strict')).toEqual(STRICT);
+});
+
 test('every test replays from its seed, and the points cover exactly the tests, 100 in all', () => {
   for (const tier of lab.tiers) for (const t of tier.tests) expect(t.replay).toBe('seed');
   const points = JSON.parse(fs.readFileSync(path.join(ROOT, lab.points), 'utf8')) as Record<string, number>;
-  expect(Object.keys(points)).toEqual(ALL);
+  expect(Object.keys(points)).toEqual([...ALL, ...STRICT]);
   expect(Object.values(points).reduce((a, b) => a + b, 0)).toBe(100);
+  for (const id of STRICT) expect([id, points[id]]).toEqual([id, 0]); // the instructor's to set
   const part = (id: string) => PARTS[id].reduce((sum, [test]) => sum + points[test], 0);
   expect(['2A', '2B', '2C', '2D'].map(part)).toEqual([15, 35, 30, 20]);
 });

@@ -2,8 +2,13 @@
 // quick loop), every incarnation is a vm context of the grader's process.
 // Graded (the default), every incarnation is a process of its own, started
 // inside the test's cell of the wall: as root, under the lane's sandbox
-// user id, in the test's cgroup, with the test's budgets; and whatever the
-// peers leave running is ended when the cell closes.
+// user id, in the test's cgroup, with the test's budgets, and alone (its
+// own network, IPC, mount and PID namespaces, a private /tmp): the peers
+// share nothing but what the grader carries between them. Their folder is
+// the test's, which they may read but not write (a peer needs no disk: its
+// persister is the grader's), so no file passes from one to another, or
+// from an incarnation to the next. Whatever they leave running is ended
+// when the cell closes.
 
 import { spawn } from 'child_process';
 import type { TestRun } from '../../../core/lab';
@@ -13,6 +18,8 @@ import type { Hosts } from './raft-test';
 
 /** CPU one step of a peer may take before it counts as never yielding (a loop that never ends). */
 const CPU_BUDGET_MS = 5000;
+/** A peer's HOME and TMPDIR: its own private /tmp when it runs alone. */
+const PEER_TMP = '/tmp';
 
 export class PeerHosts implements Hosts {
   private cell?: Cell;
@@ -62,16 +69,13 @@ export class PeerHosts implements Hosts {
   /** Starts a peer process inside the test's cell, its fd 3 a pipe to the simulator. */
   private spawnInCell(): SpawnPeer {
     const { setup, lane, dir } = this.test;
-    if (!this.cell) {
-      this.cell = setup.wall.cell(lane);
-      this.cell.own(dir);
-    }
+    this.cell ??= setup.wall.cell(lane); // the test's folder stays the grader's: no peer writes there
     const cell = this.cell;
     return (argv, env): PeerChild => {
-      const { command, args, uid, gid } = cell.command(argv[0], argv.slice(1));
+      const { command, args, uid, gid } = cell.command(argv[0], argv.slice(1), { alone: true });
       const child = spawn(command, args, {
         cwd: dir,
-        env: cell.env({ PATH: process.env.PATH, ...env }, dir),
+        env: cell.env({ PATH: process.env.PATH, ...env }, PEER_TMP),
         stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
         detached: true, // a process group of its own, which kill() ends
         uid,
