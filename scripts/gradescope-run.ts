@@ -180,6 +180,8 @@ async function grade(root: string, kit: string, started: number, write: (r: Grad
       '--gradescope',
       graderResults,
       ...(tiers ? ['--tiers', tiers.join(',')] : []),
+      // Gradescope's box has half a CPU and 768 MB: one test at a time, whatever the lab may do elsewhere.
+      ...(lab.testsAtOnce ? ['--parallel', '1'] : []),
     ]);
     if (process.env.AUTOGRADER_TIMEOUT_SCALE) graderArgs.push('--timeout-scale', process.env.AUTOGRADER_TIMEOUT_SCALE);
     if (process.env.AUTOGRADER_ONLY) graderArgs.push('--only', process.env.AUTOGRADER_ONLY);

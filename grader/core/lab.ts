@@ -116,6 +116,8 @@ export interface TestRun<P = unknown, O = unknown> {
   readonly strict: boolean;
   /** Hide the student's processes' output (it is still in their logs). */
   readonly quiet: boolean;
+  /** Shows a line of the test's live output (held back while an earlier test of the run still runs). */
+  print(line: string): void;
   /** The implementation's folder, to name its files in diagnoses. */
   readonly impl: string;
 }
@@ -139,6 +141,12 @@ export interface Lab<H = unknown, P = unknown, O = unknown> {
   readonly release: ReleasePlan;
   /** Folders of the run's base folder that a kept test's folder refers to (MapReduce's inputs): kept with it. */
   readonly keptWith?: readonly string[];
+  /**
+   * How many of one run's tests may run at once by default (one per CPU at
+   * most; --parallel sets it): only for a lab whose verdicts do not depend on
+   * the machine's speed (virtual time). Without it, tests run one at a time.
+   */
+  readonly testsAtOnce?: number;
   /** Its own command-line options, shown in its --help after the core's. */
   readonly options?: OptionTable;
   /** Checks and turns its own options' values into what prepare and the harness read; throws UsageError. */

@@ -5,6 +5,7 @@
 // one line before exiting with status 2.
 
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { CommandLine, OptionTable, parseCommandLine, UsageError } from '../../src/kit/args';
 import { Budgets, DEFAULT_BUDGETS } from '../sandbox/budgets';
@@ -71,7 +72,12 @@ function coreOptions(lab: Lab): OptionTable {
     quiet: { help: 'hide the output of the processes under test' },
     many: { value: 'N', help: 'run the suite N times ...' },
     seeds: { value: 'N', help: 'the same: N seeds of each test (the table lists the seeds that failed)' },
-    parallel: { value: 'P', help: '... P at a time, then print a table of failures and times' },
+    parallel: {
+      value: 'P',
+      help: lab.testsAtOnce
+        ? `... P at a time, then print a table of failures and times; without --many, P tests at once (default ${defaultTestsAtOnce(lab)})`
+        : '... P at a time, then print a table of failures and times',
+    },
     seed: { value: 'S', help: 'the seed of what the tests draw at random (random when not given)' },
     json: { value: 'FILE', help: 'write the results as JSON' },
     gradescope: { value: 'FILE', help: `write a Gradescope results.json (points: ${lab.points})` },
@@ -125,6 +131,11 @@ export function commandLine(lab: Lab): CommandLine {
   };
 }
 
+/** How many tests of a run go at once unless --parallel says: the lab's choice, one per CPU at most. */
+function defaultTestsAtOnce(lab: Lab): number {
+  return Math.max(1, Math.min(lab.testsAtOnce ?? 1, os.availableParallelism()));
+}
+
 /** Parses argv (without node, the script and the lab's name). `kit` is the kit's root folder. */
 export function parseOptions(lab: Lab, argv: string[], kit: string): Options {
   const cli = commandLine(lab);
@@ -143,7 +154,7 @@ export function parseOptions(lab: Lab, argv: string[], kit: string): Options {
     tests: [],
     quiet: flag('quiet'),
     many: optional(str('many') ?? str('seeds'), (v) => parseCount(str('many') ? '--many' : '--seeds', v), 1),
-    parallel: optional(str('parallel'), (v) => parseCount('--parallel', v), 1),
+    parallel: optional(str('parallel'), (v) => parseCount('--parallel', v), defaultTestsAtOnce(lab)),
     seed: str('seed') ?? '',
     seedGiven: str('seed') !== undefined,
     json: resolved(str('json')),
@@ -182,10 +193,11 @@ export function parseOptions(lab: Lab, argv: string[], kit: string): Options {
   const flags = lab.tiers.filter((t) => t.flag && flag(t.flag.name)).map((t) => t.flag!.name);
   opts.tests = catalog.select({ only, skip, flags, exact });
   if (opts.tests.length === 0) throw new UsageError('no test left to run');
-  if (str('parallel') !== undefined && opts.many === 1 && opts.parallel > 1 && !opts.submissions) {
-    throw new UsageError('--parallel needs --many N (the number of runs)');
+  if (str('parallel') !== undefined && opts.many === 1 && opts.parallel > 1 && !opts.submissions && !lab.testsAtOnce) {
+    throw new UsageError(`--parallel needs --many N (the number of runs): ${lab.id}'s tests run one at a time`);
   }
-  if (opts.parallel > opts.many && !opts.submissions) opts.parallel = opts.many;
+  if (opts.many > 1 && opts.parallel > opts.many && !opts.submissions) opts.parallel = opts.many;
+  if (opts.submissions && str('parallel') === undefined) opts.parallel = 1; // students one at a time, unless asked
 
   checkImpl(lab, opts.impl);
   opts.labOptions = lab.parseOptions(values, kit);

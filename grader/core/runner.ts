@@ -1,7 +1,7 @@
 // The run loop: builds the implementation, lets the lab prepare what every
 // test shares, then runs the selected tests (once, or --many times with
-// --parallel at once), each to a typed outcome, telling the reporters as it
-// goes. It knows no lab: what a test needs it reads from the lab's manifest
+// --parallel at once; a lab in virtual time runs several tests of one run at
+// once), each to a typed outcome, telling the reporters as it goes. It knows no lab: what a test needs it reads from the lab's manifest
 // and the test's spec. Nothing the student's side writes is read back as a
 // verdict.
 
@@ -14,9 +14,10 @@ import type { Lab, RunSetup, TestRun } from './lab';
 import type { Options } from './options';
 import { notesOf, outcomeOf } from './outcome';
 import { identity, resultOf, runOneTest } from './one-test';
+import { Lanes, runOnce, runSuites, TestSlot } from './lanes';
 import { Registry } from './processes';
 import { replayCommand } from './replay';
-import type { RunResult, Summary, TestResult } from './summary';
+import type { Summary, TestResult } from './summary';
 import { UsageError } from '../../src/kit/args';
 import { ScratchFolders } from '../sandbox/scratch';
 import { closedAncestor, Wall } from '../sandbox/wall';
@@ -186,40 +187,21 @@ export class Runner {
     };
   }
 
-  /** Runs the suite once, or --many times with --parallel at once. */
+  /** Runs the suite once, or --many times (lanes.ts). */
   private async runAll(summary: Summary, setup: RunSetup, prepared: unknown): Promise<void> {
-    let next = 1;
-    const lane = async (_: unknown, laneIndex: number): Promise<void> => {
-      while (next <= this.opts.many) {
-        const run = next++;
-        const seed = this.many ? `${this.opts.seed}.${run}` : this.opts.seed;
-        const result: RunResult = { run, seed, durationMs: 0, tests: [] };
-        summary.runs.push(result); // so far, for the reports written after every test
-        const t0 = Date.now();
-        let n = 0;
-        for (const entry of this.opts.tests) {
-          broadcast(this.reporters, 'testStart', { summary, id: entry.id, name: entry.spec.name, run });
-          const test = await this.runTest({ setup, prepared, entry, seed, lane: laneIndex, run, n: ++n });
-          result.tests.push(test);
-          result.durationMs = Date.now() - t0;
-          broadcast(this.reporters, 'testEnd', { summary, result: test });
-        }
-        if (this.many) broadcast(this.reporters, 'suiteEnd', summary, run);
-      }
+    const lanes: Lanes = {
+      tests: this.opts.tests,
+      many: this.opts.many,
+      parallel: this.opts.parallel,
+      seed: this.opts.seed,
+      summary,
+      reporters: this.reporters,
+      runTest: (t) => this.runTest({ setup, prepared, ...t }),
     };
-    await Promise.all(Array.from({ length: this.opts.parallel }, lane));
-    summary.runs.sort((a, b) => a.run - b.run);
+    await (this.many ? runSuites(lanes) : runOnce(lanes));
   }
 
-  private async runTest(t: {
-    setup: RunSetup;
-    prepared: unknown;
-    entry: Entry;
-    seed: string;
-    lane: number;
-    run: number;
-    n: number;
-  }): Promise<TestResult> {
+  private async runTest(t: TestSlot & { setup: RunSetup; prepared: unknown }): Promise<TestResult> {
     const { entry, run } = t;
     const dir = path.join(this.base!, `${this.many ? `run${run}-` : ''}${t.n}-${entry.spec.id}`);
     fs.mkdirSync(dir);
@@ -233,7 +215,8 @@ export class Runner {
       runs: this.opts.many,
       lane: t.lane,
       strict: entry.tier.strict === true,
-      quiet: this.opts.quiet || this.opts.parallel > 1,
+      quiet: this.opts.quiet || (this.many && this.opts.parallel > 1),
+      print: t.print,
       impl: this.opts.impl,
     };
     const t0 = Date.now();

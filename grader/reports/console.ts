@@ -37,7 +37,8 @@ export class ConsoleReporter implements Reporter {
   }
 
   testStart(e: { name: string; run: number }): void {
-    if (this.parallel === 1) console.log(chalk.bold(`${this.prefix(e.run)}*** Starting ${e.name} test.`));
+    // (--many runs at once would interleave their starts; one run's tests at once are shown in order)
+    if (!this.many || this.parallel === 1) console.log(chalk.bold(`${this.prefix(e.run)}*** Starting ${e.name} test.`));
   }
 
   testEnd(e: { result: TestResult }): void {

@@ -112,11 +112,10 @@ function writeFast(value: unknown, depth: number): string | undefined {
     case 'boolean':
       return value ? 'true' : 'false';
     case 'number':
-      return isFinite(value) ? stringify(value) : undefined;
+      return isFinite(value) ? `${value}` : undefined; // a finite number's JSON is its string
     case 'object': {
       if (value === null) return 'null';
       if (depth > FAST_DEPTH) return undefined;
-      if (isBytes(value)) return bytesText(value);
       if (isArray(value)) {
         let text = '[';
         for (let i = 0; i < value.length; i++) {
@@ -126,21 +125,35 @@ function writeFast(value: unknown, depth: number): string | undefined {
         }
         return `${text}]`;
       }
-      if (!isPlainObject(value)) return undefined;
+      if (!isPlainObject(value)) return isBytes(value) ? bytesText(value) : undefined;
       const record = value as Record<string, unknown>;
-      const keys = keysOf(record).sort();
+      const keys = keysOf(record);
+      if (keys.length > 1) keys.sort();
       let text = '{';
       for (let i = 0; i < keys.length; i++) {
         const key = keys[i];
         const field = writeFast(record[key], depth + 1);
         if (field === undefined) return undefined;
-        text += `${i === 0 ? '' : ','}${stringify(key.startsWith('$') ? `$${key}` : key)}:${field}`;
+        text += `${i === 0 ? '' : ','}${keyText(key)}:${field}`;
       }
       return `${text}}`;
     }
     default:
       return undefined;
   }
+}
+
+/** Keys written so far, as written ("$" doubled, quoted): a record's keys are few and written again and again. */
+const keyTexts = new Map<string, string>();
+const KEY_TEXTS_KEPT = 4096;
+
+function keyText(key: string): string {
+  let text = keyTexts.get(key);
+  if (text === undefined) {
+    text = stringify(key.startsWith('$') ? `$${key}` : key);
+    if (keyTexts.size < KEY_TEXTS_KEPT) keyTexts.set(key, text);
+  }
+  return text;
 }
 
 function bytesText(value: Uint8Array): string {

@@ -4,7 +4,7 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
-import { jsonTests, makeTmp, runRaftGrader } from './grader';
+import { jsonTests, makeTmp, ROOT, runRaftGrader } from './grader';
 import { runSpec, SOLUTION, useRaftBuild } from './helpers';
 
 const build = useRaftBuild(SOLUTION);
@@ -44,4 +44,17 @@ test('graded by the command line (behind the wall as root), a pass prints the sa
     const alone = await runSpec(t.test, build.dir, SEED);
     expect([t.test, t.notes]).toEqual([t.test, alone.notes]);
   }
+}, 180_000);
+
+test("tests run at once (--parallel 3) print what they print one at a time, peers' lines included, in order", async () => {
+  // The untouched skeleton: its worked example's peers print, and every test fails with a replay line and a folder.
+  const run = async (parallel: string) => {
+    const args = ['--impl', path.join(ROOT, 'src', 'raft'), '--only', TESTS.join(','), '--seed', SEED];
+    const r = await runRaftGrader([...args, '--parallel', parallel], tmp);
+    return { code: r.code, output: r.output.replace(/raft-grade-\w+/g, 'raft-grade-X') };
+  };
+  const [one, three] = [await run('1'), await run('3')];
+  expect([one.code, three.code]).toEqual([1, 1]);
+  expect(one.output).toMatch(/peer \d/); // the peers' own lines are there to be ordered
+  expect(three.output).toBe(one.output);
 }, 180_000);

@@ -89,7 +89,7 @@ export interface SpecRun {
 export async function runSpec(id: string, build: string, seed: string, mode: Mode = 'in-process'): Promise<SpecRun> {
   const hosts = new LocalHosts(build, mode);
   const strict = tierOf(id).strict === true;
-  const h = new RaftTest(hosts, seed, false, (text) => text, strict);
+  const h = new RaftTest(hosts, seed, undefined, (text) => text, strict);
   try {
     await spec(id).run(h);
     const figures = h.figures!;

@@ -58,8 +58,8 @@ export class RaftTest {
   constructor(
     private readonly hosts: Hosts,
     readonly seed: string,
-    /** Print what the peers log as they log it. */
-    private readonly echo: boolean,
+    /** Where what the peers log is shown as they log it (none: quiet). */
+    private readonly echo: ((line: string) => void) | undefined,
     /** Names the build's files as the student knows them. */
     readonly relabel: (text: string) => string,
     /** A strict tier's test: the strict checks' first break fails it. */
@@ -113,7 +113,7 @@ export class RaftTest {
 
   private log(line: string): void {
     const text = this.relabel(line);
-    if (this.echo) console.log(text);
+    this.echo?.(text);
     this.logs.push(text);
     if (this.logs.length > 2 * LOG_LINES_KEPT) this.logs.splice(0, this.logs.length - LOG_LINES_KEPT);
   }
