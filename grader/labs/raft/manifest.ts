@@ -43,7 +43,7 @@ export const lab: Lab<RaftTest, undefined, RaftOptions> = {
       tests: TESTS_STRICT,
       flag: {
         name: 'strict',
-        help: "also run the strict tier (stricter than the course's: invariants checked at every event,\ncrashes between a save and a send, a liveness phase, ten heartbeats a second)",
+        help: "also run the strict tier (stricter than the course's: invariants checked at every event, crashes between a save and a send, a liveness phase, ten heartbeats a second)",
       },
       strict: true,
     },

@@ -41,7 +41,15 @@ export class PeerViews {
     switch (e.type) {
       case 'boot': {
         const p = this.peers[e.peer];
-        Object.assign(p, { role: 'follower', incarnation: e.incarnation, applied: 0, log: undefined });
+        // What it read from its persister is unknown until its messages show it: no term or vote carried over.
+        Object.assign(p, {
+          role: 'follower',
+          incarnation: e.incarnation,
+          applied: 0,
+          log: undefined,
+          term: undefined,
+          votedFor: undefined,
+        });
         return [e.peer];
       }
       case 'crash':

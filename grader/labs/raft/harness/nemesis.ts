@@ -207,7 +207,10 @@ export class Nemesis implements StepCutter {
     const { name, reliable, longReordering } = this.intensity;
     const net = [reliable ? 'reliable' : 'unreliable', ...(longReordering ? ['long reordering'] : [])].join(', ');
     const c = this.counts;
-    return `faults: ${name} (${net}): ${c.crashes} crashes, ${c.cuts} crashes inside a step, ${c.partitions} partitions, ${c.restarts} restarts`;
+    const n = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
+    const crashes = n(c.crashes, 'crash', 'crashes');
+    const cuts = `${n(c.cuts, 'crash', 'crashes')} inside a step`;
+    return `faults: ${name} (${net}): ${crashes}, ${cuts}, ${n(c.partitions, 'partition', 'partitions')}, ${n(c.restarts, 'restart', 'restarts')}`;
   }
 
   private async restart(i: number): Promise<void> {
