@@ -103,7 +103,7 @@ export class Recorder {
     if (kind === 'cut') {
       const [peer, ...where] = detail.split(' ');
       this.mark(at, Number(peer), 'cut', `crashed inside a step, ${where.join(' ')}`);
-      return this.row({ at, peer: Number(peer), kind: 'event', text: `cut ${where.join(' ')}` });
+      return this.row({ at, peer: Number(peer), kind: 'event', text: `crash mid-step ${where.join(' ')}` }); // not a disconnection
     }
     this.notes.push({ at, text: `${kind} ${detail}` });
     this.row({ at, peer: -1, kind: 'event', text: `${kind} ${detail}` });
