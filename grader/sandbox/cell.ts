@@ -20,6 +20,8 @@ export interface Placement {
   netns?: string;
   /** Shares nothing with the cell's other processes (a simulated peer); where the machine cannot, as the others. */
   alone?: boolean;
+  /** Alone: folders it needs (node's, its compiled code's), kept visible, read-only, if a private /tmp would hide them. */
+  visible?: readonly string[];
 }
 
 /** What a cell needs of the wall that made it: the budgets, and the line to the watchdog. */
@@ -94,7 +96,7 @@ export class Cell {
     const isolate = netns
       ? [NSENTER, `--net=${path.join(NETNS_DIR, netns)}`, '--']
       : where.alone && this.unshareAlone
-        ? aloneWords(this.unshareAlone)
+        ? aloneWords(this.unshareAlone, where.visible)
         : this.unshareNet
           ? [this.unshareNet, '--net', '--']
           : [];

@@ -7,6 +7,7 @@
 
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as path from 'path';
 import { aloneWords, canIsolate } from '../../grader/sandbox/alone';
 import { Cell, CellHost } from '../../grader/sandbox/cell';
 import { DEFAULT_BUDGETS } from '../../grader/sandbox/budgets';
@@ -39,9 +40,9 @@ test('a cell puts the namespaces and private folders before the drop to the sand
 
 const unshare = canIsolate();
 (unshare ? describe : describe.skip)('as root', () => {
-  const run = (code: string) => {
+  const run = (code: string, visible: string[] = []) => {
     const words = [
-      ...aloneWords(unshare!),
+      ...aloneWords(unshare!, [path.dirname(process.execPath), ...visible]),
       '/usr/bin/setpriv',
       '--reuid=61990',
       '--regid=61990',
@@ -72,5 +73,31 @@ const unshare = canIsolate();
       "console.log(JSON.stringify({ pids: require('fs').readdirSync('/proc').filter((n) => /^\\d+$/.test(n)), uid: process.getuid() }))",
     );
     expect(JSON.parse(seen.stdout)).toEqual({ pids: ['1'], uid: 61990 });
+  });
+
+  test('a folder it needs under /tmp (a kit cloned there) stays visible at its path, read-only, and nothing else', () => {
+    const top = fs.mkdtempSync('/tmp/alone-kept-');
+    try {
+      fs.chmodSync(top, 0o755);
+      const code = path.join(top, "the kit's build");
+      fs.mkdirSync(code, { mode: 0o755 });
+      fs.writeFileSync(path.join(code, 'peer.js'), 'compiled');
+      fs.writeFileSync(path.join(top, 'secret'), 'not for peers', { mode: 0o644 });
+      const seen = run(
+        `const fs = require('fs'); const w = (f) => { try { fs.writeFileSync(f, 'x'); return 'written'; } catch (e) { return e.code; } };
+         console.log(JSON.stringify({ read: fs.readFileSync(${JSON.stringify(path.join(code, 'peer.js'))}, 'utf8'),
+           here: fs.readdirSync(${JSON.stringify(top)}), write: w(${JSON.stringify(path.join(code, 'x'))}), tmp: w('/tmp/mine') }))`,
+        [code],
+      );
+      expect(JSON.parse(seen.stdout)).toEqual({
+        read: 'compiled',
+        here: ["the kit's build"],
+        write: 'EROFS',
+        tmp: 'written',
+      });
+      expect(fs.readdirSync(code)).toEqual(['peer.js']);
+    } finally {
+      fs.rmSync(top, { recursive: true, force: true });
+    }
   });
 });

@@ -11,6 +11,7 @@
 // when the cell closes.
 
 import { spawn } from 'child_process';
+import * as path from 'path';
 import type { TestRun } from '../../../core/lab';
 import type { Cell } from '../../../sandbox/cell';
 import { InProcessHost, ProcessHost, type PeerChild, type PeerHost, type SpawnPeer } from '../../../sim';
@@ -72,7 +73,9 @@ export class PeerHosts implements Hosts {
     this.cell ??= setup.wall.cell(lane); // the test's folder stays the grader's: no peer writes there
     const cell = this.cell;
     return (argv, env): PeerChild => {
-      const { command, args, uid, gid } = cell.command(argv[0], argv.slice(1), { alone: true });
+      // node and the compiled code stay visible in the peer's private /tmp, should they live under /tmp
+      const visible = [path.dirname(process.execPath), setup.build.dir];
+      const { command, args, uid, gid } = cell.command(argv[0], argv.slice(1), { alone: true, visible });
       const child = spawn(command, args, {
         cwd: dir,
         env: cell.env({ PATH: process.env.PATH, ...env }, PEER_TMP),
