@@ -197,7 +197,8 @@ export function parseOptions(lab: Lab, argv: string[], kit: string): Options {
     throw new UsageError(`--parallel needs --many N (the number of runs): ${lab.id}'s tests run one at a time`);
   }
   if (opts.many > 1 && opts.parallel > opts.many && !opts.submissions) opts.parallel = opts.many;
-  if (opts.submissions && str('parallel') === undefined) opts.parallel = 1; // students one at a time, unless asked
+  // The lab's tests at once are for one run: --many runs, and bulk grading's students, go one at a time unless asked.
+  if ((opts.submissions || opts.many > 1) && str('parallel') === undefined) opts.parallel = 1;
 
   checkImpl(lab, opts.impl);
   opts.labOptions = lab.parseOptions(values, kit);

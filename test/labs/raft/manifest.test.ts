@@ -4,6 +4,7 @@
 // points for each adding up to 100, and its --in-process option.
 
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { parseOptions } from '../../../grader/core/options';
 import { lab } from '../../../grader/labs/raft/manifest';
@@ -97,4 +98,14 @@ test('every test replays from its seed, and the points cover exactly the tests, 
 test('--in-process keeps every peer in the grader; graded runs are the default', () => {
   expect(parseOptions(lab, [], ROOT).labOptions).toEqual({ inProcess: false });
   expect(parseOptions(lab, ['--in-process'], ROOT).labOptions).toEqual({ inProcess: true });
+});
+
+test('two tests of a run at once by default (one per CPU at most); --seeds runs and --parallel as asked', () => {
+  const parallel = (...argv: string[]) => parseOptions(lab, argv, ROOT).parallel;
+  expect(lab.testsAtOnce).toBe(2);
+  expect(parallel()).toBe(Math.min(2, os.availableParallelism()));
+  expect(parallel('--parallel', '1')).toBe(1);
+  expect(parallel('--parallel', '3')).toBe(3);
+  expect(parallel('--seeds', '10')).toBe(1); // a table of seeds goes one run at a time unless asked
+  expect(parallel('--seeds', '10', '--parallel', '2')).toBe(2);
 });
