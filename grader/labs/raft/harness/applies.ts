@@ -55,7 +55,7 @@ export class ApplyChecks {
         this.checks.break(
           'apply order',
           `peer ${e.peer} applied index ${index} ${what}: each index is applied once, in order` +
-            (e.incarnation > 1 ? `, from just after the snapshot a restarted peer has (or index 1)` : ''),
+            (e.incarnation > 1 ? `, a restarted peer's from index 1 (or just after its snapshot, if it has one)` : ''),
         );
       }
       this.last.set(key, Math.max(index, last));
