@@ -10,6 +10,11 @@ export class InOrder {
   private readonly held = new Map<number, (() => void)[]>();
   private readonly finished = new Set<number>();
 
+  /** Whether test `i`'s actions are held back (an earlier test still runs). */
+  waiting(i: number): boolean {
+    return i !== this.head;
+  }
+
   /** Runs `action` now if test `i` is at the head, or when it gets there. */
   do(i: number, action: () => void): void {
     if (i === this.head) action();

@@ -69,7 +69,7 @@ export async function runOnce(l: Lanes): Promise<void> {
       order.do(i, () =>
         broadcast(l.reporters, 'testStart', { summary: l.summary, id: entry.id, name: entry.spec.name, run: 1 }),
       );
-      const print = (line: string) => order.do(i, () => console.log(line));
+      const print = heldPrinter(order, i);
       const test = await l.runTest({ entry, seed: l.seed, lane: laneIndex, run: 1, n: i + 1, print });
       order.do(i, () => {
         result.tests.push(test);
@@ -80,4 +80,21 @@ export async function runOnce(l: Lanes): Promise<void> {
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(l.parallel, l.tests.length)) }, lane));
+}
+
+/** The live lines a test may have held back while an earlier test runs (the rest are in its logs). */
+const HELD_LINES_MAX = 10_000;
+
+/** Where test `i`'s live lines go: out at once at the head, else held, up to HELD_LINES_MAX (memory is the grader's). */
+export function heldPrinter(order: InOrder, i: number): (line: string) => void {
+  let held = 0;
+  return (line) => {
+    if (!order.waiting(i)) return console.log(line);
+    held++;
+    if (held <= HELD_LINES_MAX) order.do(i, () => console.log(line));
+    else if (held === HELD_LINES_MAX + 1)
+      order.do(i, () =>
+        console.log(`(${HELD_LINES_MAX} lines were held while an earlier test ran; the rest are not shown here)`),
+      );
+  };
 }

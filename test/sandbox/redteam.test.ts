@@ -9,6 +9,7 @@ import * as net from 'net';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { unpackedAutograder } from '../helpers/autograder';
 import { Attack, ATTACKS, makeHostile, Targets } from './redteam/attacks';
 import { makeTempDir, removeTempDir } from '../helpers/tmpdir';
 
@@ -288,22 +289,7 @@ describeRoot('red team: the Gradescope layout as root', () => {
     intruders = await listenForIntruders();
     const port = intruders.port;
     const zip = path.join(work, 'autograder.zip');
-    const built = spawnSync(
-      process.execPath,
-      [path.join(KIT, 'dist', 'scripts', 'autograder.js'), '--lab', 'mr', zip],
-      {
-        cwd: KIT,
-        encoding: 'utf8',
-        timeout: 120_000,
-      },
-    );
-    if (built.status !== 0) throw new Error(`autograder.js failed: ${built.stderr}`);
-    source = path.join(work, 'source');
-    const unpacked = spawnSync('python3', ['-m', 'zipfile', '-e', zip, source], { encoding: 'utf8' });
-    if (unpacked.status !== 0) throw new Error(`cannot unpack: ${unpacked.stderr}`);
-    fs.symlinkSync(path.join(KIT, 'node_modules'), path.join(source, 'node_modules'));
-    const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: source, encoding: 'utf8', timeout: 180_000 });
-    if (build.status !== 0) throw new Error(`build of the autograder source failed: ${build.stdout}${build.stderr}`);
+    source = unpackedAutograder('mr', zip, path.join(work, 'source'));
     before = kitState(source);
 
     const secret = path.join(work, 'instructor-only.txt');

@@ -5,6 +5,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { unpackedAutograder } from '../helpers/autograder';
 import { makeTempDir, removeTempDir } from '../helpers/tmpdir';
 
 const KIT = path.resolve(__dirname, '..', '..');
@@ -18,23 +19,8 @@ describe("the Raft lab's Gradescope autograder", () => {
     work = makeTempDir('raft-autograder-test-');
     fs.chmodSync(work, 0o755); // the sandbox users reach the kit's compiled code in it
     const zip = path.join(work, 'autograder.zip');
-    const built = spawnSync(
-      process.execPath,
-      [path.join(KIT, 'dist', 'scripts', 'autograder.js'), '--lab', 'raft', zip],
-      {
-        cwd: KIT,
-        encoding: 'utf8',
-        timeout: 120_000,
-      },
-    );
-    if (built.status !== 0) throw new Error(`autograder.js failed: ${built.stderr}`);
-    source = path.join(work, 'template', 'source');
-    const unpacked = spawnSync('python3', ['-m', 'zipfile', '-e', zip, source], { encoding: 'utf8' });
-    if (unpacked.status !== 0) throw new Error(`cannot unpack: ${unpacked.stderr}`);
-    fs.chmodSync(path.join(work, 'template'), 0o755);
-    fs.symlinkSync(path.join(KIT, 'node_modules'), path.join(source, 'node_modules'));
-    const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: source, encoding: 'utf8', timeout: 180_000 });
-    if (build.status !== 0) throw new Error(`build of the autograder source failed: ${build.stdout}${build.stderr}`);
+    fs.mkdirSync(path.join(work, 'template'), { mode: 0o755 }); // the sandbox users reach the kit's compiled code
+    source = unpackedAutograder('raft', zip, path.join(work, 'template', 'source'));
   }, 400_000);
 
   afterAll(() => removeTempDir(work));

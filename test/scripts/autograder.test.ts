@@ -8,6 +8,7 @@ import * as path from 'path';
 import { COMMAND_LINE as ZIP_COMMAND_LINE } from '../../scripts/autograder';
 import { COMMAND_LINE as RUN_COMMAND_LINE } from '../../scripts/gradescope-run';
 import { CommandLine, helpText } from '../../src/kit/args';
+import { unpackedAutograder } from '../helpers/autograder';
 import { makeTempDir, removeTempDir } from '../helpers/tmpdir';
 
 const KIT = path.resolve(__dirname, '..', '..');
@@ -21,23 +22,8 @@ describe('the Gradescope autograder', () => {
   beforeAll(() => {
     work = makeTempDir('mr-autograder-test-');
     zip = path.join(work, 'autograder.zip');
-    const built = spawnSync(
-      process.execPath,
-      [path.join(KIT, 'dist', 'scripts', 'autograder.js'), '--lab', 'mr', zip],
-      {
-        cwd: KIT,
-        encoding: 'utf8',
-        timeout: 120_000,
-      },
-    );
-    if (built.status !== 0) throw new Error(`autograder.js failed: ${built.stderr}`);
-    // What Gradescope does: unpack into source/; setup.sh's last steps (npm ci is replaced by the kit's node_modules).
-    source = path.join(work, 'template', 'source');
-    const unpacked = spawnSync('python3', ['-m', 'zipfile', '-e', zip, source], { encoding: 'utf8' });
-    if (unpacked.status !== 0) throw new Error(`cannot unpack: ${unpacked.stderr}`);
-    fs.symlinkSync(path.join(KIT, 'node_modules'), path.join(source, 'node_modules'));
-    const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: source, encoding: 'utf8', timeout: 180_000 });
-    if (build.status !== 0) throw new Error(`build of the autograder source failed: ${build.stdout}${build.stderr}`);
+    // What Gradescope does: unpack into source/, then setup.sh's last steps.
+    source = unpackedAutograder('mr', zip, path.join(work, 'template', 'source'));
   }, 400_000);
 
   afterAll(() => removeTempDir(work));

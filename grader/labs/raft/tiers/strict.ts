@@ -48,14 +48,7 @@ export const TESTS_STRICT: TestSpec<RaftTest>[] = [
 
   raftTest('strict-agreement', 'agreement under faults, checked at every event (strict)', (h) =>
     h.cluster({ n: 5, crashes: true }, async (cfg, m) => {
-      const nemesis = new Nemesis(cfg, drawIntensity(cfg.rand), { leader: () => m.elections.latestLeader() });
-      h.faults = nemesis;
-      await cfg.one(randInt(cfg.rand), cfg.n, true);
-      const clients = new Clients(cfg);
-      clients.start(3);
-      await nemesis.run(FAULTS_MS);
-      await clients.stop();
-      await live(cfg, m, nemesis);
+      await clientsThroughFaults(h, cfg, m, drawIntensity(cfg.rand), 3);
     }),
   ),
 
@@ -91,27 +84,13 @@ export const TESTS_STRICT: TestSpec<RaftTest>[] = [
       // peers crash, inside their steps above all, or all at once, and come back soon
       const drawn = drawIntensity(cfg.rand);
       const intensity: Intensity = { ...drawn, cut: drawn.cut * 4, crashAll: 150, downMs: [0, 200] };
-      const nemesis = new Nemesis(cfg, intensity, { focus: 2, leader: () => m.elections.latestLeader() });
-      h.faults = nemesis;
-      await cfg.one(randInt(cfg.rand), cfg.n, true);
-      const clients = new Clients(cfg);
-      clients.start(2);
-      await nemesis.run(FAULTS_MS);
-      await clients.stop();
-      await live(cfg, m, nemesis);
+      await clientsThroughFaults(h, cfg, m, intensity, 2, 2);
     }),
   ),
 
   raftTest('strict-snapshots', 'snapshots and InstallSnapshot under faults (strict)', (h) =>
     h.cluster({ n: 3, snapshots: true, crashes: true }, async (cfg, m) => {
-      const nemesis = new Nemesis(cfg, drawIntensity(cfg.rand), { leader: () => m.elections.latestLeader() });
-      h.faults = nemesis;
-      await cfg.one(randInt(cfg.rand), cfg.n, true);
-      const clients = new Clients(cfg);
-      clients.start(3);
-      await nemesis.run(FAULTS_MS);
-      await clients.stop();
-      await live(cfg, m, nemesis);
+      await clientsThroughFaults(h, cfg, m, drawIntensity(cfg.rand), 3);
     }),
   ),
 
@@ -172,4 +151,26 @@ async function live(cfg: Cluster, m: Monitors, nemesis: Nemesis): Promise<void> 
   const healthy = drawHealthy(cfg);
   await livenessPhase(cfg, nemesis, m.checks, m.elections, healthy);
   await quietPeriod(cfg, m, QUIET_MS, healthy);
+}
+
+/**
+ * The agreement tests' scenario: a first command, then `clients` clients through the faults of `intensity` (cuts
+ * `focus` times likelier after a vote, a save or an append), then the end of a fuzzing test.
+ */
+async function clientsThroughFaults(
+  h: RaftTest,
+  cfg: Cluster,
+  m: Monitors,
+  intensity: Intensity,
+  clients: number,
+  focus?: number,
+): Promise<void> {
+  const nemesis = new Nemesis(cfg, intensity, { focus, leader: () => m.elections.latestLeader() });
+  h.faults = nemesis;
+  await cfg.one(randInt(cfg.rand), cfg.n, true);
+  const running = new Clients(cfg);
+  running.start(clients);
+  await nemesis.run(FAULTS_MS);
+  await running.stop();
+  await live(cfg, m, nemesis);
 }
