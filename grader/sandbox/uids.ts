@@ -46,27 +46,90 @@ export function ensurePrivateDir(dir: string): void {
   }
 }
 
-/** Takes a lock file naming its holders' pids; a lock whose holders have all died is taken over. */
+/**
+ * Takes a lock file naming its holders' pids; a lock whose holders have all died is taken over.
+ * A lock appears whole or not at all (written aside, then linked into place), so no grader reads one
+ * half-written and takes it for dead; takeovers wait their turn (takeOver), so two graders never both
+ * take over the same dead lock.
+ */
 export function takeLock(file: string, holders: number[]): boolean {
   const content = holders.join(' ');
+  const created = create(file, content);
+  if (created !== 'exists') return created;
+  return takeOver(path.dirname(file), () => {
+    if (!isDead(file)) return false;
+    fs.rmSync(file, { force: true });
+    return create(file, content) === true;
+  });
+}
+
+/** A lock written whole, or 'exists' if there is one already; false if it cannot be made. */
+function create(file: string, content: string): boolean | 'exists' {
+  const aside = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.new`);
   try {
-    fs.writeFileSync(file, content, { flag: 'wx' });
+    fs.writeFileSync(aside, content, { mode: 0o600 });
+    fs.linkSync(aside, file); // fails if the lock exists: the atomic test-and-set
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EEXIST' ? 'exists' : false;
+  } finally {
+    fs.rmSync(aside, { force: true });
+  }
+}
+
+/** A lock none of whose holders lives (one that names no pid counts only once it is a few seconds old). */
+function isDead(file: string): boolean {
+  let text: string;
+  let age: number;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+    age = Date.now() - fs.statSync(file).mtimeMs;
+  } catch {
+    return false;
+  }
+  const pids = text
+    .trim()
+    .split(/\s+/)
+    .map(Number)
+    .filter((pid) => Number.isInteger(pid) && pid > 0);
+  if (pids.length === 0) return age > UNNAMED_GRACE_MS; // an older grader may still be writing it
+  return !pids.some((pid) => fs.existsSync(`/proc/${pid}`));
+}
+
+/** How old a lock that names no pid must be to count as dead. */
+const UNNAMED_GRACE_MS = 5_000;
+/** A takeover takes microseconds: a turn held longer than this was left by a grader that died in it. */
+const TURN_STALE_MS = 10_000;
+/** How long to wait for the turn before leaving this lock (the caller tries the next id). */
+const TURN_WAIT_MS = 2_000;
+
+/** Runs `f` while no other grader takes over a lock in `dir` (the turn is a folder: mkdir makes it or fails). */
+function takeOver(dir: string, f: () => boolean): boolean {
+  const turn = path.join(dir, '.takeover');
+  const deadline = Date.now() + TURN_WAIT_MS;
+  while (!makeTurn(turn)) {
+    if (Date.now() > deadline) return false;
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1); // another grader's turn: microseconds
+  }
+  try {
+    return f();
+  } finally {
+    fs.rmdirSync(turn);
+  }
+}
+
+/** Takes the turn; false while another grader holds it (one that died holding it loses it after a while). */
+function makeTurn(turn: string): boolean {
+  try {
+    fs.mkdirSync(turn, { mode: 0o700 });
     return true;
   } catch {
-    let pids: number[];
     try {
-      pids = fs.readFileSync(file, 'utf8').trim().split(/\s+/).map(Number);
+      if (Date.now() - fs.statSync(turn).mtimeMs > TURN_STALE_MS) fs.rmdirSync(turn);
     } catch {
-      return false;
+      // released meanwhile
     }
-    if (pids.some((pid) => Number.isInteger(pid) && pid > 0 && fs.existsSync(`/proc/${pid}`))) return false;
-    fs.rmSync(file, { force: true });
-    try {
-      fs.writeFileSync(file, content, { flag: 'wx' });
-      return true;
-    } catch {
-      return false; // another grader was quicker
-    }
+    return false;
   }
 }
 

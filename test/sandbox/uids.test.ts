@@ -1,7 +1,7 @@
 // grader/sandbox/uids.ts: the lock files that keep graders side by side
 // from sharing a sandbox user id, and the folder they live in.
 
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ensurePrivateDir, takeLock } from '../../grader/sandbox/uids';
@@ -37,12 +37,63 @@ describe('takeLock', () => {
     expect(fs.readFileSync(lockFile(), 'utf8')).toBe(String(process.pid));
   });
 
-  test('takes over a lock that names no live process at all (empty, or not pids)', () => {
+  test('takes over a lock that names no pid (empty, or not pids) once it is a few seconds old', () => {
     for (const content of ['', 'not a pid', '0 -1 1.5']) {
       fs.writeFileSync(lockFile(), content);
+      expect(takeLock(lockFile(), [process.pid])).toBe(false); // just written: its grader may be writing it
+      const old = new Date(Date.now() - 60_000);
+      fs.utimesSync(lockFile(), old, old);
       expect(takeLock(lockFile(), [process.pid])).toBe(true);
       expect(fs.readFileSync(lockFile(), 'utf8')).toBe(String(process.pid));
     }
+  });
+
+  test('a takeover left half done by a grader that died in it holds no one up for long', () => {
+    fs.writeFileSync(lockFile(), `${deadPid}`);
+    fs.mkdirSync(path.join(dir.path, '.takeover'));
+    const old = new Date(Date.now() - 60_000);
+    fs.utimesSync(path.join(dir.path, '.takeover'), old, old);
+    expect(takeLock(lockFile(), [process.pid])).toBe(true);
+    expect(fs.existsSync(path.join(dir.path, '.takeover'))).toBe(false);
+  });
+
+  test('graders racing for the same locks, dead ones among them, never hold one at once', () => {
+    // Four processes take and free the same three locks as fast as they can, each lock dead at first; a
+    // holder marks its hold with a file only one may create. (A lock read half-written, or one dead lock
+    // taken over by two, would let two hold at once.)
+    for (const n of [0, 1, 2]) fs.writeFileSync(path.join(dir.path, `6100${n}`), `${deadPid}`);
+    const uids = path.resolve(__dirname, '../../dist-grader/grader/sandbox/uids.js');
+    const racer = `
+      const fs = require('fs'); const { takeLock } = require(${JSON.stringify(uids)});
+      let held = 0, both = 0;
+      for (let round = 0; round < 300; round++) {
+        const lock = ${JSON.stringify(dir.path)} + '/6100' + (round % 3);
+        if (!takeLock(lock, [process.pid])) continue;
+        held++;
+        try { fs.mkdirSync(lock + '.held'); } catch { both++; continue; }
+        let mine = false;
+        try { mine = fs.readFileSync(lock, 'utf8') === String(process.pid); } catch {}
+        if (!mine) both++; // taken from under its holder
+        fs.rmdirSync(lock + '.held');
+        fs.rmSync(lock, { force: true });
+      }
+      console.log(JSON.stringify({ held, both }));`;
+    const racers = [0, 1, 2, 3].map(() =>
+      spawn(process.execPath, ['-e', racer], { stdio: ['ignore', 'pipe', 'inherit'] }),
+    );
+    return Promise.all(
+      racers.map(
+        (child) =>
+          new Promise<{ held: number; both: number }>((resolve) => {
+            let out = '';
+            child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+            child.on('exit', () => resolve(out ? JSON.parse(out) : { held: 0, both: -1 })); // -1: it crashed
+          }),
+      ),
+    ).then((results) => {
+      expect(results.map((r) => r.both)).toEqual([0, 0, 0, 0]);
+      expect(results.reduce((sum, r) => sum + r.held, 0)).toBeGreaterThan(0);
+    });
   });
 
   test('a second taker of the same free lock is refused while the first lives', () => {
