@@ -151,6 +151,8 @@ export interface Lab<H = unknown, P = unknown, O = unknown> {
   readonly options?: OptionTable;
   /** Checks and turns its own options' values into what prepare and the harness read; throws UsageError. */
   parseOptions(values: Record<string, string | boolean | undefined>, kit: string): O;
+  /** Its options that change what a test does, as a failure's replay command must repeat them. */
+  replayFlags?(options: O): string[];
   /** Before the first test: what every test of the run shares (an oracle's expected answers). */
   prepare(setup: RunSetup<O>): Promise<P>;
   /** One test's harness, which its body drives. */

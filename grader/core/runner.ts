@@ -50,6 +50,11 @@ export class Runner {
     return this.opts.many > 1;
   }
 
+  /** The lab's options a replay command repeats. */
+  private get replayFlags(): string[] {
+    return this.lab.replayFlags?.(this.opts.labOptions) ?? [];
+  }
+
   private notice(line: string): void {
     broadcast(this.reporters, 'notice', line);
   }
@@ -226,7 +231,7 @@ export class Runner {
       result.seed = t.seed;
       result.replay = {
         label: entry.spec.replay,
-        command: replayCommand(this.kit, this.lab, entry.spec.id, t.seed, this.opts.impl),
+        command: replayCommand(this.kit, this.lab, entry.spec.id, t.seed, this.opts.impl, this.replayFlags),
       };
     }
     if (result.status !== 'passed' || this.opts.keep || this.opts.trace) this.keep(harness, test, result);

@@ -14,6 +14,7 @@
 // server got, and bytes (args at send, a reply when it is delivered).
 
 import type { Clock, Scheduled } from './clock';
+import { LossPlan } from './losses';
 import type { Observers } from './observer';
 import type { Random } from './random';
 import { payloadHash, type Trace } from './trace';
@@ -68,6 +69,8 @@ export class Network {
     private readonly random: Random,
     private readonly trace: Trace,
     private readonly observers?: Observers,
+    /** Which of the losses drawn are lost (losses.ts); by default, all. */
+    readonly losses = new LossPlan(),
   ) {}
 
   /** A new end (disabled until enabled), connected to a server name. */
@@ -154,7 +157,8 @@ export class Network {
   }
 
   private async deliver(rpc: Rpc, args: string): Promise<void> {
-    if (!rpc.reliable && this.random.int(1000) < 100) return this.finish(rpc, null, 'request lost');
+    if (!rpc.reliable && this.random.int(1000) < 100 && this.lose(rpc, 'request'))
+      return this.finish(rpc, null, 'request lost');
     const server = rpc.server!;
     if (!server.target.alive()) return this.finish(rpc, null, 'server dead');
     server.count++;
@@ -171,13 +175,22 @@ export class Network {
     this.running.delete(rpcId);
     if (rpc.poll) rpc.poll.cancelled = true;
     if (this.serverDead(rpc)) return this.later(rpc, 0, null, 'server died while handling');
-    if (!rpc.reliable && this.random.int(1000) < 100) return this.later(rpc, 0, null, 'reply lost');
+    if (!rpc.reliable && this.random.int(1000) < 100 && this.lose(rpc, 'reply'))
+      return this.later(rpc, 0, null, 'reply lost');
     if (rpc.longReordering && this.random.int(900) < 600) {
       const ms = 200 + this.random.int(1 + this.random.int(2000));
       this.trace.record(this.clock.now(), 'hold', rpc.caller.label, `rpc=${rpc.id} ${ms}ms`);
       return this.later(rpc, ms * 1000, reply, 'ok');
     }
     this.later(rpc, 0, reply, 'ok');
+  }
+
+  /** The fault model lost a message of `rpc`: whether the plan lets it be lost. */
+  private lose(rpc: Rpc, part: 'request' | 'reply'): boolean {
+    return this.losses.decide(this.clock.now(), () => {
+      const to = rpc.server?.target.label ?? 'nobody';
+      return `${rpc.caller.label} -> ${to}: ${rpc.method}, its ${part} lost (rpc ${rpc.id})`;
+    });
   }
 
   /** labrpc's periodic check while a handler runs. */

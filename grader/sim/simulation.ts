@@ -14,6 +14,7 @@ import type { ClientEnd } from '../../src/labrpc';
 import { Clock } from './clock';
 import { SimFailure } from './failure';
 import type { PeerHost } from './hosts';
+import type { LossPlan } from './losses';
 import { Network } from './network';
 import { Observers, type SimObserver, type StepCutter } from './observer';
 import { Peers, type PeerSpec } from './peers';
@@ -29,6 +30,8 @@ export interface SimulationOptions {
   traceLines?: number;
   /** Receives every line a peer logs, stamped with virtual time. */
   log?: (line: string) => void;
+  /** Which of the losses the network draws are lost (all, without one): losses.ts. */
+  losses?: LossPlan;
 }
 
 /** Events at one virtual instant past which time is taken to stand still (a setImmediate loop). */
@@ -56,7 +59,8 @@ export class Simulation {
   constructor(private readonly options: SimulationOptions) {
     this.seed = options.seed;
     this.trace = new Trace(options.traceLines);
-    this.network = new Network(this.clock, new Random(streamSeed(this.seed, 'network')), this.trace, this.observers);
+    const networkRandom = new Random(streamSeed(this.seed, 'network'));
+    this.network = new Network(this.clock, networkRandom, this.trace, this.observers, options.losses);
     this.random = new Random(streamSeed(this.seed, 'tester'));
     this.peers = new Peers({
       seed: this.seed,

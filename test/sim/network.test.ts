@@ -3,7 +3,7 @@
 // course's counts. The tester's own ClientEnd calls an echo peer.
 
 import { encodeText } from '../../src/labrpc/codec';
-import type { Simulation } from '../../grader/sim';
+import { LossPlan, type Simulation } from '../../grader/sim';
 import { bootPeers, simulate, usePeerBuild } from './helpers';
 
 const ECHO = 'test/sim/fixtures/echo';
@@ -114,4 +114,30 @@ test('a server that dies while its handler runs: the caller gets null at the nex
     sim.crash('0');
     expect(await crashed).toEqual({ reply: null, at: 300 });
   });
+});
+
+test('a loss plan spares the losses it does not name: they are delivered, and the same plan replays the same run', async () => {
+  const run = (losses?: LossPlan) =>
+    simulate({ seed: 'net-spare', mode: 'in-process', build: build.dir, losses }, async (sim) => {
+      await echoPeer(sim);
+      sim.network.setReliable(false);
+      return (await burst(sim, 300)).map(({ reply, ms }) => (reply === null ? null : ms));
+    });
+  const all = new LossPlan();
+  const seeds = (await run(all)).value;
+  const lost = all.lost.map((loss) => loss.ordinal);
+  expect(lost.length).toBeGreaterThan(30); // about 57 of 300 (p = 0.1 each way)
+  expect(lost).toEqual(Array.from({ length: all.drawn }, (_, i) => i)); // without a plan's choice, each loss is lost
+  expect(seeds.filter((r) => r === null).length).toBe(lost.length);
+  expect(all.lost[0].what).toMatch(/^tester -> peer 0: Raft\.echo, its (request|reply) lost \(rpc \d+\)$/);
+  expect((await run()).value).toEqual(seeds); // no plan: the seed's run
+
+  const two = () => LossPlan.only([lost[1], lost[3]]);
+  const plan = two();
+  const spared = (await run(plan)).value;
+  expect(plan.lost.map((loss) => loss.ordinal)).toEqual([lost[1], lost[3]]);
+  expect(plan.drawn).toBeGreaterThan(2); // the others were drawn, and spared
+  expect(spared.filter((r) => r === null).length).toBe(2); // only two calls failed
+  expect((await run(two())).value).toEqual(spared); // the same plan, the same run
+  expect((await run(LossPlan.only([]))).value.every((r) => r !== null)).toBe(true);
 });

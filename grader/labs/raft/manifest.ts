@@ -59,6 +59,7 @@ export const lab: Lab<RaftTest, undefined, RaftOptions> = {
   },
   options: RAFT_OPTIONS,
   parseOptions: parseRaftOptions,
+  replayFlags: (options) => (options.losses.only ? [`--losses ${options.losses.only.join(',') || 'none'}`] : []),
   prepare: async () => undefined,
   harness(test) {
     const { build } = test.setup;
@@ -68,7 +69,7 @@ export const lab: Lab<RaftTest, undefined, RaftOptions> = {
     const relabel = (text: string) =>
       build.label === build.studentDir ? text : text.split(staged).join(`${build.label}/`);
     const echo = test.quiet ? undefined : (line: string) => test.print(line);
-    return new RaftTest(hosts, test.seed, echo, relabel, test.strict);
+    return new RaftTest(hosts, test.seed, echo, relabel, test.strict, test.setup.options.losses);
   },
   async finish(h, outcome, test) {
     const broken = await h.stop();

@@ -1,13 +1,15 @@
 // The Raft lab as the core sees it: its four parts as tiers (--only 2A runs
 // a part), the course's 28 tests with their ids and names, the strict tier
 // (--strict: not by default, strict, 0 points each), a replay seed on each,
-// points for each adding up to 100, and its --in-process option.
+// points for each adding up to 100, and its options (--in-process, --shrink, --losses).
 
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseOptions } from '../../../grader/core/options';
+import { replayCommand } from '../../../grader/core/replay';
 import { lab } from '../../../grader/labs/raft/manifest';
+import type { RaftOptions } from '../../../grader/labs/raft/options';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const tests = (...argv: string[]): string[] => parseOptions(lab, argv, ROOT).tests.map((e) => e.spec.id);
@@ -96,8 +98,27 @@ test('every test replays from its seed, and the points cover exactly the tests, 
 });
 
 test('--in-process keeps every peer in the grader; graded runs are the default', () => {
-  expect(parseOptions(lab, [], ROOT).labOptions).toEqual({ inProcess: false });
-  expect(parseOptions(lab, ['--in-process'], ROOT).labOptions).toEqual({ inProcess: true });
+  expect(parseOptions(lab, [], ROOT).labOptions).toMatchObject({ inProcess: false });
+  expect(parseOptions(lab, ['--in-process'], ROOT).labOptions).toMatchObject({ inProcess: true });
+});
+
+test('--shrink and --losses: parsed, bad lists refused in one line, and a replay repeats --losses', () => {
+  const losses = (...argv: string[]) => (parseOptions(lab, argv, ROOT).labOptions as RaftOptions).losses;
+  expect(losses()).toEqual({ shrink: false });
+  expect(losses('--shrink')).toEqual({ shrink: true });
+  expect(losses('--losses', '17, 3,17')).toEqual({ shrink: false, only: [3, 17] });
+  expect(losses('--losses', 'none')).toEqual({ shrink: false, only: [] });
+  for (const bad of ['1,x', '-1', '1,,2', '1.5'])
+    expect(() => losses('--losses', bad)).toThrow(
+      `--losses: expected numbers separated by commas (as --shrink prints them), or none; got "${bad}"`,
+    );
+  const flags = (...argv: string[]) => lab.replayFlags!(parseOptions(lab, argv, ROOT).labOptions as RaftOptions);
+  expect(flags('--shrink', '--in-process')).toEqual([]); // they change how the run is shown or where it runs
+  expect(flags('--losses', '3,17')).toEqual(['--losses 3,17']);
+  expect(flags('--losses', 'none')).toEqual(['--losses none']);
+  expect(replayCommand(ROOT, lab, 'backup', 's1', path.join(ROOT, 'src/raft'), ['--losses 3,17'])).toBe(
+    'npm run test-raft -- --only backup --seed s1 --losses 3,17',
+  );
 });
 
 test('two tests of a run at once by default (one per CPU at most); --seeds runs and --parallel as asked', () => {

@@ -6,7 +6,7 @@
 
 import type { TestSpec } from '../../../core/lab';
 import { fail } from '../../../core/outcome';
-import { SimFailure } from '../../../sim';
+import { LossPlan, SimFailure } from '../../../sim';
 import type { PeerHost } from '../../../sim';
 import { Recorder } from '../aids/record';
 import type { StrictChecks } from './checks';
@@ -14,6 +14,15 @@ import type { Cluster } from './cluster';
 import type { Monitors } from './monitors';
 import { failureNotes, type Figures } from './report';
 import { runCluster } from './run';
+import { shrinkLosses, shrinkNotes } from './shrink';
+
+/** What a test does with the network's losses: --losses (lose only these), --shrink (find the few a failure needs). */
+export interface LossOptions {
+  /** Ordinals of the losses to lose (the rest are spared); undefined: every loss the seed draws. */
+  only?: readonly number[];
+  /** Shrink a failed run to the losses it needs. */
+  shrink?: boolean;
+}
 
 /** What a test chooses of its cluster: the course's make_config(n, unreliable, snapshot). */
 export interface ClusterConfig {
@@ -64,35 +73,78 @@ export class RaftTest {
     readonly relabel: (text: string) => string,
     /** A strict tier's test: the strict checks' first break fails it. */
     readonly strict = false,
+    private readonly losses: LossOptions = {},
   ) {}
 
   /** Runs the scenario on a fresh cluster; a failed check fails the test. */
   async cluster<T>(config: ClusterConfig, scenario: (cfg: Cluster, monitors: Monitors) => Promise<T>): Promise<T> {
     const host = this.hosts.make(config.n);
-    const booted = (cfg: Cluster, monitors: Monitors): Promise<T> => {
-      this.hosts.booted(host, config.crashes ?? false);
-      return scenario(cfg, monitors);
-    };
     const record = new Recorder(config.n);
     this.record = record;
     const watched = (monitors: Monitors): void => {
       this.checks = monitors.checks;
       monitors.watch.listen((e) => record.on(e));
     };
-    const options = { ...config, seed: this.seed, host, log: (line: string) => this.log(line) };
+    const plan = this.plan();
+    const options = { ...config, seed: this.seed, host, losses: plan, log: (line: string) => this.log(line) };
+    let failure: SimFailure;
     try {
-      const run = await runCluster({ ...options, strict: this.strict, watched }, booted);
+      const run = await runCluster({ ...options, strict: this.strict, watched }, this.booted(host, config, scenario));
       const { virtualMs, rpcs, commands, traceHash } = run;
       this.figures = { virtualMs, peers: config.n, rpcs, commands, traceHash };
       record.end(virtualMs * 1000);
       return run.value;
     } catch (error) {
       if (!(error instanceof SimFailure)) throw error; // the harness's own error
-      this.failure = error;
+      this.failure = failure = error;
       record.end(error.atMs * 1000);
-      return fail(...failureNotes(error, this.relabel));
     } finally {
       await host.close();
+    }
+    const shrunk = this.losses.shrink ? await this.shrink(config, scenario, failure, plan) : [];
+    return fail(...failureNotes(failure, this.relabel), ...shrunk);
+  }
+
+  /** The network's losses for a run: those --losses names, or all. */
+  private plan(): LossPlan {
+    return this.losses.only ? LossPlan.only(this.losses.only) : new LossPlan();
+  }
+
+  /** The scenario, once the cluster has booted on `host`. */
+  private booted<T>(host: PeerHost, config: ClusterConfig, scenario: (cfg: Cluster, m: Monitors) => Promise<T>) {
+    return (cfg: Cluster, monitors: Monitors): Promise<T> => {
+      this.hosts.booted(host, config.crashes ?? false);
+      return scenario(cfg, monitors);
+    };
+  }
+
+  /** Replays the failed scenario sparing losses (shrink.ts), quietly, on fresh hosts; what it found, in words. */
+  private async shrink<T>(
+    config: ClusterConfig,
+    scenario: (cfg: Cluster, m: Monitors) => Promise<T>,
+    failure: SimFailure,
+    plan: LossPlan,
+  ): Promise<string[]> {
+    const [faults, notes] = [this.faults, this.notes.length]; // a replay's scenario sets them anew
+    const replay = async (losses: LossPlan): Promise<SimFailure | undefined> => {
+      const host = this.hosts.make(config.n);
+      try {
+        const options = { ...config, seed: this.seed, host, losses, strict: this.strict };
+        await runCluster(options, this.booted(host, config, scenario));
+        return undefined;
+      } catch (error) {
+        if (error instanceof SimFailure) return error;
+        throw error;
+      } finally {
+        await host.close();
+      }
+    };
+    try {
+      const shrunk = await shrinkLosses({ failure, plan }, replay);
+      return shrinkNotes(shrunk, this.losses.only !== undefined).map(this.relabel);
+    } finally {
+      this.faults = faults;
+      this.notes.splice(notes);
     }
   }
 

@@ -2,7 +2,7 @@
 // course's make_config, the test, and the cleanup (every peer stopped). The
 // cluster is watched from its first event (monitors.ts).
 
-import { Simulation } from '../../../sim';
+import { Simulation, type LossPlan } from '../../../sim';
 import { Cluster, type ClusterOptions } from './cluster';
 import { TEST_LIMIT_MS } from './constants';
 import { watchCluster, type Monitors } from './monitors';
@@ -12,6 +12,8 @@ export interface RunOptions extends ClusterOptions {
   strict?: boolean;
   /** Called with the monitors before the first event (the failure aids listen too). */
   watched?: (monitors: Monitors) => void;
+  /** Which of the network's losses are lost (all, without one): a shrunk run spares some. */
+  losses?: LossPlan;
 }
 
 export interface ClusterRun<T> {
@@ -33,8 +35,8 @@ export async function runCluster<T>(
   options: RunOptions,
   scenario: (cluster: Cluster, monitors: Monitors) => Promise<T>,
 ): Promise<ClusterRun<T>> {
-  const { seed, host, log, traceLines } = options;
-  const sim = new Simulation({ seed, host, log, traceLines, limitMs: TEST_LIMIT_MS });
+  const { seed, host, log, traceLines, losses } = options;
+  const sim = new Simulation({ seed, host, log, traceLines, losses, limitMs: TEST_LIMIT_MS });
   const strict = options.strict ?? false;
   const monitors = watchCluster(sim, { n: options.n, strict, snapshots: options.snapshots ?? false });
   options.watched?.(monitors);
