@@ -50,11 +50,9 @@ export class ConsoleReporter implements Reporter {
     for (const note of t.notes) console.log(`${prefix}    ${note}`); // a passed course test may carry notes
     if (!t.passed) {
       if (t.replay) console.log(`${prefix}    ${t.replay.label} ${t.seed}; to replay: ${t.replay.command}`);
-      if (t.dir) console.log(`${prefix}    artifacts: ${t.dir}`);
+      if (t.dir) console.log(`${prefix}    artifacts: ${t.dir}${timelineOf(t.dir)}`);
     } else if (t.dir) {
-      // --keep or --trace: say where the kept folder and its timeline are.
-      const timeline = path.join(t.dir, 'timeline.html');
-      console.log(`${prefix}    kept: ${t.dir}${fs.existsSync(timeline) ? ` (timeline: ${timeline})` : ''}`);
+      console.log(`${prefix}    kept: ${t.dir}${timelineOf(t.dir)}`); // --keep or --trace
     }
   }
 
@@ -95,4 +93,10 @@ function verdict(t: TestResult): string {
     case 'error':
       return chalk.yellow('GRADER ERROR');
   }
+}
+
+/** " (timeline: <dir>/timeline.html)" when a kept folder has one: the first aid to open. */
+function timelineOf(dir: string): string {
+  const timeline = path.join(dir, 'timeline.html');
+  return fs.existsSync(timeline) ? ` (timeline: ${timeline})` : '';
 }

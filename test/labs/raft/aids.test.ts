@@ -23,13 +23,14 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-test('a failed test keeps its columns and timeline: the verdict on top, a row per event, a lane per peer', async () => {
+test('a failed test keeps its columns and timeline (the console names it): the verdict on top, a row per event, a lane per peer', async () => {
   const json = path.join(tmp, 'failed.json');
   const args = ['quiet', '--in-process', '--impl', forgetful, '--only', 'strict-durability', '--seed', '8g2oljpl.2'];
   const run = await runRaftGrader([...args, '--json', json], tmp);
   expect(run.code).toBe(1);
   const [t] = jsonTests(json).tests;
   expect(t.notes[0]).toMatch(/^one vote per term: peer 1 voted twice in term 18/);
+  expect(run.output).toContain(`artifacts: ${t.dir} (timeline: ${path.join(t.dir!, 'timeline.html')})`);
   expect(fs.readdirSync(t.dir!).sort()).toEqual([
     'peers-columns.html',
     'peers-columns.txt',
