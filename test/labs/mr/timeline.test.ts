@@ -3,7 +3,6 @@
 // a real page from a grader run loaded in a headless chromium) and the merged
 // log (lines split and timed from output chunks).
 
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -22,7 +21,7 @@ import { fetchEvent, FetchEvent, mapFates, pairFetches, runKey } from '../../../
 import { call, challenge, fetch, MAPS, proc, SOCK, synthetic, T0 } from './timeline-data';
 import { mergedHtml, mergedText, stampLines } from '../../../grader/reports/merged-log';
 import { makeTmp, removeTmp, runGrader, SOLUTION } from './grader-helpers';
-import { startGroup } from '../../helpers/proc';
+import { chromiumFor, renderedPage } from '../../helpers/chromium';
 
 describe('pairCalls', () => {
   test('pairs starts and ends; a start with no end runs to the exit and is marked', () => {
@@ -394,34 +393,7 @@ describe('merged log', () => {
 
 // ---- a real page in a real browser ------------------------------------------
 
-function findChromium(): string | undefined {
-  for (const name of ['chromium', 'chromium-browser', 'google-chrome']) {
-    const r = spawnSync(name, ['--version'], { encoding: 'utf8', timeout: 30_000 });
-    if (r.status === 0) return name;
-  }
-  return undefined;
-}
-
-/** Runs headless chromium in its own process group; kills the whole group afterwards. */
-async function chromium(
-  bin: string,
-  args: string[],
-  limitMs = 90_000,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'chr-'));
-  const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run'];
-  flags.push('--disable-background-networking', '--disable-component-update', '--disable-sync');
-  try {
-    return await startGroup(bin, [...flags, `--user-data-dir=${profile}`, ...args], { limitMs }).done;
-  } finally {
-    fs.rmSync(profile, { recursive: true, force: true });
-  }
-}
-
-// npm run test:unit (MR_UNIT=1) keeps to pure functions: the browser test belongs to the full suite.
-const CHROMIUM = process.env.MR_UNIT ? undefined : findChromium();
-if (!CHROMIUM && !process.env.MR_UNIT)
-  console.warn('timeline.test.ts: no chromium found (apt-get install -y chromium); the browser test is skipped');
+const CHROMIUM = chromiumFor('timeline.test.ts');
 const browserTest = CHROMIUM ? test : test.skip;
 
 describe('a real timeline', () => {
@@ -455,15 +427,14 @@ describe('a real timeline', () => {
       expect([...times].sort((a, b) => a - b)).toEqual(times);
       expect(fs.existsSync(path.join(dir, 'merged-log.html'))).toBe(true);
 
-      const dom = await chromium(CHROMIUM!, ['--dump-dom', `file://${page}`]);
-      const body = /<body[^>]*>/.exec(dom.stdout)?.[0] ?? '';
-      if (!body.includes('data-rendered="ok"')) console.log(dom.stderr.slice(-2000));
+      const { body, dom, stderr } = await renderedPage(CHROMIUM!, page);
+      if (!body.includes('data-rendered="ok"')) console.log(stderr.slice(-2000));
       expect(body).toContain('data-rendered="ok"');
       expect(body).not.toContain('data-errors');
       expect(body).toContain('data-worker-lanes="3"');
-      expect(dom.stdout.match(/class="lane lane-worker"/g)).toHaveLength(3);
-      expect(dom.stdout.match(/class="bar map"/g)!.length).toBeGreaterThanOrEqual(8); // one per input file
-      expect(dom.stdout).toMatch(/class="bar reduce"/);
+      expect(dom.match(/class="lane lane-worker"/g)).toHaveLength(3);
+      expect(dom.match(/class="bar map"/g)!.length).toBeGreaterThanOrEqual(8); // one per input file
+      expect(dom).toMatch(/class="bar reduce"/);
     },
     300_000,
   );

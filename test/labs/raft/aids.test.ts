@@ -6,11 +6,15 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
+import { chromiumFor, renderedPage } from '../../helpers/chromium';
 import { jsonTests, makeTmp, ROOT, runRaftGrader } from './grader';
 
 const SOLUTION = path.join(ROOT, 'labs', 'raft', 'solution');
+const CHROMIUM = chromiumFor('aids.test.ts');
 let tmp: string;
 let forgetful: string;
+/** The failed test's kept folder. */
+let failedDir: string | undefined;
 
 beforeAll(() => {
   tmp = makeTmp();
@@ -29,6 +33,7 @@ test('a failed test keeps its columns and timeline (the console names it): the v
   const run = await runRaftGrader([...args, '--json', json], tmp);
   expect(run.code).toBe(1);
   const [t] = jsonTests(json).tests;
+  failedDir = t.dir;
   expect(t.notes[0]).toMatch(/^one vote per term: peer 1 voted twice in term 18/);
   expect(run.output).toContain(`artifacts: ${t.dir} (timeline: ${path.join(t.dir!, 'timeline.html')})`);
   expect(fs.readdirSync(t.dir!).sort()).toEqual([
@@ -74,6 +79,20 @@ test('a failed test keeps its columns and timeline (the console names it): the v
   for (const peer of ['peer 0', 'peer 1', 'peer 2']) expect(timeline).toContain(`>${peer}<`);
   expect(timeline.trimEnd().endsWith('</html>')).toBe(true);
 }, 120_000);
+
+(CHROMIUM ? test : test.skip)(
+  "the failed test's timeline renders in headless chromium, a lane per peer",
+  async () => {
+    expect(failedDir).toBeDefined(); // the test above ran first
+    const { body, dom, stderr } = await renderedPage(CHROMIUM!, path.join(failedDir!, 'timeline.html'));
+    if (!body.includes('data-rendered="ok"')) console.log(stderr.slice(-2000));
+    expect(body).toContain('data-rendered="ok"');
+    expect(body).not.toContain('data-errors');
+    expect(body).toContain('data-lanes="3"');
+    expect(dom).toContain('one vote per term: peer 1 voted twice in term 18');
+  },
+  120_000,
+);
 
 test('--keep keeps a passing test with its aids, and the console says where its timeline is', async () => {
   const json = path.join(tmp, 'kept.json');

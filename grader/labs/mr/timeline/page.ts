@@ -1,13 +1,11 @@
-// The timeline page (timeline.html in a kept test folder): the test's name and
-// verdict, a summary line, the diagnosis, a legend, the drawn timeline, and a
-// small script for a time cursor and for keeping a tooltip below the picture.
-// One self-contained file (inline CSS and script, nothing fetched), so that a
-// student can open it from the folder. `timelinePage` is pure: the same data
-// always gives the same bytes.
+// The MapReduce timeline page (timeline.html in a kept test folder), in the
+// frame every lab's timeline shares (grader/reports/timeline-frame.ts): its
+// summary of processes, calls, exits and fetches, its legend, its drawing.
+// `timelinePage` is pure: the same data always gives the same bytes.
 
 import * as path from 'path';
 import { writeFresh } from '../../../sandbox/files';
-import { escapeMarkup } from '../../../../src/kit/escape';
+import { timelineFrame } from '../../../reports/timeline-frame';
 import type { ProcessRecord, TimelineData } from './data';
 import { COLOURS, drawTimeline, SERVER_COLOURS } from './drawing';
 import { layoutTimeline } from './layout';
@@ -26,79 +24,20 @@ export function timelinePage(data: TimelineData): string {
   const layout = layoutTimeline(data);
   const fetches = data.processes.flatMap((p) => pairFetches(p.fetches ?? []));
   const fates = [...mapFates(data.processes).values()];
-  const verdict = data.passed ? 'PASS' : 'FAIL';
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>${escapeMarkup(data.title)}: timeline</title>
-<style>
-${STYLE}
-</style>
-</head>
-<body>
-<script>window.onerror = function (m) { var b = document.body; b.dataset.errors = (b.dataset.errors ? b.dataset.errors + ' | ' : '') + m; };</script>
-<h1>${escapeMarkup(data.title)}: <span class="${verdict.toLowerCase()}">${verdict}</span></h1>
-<div>${escapeMarkup(summary(data, layout.plot.spanMs) + shuffleSummary(fetches, fates))}; time in seconds from the test's start. Hover for details, click to keep them below.</div>
-${data.notes.length ? `<div class="notes">${escapeMarkup(data.notes.join('\n'))}</div>` : ''}
-<div class="legend">
-${LEGEND}
-${shuffleLegend(fetches, fates)}
-</div>
-<div class="wrap">
-${drawTimeline(layout)}
-</div>
-<div id="details">(click a bar or a mark)</div>
-<script>
-(function () {
-  var svg = document.getElementById('tl');
-  var cursor = document.getElementById('cursor');
-  var label = document.getElementById('cursor-t');
-  var details = document.getElementById('details');
-  var X0 = ${layout.plot.left}, W = ${layout.plot.width}, SPAN = ${layout.plot.spanMs};
-${SCRIPT}
-})();
-</script>
-</body>
-</html>
-`;
+  return timelineFrame({
+    title: data.title,
+    passed: data.passed,
+    summary: summary(data, layout.plot.spanMs) + shuffleSummary(fetches, fates),
+    reading: "time in seconds from the test's start",
+    notes: data.notes,
+    legend: `${LEGEND}\n${shuffleLegend(fetches, fates)}`,
+    drawing: drawTimeline(layout),
+    plot: layout.plot,
+    prompt: '(click a bar or a mark)',
+    style: '.bar:hover, .crash:hover, .signal:hover, .exit:hover, .fetch:hover { opacity: .75; }',
+    script: "  document.body.dataset.workerLanes = String(document.querySelectorAll('.lane-worker').length);",
+  });
 }
-
-const STYLE = `body { font: 13px system-ui, sans-serif; margin: 16px; color: #222; }
-h1 { font-size: 18px; margin: 0 0 4px; }
-.pass { color: ${COLOURS.cleanExit}; } .fail { color: ${COLOURS.failed}; }
-.notes { margin: 6px 0; padding: 6px 10px; background: #fff4f4; border-left: 3px solid ${COLOURS.failed}; white-space: pre-wrap; font-family: ui-monospace, monospace; font-size: 12px; }
-.legend { margin: 8px 0; display: flex; gap: 16px; flex-wrap: wrap; align-items: center; }
-.legend span { display: inline-flex; align-items: center; gap: 5px; }
-.sw { display: inline-block; width: 18px; height: 10px; border-radius: 2px; }
-.wrap { overflow-x: auto; border: 1px solid #ddd; }
-.bar:hover, .crash:hover, .signal:hover, .exit:hover, .fetch:hover { opacity: .75; }
-#details { min-height: 3em; margin: 8px 0; padding: 6px 10px; background: #f4f6f8; font-family: ui-monospace, monospace; font-size: 12px; white-space: pre-wrap; }`;
-
-/** The time cursor, and a click keeping the tooltip of what was clicked below the picture. */
-const SCRIPT = `  function local(ev) {
-    var pt = svg.createSVGPoint(); pt.x = ev.clientX; pt.y = ev.clientY;
-    return pt.matrixTransform(svg.getScreenCTM().inverse());
-  }
-  svg.addEventListener('mousemove', function (ev) {
-    var p = local(ev);
-    if (p.x < X0 || p.x > X0 + W) { cursor.setAttribute('visibility', 'hidden'); label.setAttribute('visibility', 'hidden'); return; }
-    cursor.setAttribute('x1', p.x); cursor.setAttribute('x2', p.x); cursor.setAttribute('visibility', 'visible');
-    label.setAttribute('x', p.x + 4); label.setAttribute('visibility', 'visible');
-    label.textContent = '+' + ((p.x - X0) / W * SPAN / 1000).toFixed(3) + 's';
-  });
-  svg.addEventListener('mouseleave', function () { cursor.setAttribute('visibility', 'hidden'); label.setAttribute('visibility', 'hidden'); });
-  svg.addEventListener('click', function (ev) {
-    var el = ev.target;
-    while (el && el !== svg) {
-      var t = el.querySelector ? el.querySelector(':scope > title') : null;
-      if (t) { details.textContent = t.textContent; return; }
-      el = el.parentNode;
-    }
-  });
-  document.body.dataset.lanes = String(document.querySelectorAll('.lane').length);
-  document.body.dataset.workerLanes = String(document.querySelectorAll('.lane-worker').length);
-  if (!document.body.dataset.errors) document.body.dataset.rendered = 'ok';`;
 
 /** The legend's entries for what every timeline may show. */
 const LEGEND = `<span><i class="sw" style="background:${COLOURS.life}"></i>process alive</span>
