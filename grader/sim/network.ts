@@ -52,6 +52,10 @@ interface Rpc {
 }
 
 const POLL_US = 100_000;
+/** Long reordering holds a reply 200 + U(0..U(0..2000)) ms: a reply sent before a heal may arrive this long after. */
+const HOLD_MIN_MS = 200;
+const HOLD_SPREAD_MS = 2000;
+export const LONGEST_HOLD_MS = HOLD_MIN_MS + HOLD_SPREAD_MS;
 
 export class Network {
   private readonly ends = new Map<string, { server?: string; enabled: boolean }>();
@@ -178,7 +182,7 @@ export class Network {
     if (!rpc.reliable && this.random.int(1000) < 100 && this.lose(rpc, 'reply'))
       return this.later(rpc, 0, null, 'reply lost');
     if (rpc.longReordering && this.random.int(900) < 600) {
-      const ms = 200 + this.random.int(1 + this.random.int(2000));
+      const ms = HOLD_MIN_MS + this.random.int(1 + this.random.int(HOLD_SPREAD_MS));
       this.trace.record(this.clock.now(), 'hold', rpc.caller.label, `rpc=${rpc.id} ${ms}ms`);
       return this.later(rpc, ms * 1000, reply, 'ok');
     }

@@ -97,9 +97,12 @@ describe('--shrink and --losses on a zoo defect (a vote granted without the log 
   });
   afterAll(() => removeTempDir(work));
 
+  /** A seed on which its strict-agreement run loses messages (harsh), and fails. */
+  const SEED = '7pkobmzl.12';
+
   /** The test's notes when it fails (it must). */
   async function failing(losses: LossOptions): Promise<string[]> {
-    const h = new RaftTest(new InProcess(build), defect.seed, undefined, (t) => t, true, losses);
+    const h = new RaftTest(new InProcess(build), SEED, undefined, (t) => t, true, losses);
     try {
       await spec(defect.test).run(h);
     } catch (error) {
@@ -108,7 +111,7 @@ describe('--shrink and --losses on a zoo defect (a vote granted without the log 
     } finally {
       await h.stop();
     }
-    throw new Error(`${defect.test} passed on ${defect.seed}`);
+    throw new Error(`${defect.test} passed on ${SEED}`);
   }
 
   test('the shrunk run keeps a few of the losses, fails the same check, and --losses replays it exactly', async () => {
@@ -121,16 +124,17 @@ describe('--shrink and --losses on a zoo defect (a vote granted without the log 
     expect({ head: !!head, said }).toEqual({ head: true, said });
     const [kept, from] = [Number(head![1]), Number(head![2])];
     expect(kept).toBeLessThan(from / 2);
-    const ordinals = /--losses ([\d,]+) \(and --keep/.exec(said)![1];
-    expect(ordinals.split(',')).toHaveLength(kept);
+    const ordinals = /--losses ([\d,]+|none) \(and --keep/.exec(said)![1];
+    const only = ordinals === 'none' ? [] : ordinals.split(',').map(Number);
+    expect(only).toHaveLength(kept);
     const shrunk = /  it fails at (\S+ s): (.*)$/m.exec(said)!;
     expect(sameCheck(shrunk[2], notes[0])).toBe(true);
 
-    const replayed = await failing({ only: ordinals.split(',').map(Number) });
+    const replayed = await failing({ only });
     expect({ first: replayed[0], at: replayed[1] }).toEqual({
       first: shrunk[2],
       at: expect.stringMatching(
-        new RegExp(`^failed at ${shrunk[1].replace('.', '\\.')} of virtual time, seed ${defect.seed}`),
+        new RegExp(`^failed at ${shrunk[1].replace('.', '\\.')} of virtual time, seed ${SEED}`),
       ),
     });
   }, 120_000);

@@ -80,10 +80,14 @@ export const INTENSITIES: Record<Intensity['name'], Intensity> = {
   },
 };
 
-/** The seed's intensity (the tester's draw). */
-export function drawIntensity(rand: Random): Intensity {
+/**
+ * A test's intensity: the tester's draw, turned by the test's place among
+ * those that draw one, so that one seed runs its tests at different
+ * intensities (and every test meets each of them over a few seeds).
+ */
+export function drawIntensity(rand: Random, place: number): Intensity {
   const names = Object.keys(INTENSITIES) as Intensity['name'][];
-  return INTENSITIES[names[rand.int(names.length)]];
+  return INTENSITIES[names[(rand.int(names.length) + place) % names.length]];
 }
 
 export class Nemesis implements StepCutter {
