@@ -47,10 +47,24 @@ export function notesOf(outcome: Outcome): string[] {
   switch (outcome.status) {
     case 'passed':
     case 'failed':
-      return outcome.notes;
+      return outcome.notes.flatMap(noteLines);
     case 'skipped':
       return [outcome.why];
-    case 'error':
-      return [`${HARNESS_ERROR}: ${outcome.message.split('\n')[0]}`, ...outcome.message.split('\n').slice(1)];
+    case 'error': {
+      const [first, ...rest] = noteLines(outcome.message);
+      return [`${HARNESS_ERROR}: ${first}`, ...rest];
+    }
   }
+}
+
+/**
+ * A note as lines every report can print indented under its test: one per
+ * line of the note, and no control character left (a terminal escape, a
+ * carriage return). Notes quote what the student's code said (an error it
+ * threw, a line of its output): a line break in it must not print a line of
+ * the grader's own, such as a forged PASS.
+ */
+export function noteLines(note: string): string[] {
+  const visible = (c: string) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+  return note.split(/\r?\n/).map((line) => line.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, visible));
 }

@@ -12,7 +12,7 @@ export interface Loss {
   ordinal: number;
   /** Virtual microseconds. */
   atUs: number;
-  /** "peer 1's AppendEntries request to peer 2 lost" */
+  /** "peer4#1 -> peer 2: Raft.appendEntries, its request lost (rpc 23)" (the caller as the trace names it) */
   what: string;
 }
 

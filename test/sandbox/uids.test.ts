@@ -1,10 +1,11 @@
 // grader/sandbox/uids.ts: the lock files that keep graders side by side
 // from sharing a sandbox user id, and the folder they live in.
 
-import { spawn, spawnSync } from 'child_process';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ensurePrivateDir, takeLock } from '../../grader/sandbox/uids';
+import { startGroup } from '../helpers/proc';
 import { useTempDir } from '../helpers/tmpdir';
 
 /** A pid no process can have: past the kernel's largest. */
@@ -57,7 +58,7 @@ describe('takeLock', () => {
     expect(fs.existsSync(path.join(dir.path, '.takeover'))).toBe(false);
   });
 
-  test('graders racing for the same locks, dead ones among them, never hold one at once', () => {
+  test('graders racing for the same locks, dead ones among them, never hold one at once', async () => {
     // Four processes take and free the same three locks as fast as they can, each lock dead at first; a
     // holder marks its hold with a file only one may create. (A lock read half-written, or one dead lock
     // taken over by two, would let two hold at once.)
@@ -78,22 +79,13 @@ describe('takeLock', () => {
         fs.rmSync(lock, { force: true });
       }
       console.log(JSON.stringify({ held, both }));`;
-    const racers = [0, 1, 2, 3].map(() =>
-      spawn(process.execPath, ['-e', racer], { stdio: ['ignore', 'pipe', 'inherit'] }),
+    // each racer in a process group of its own, killed with it at its limit (the rounds take well under a second)
+    const runs = await Promise.all(
+      [0, 1, 2, 3].map(() => startGroup(process.execPath, ['-e', racer], { limitMs: 60_000 }).done),
     );
-    return Promise.all(
-      racers.map(
-        (child) =>
-          new Promise<{ held: number; both: number }>((resolve) => {
-            let out = '';
-            child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-            child.on('exit', () => resolve(out ? JSON.parse(out) : { held: 0, both: -1 })); // -1: it crashed
-          }),
-      ),
-    ).then((results) => {
-      expect(results.map((r) => r.both)).toEqual([0, 0, 0, 0]);
-      expect(results.reduce((sum, r) => sum + r.held, 0)).toBeGreaterThan(0);
-    });
+    const results = runs.map((r) => (r.code === 0 ? JSON.parse(r.stdout) : { held: 0, both: -1 })); // -1: it crashed
+    expect(results.map((r) => r.both)).toEqual([0, 0, 0, 0]);
+    expect(results.reduce((sum, r) => sum + r.held, 0)).toBeGreaterThan(0);
   });
 
   test('a second taker of the same free lock is refused while the first lives', () => {

@@ -60,7 +60,15 @@ export const lab: Lab<RaftTest, undefined, RaftOptions> = {
   options: RAFT_OPTIONS,
   parseOptions: parseRaftOptions,
   replayFlags: (options) => (options.losses.only ? [`--losses ${options.losses.only.join(',') || 'none'}`] : []),
-  prepare: async () => undefined,
+  async prepare(setup) {
+    const only = setup.options.losses.only;
+    if (only)
+      setup.notice(
+        `--losses: the network loses only ${only.length ? `losses ${only.join(',')}` : 'no message'} of those the ` +
+          "seed draws, and delivers the rest: a replay of a shrunk run, not the seed's run as it is graded",
+      );
+    return undefined;
+  },
   harness(test) {
     const { build } = test.setup;
     const hosts = new PeerHosts(test, test.setup.options.inProcess);

@@ -30,6 +30,7 @@ const EXPECTED: Record<Attack, Record<string, true | RegExp>> = {
     persist1: /commit index=\d+ server=\d .* != server=\d|failed to reach agreement/,
   },
   forge: { 'initial-election': /^expected one leader, got none$/ },
+  'forge-note': { 'initial-election': /^peer 0: \S*\/src\/raft\/evil\.ts:\d+ threw Error: forged$/ },
   'block-cpu': { 'initial-election': /^peer 0 ran 5 s of CPU without yielding, at \S*\/src\/raft\/evil\.ts:\d+$/ },
   'block-real': {
     'initial-election': /^peer 0 did not finish a step in 20 s of real time: it is blocked outside the simulation/,
@@ -174,6 +175,20 @@ describeRoot('red team: hostile Rafts graded as root, every peer alone behind th
       g.output.split('\n').filter((l) => /^(\*\*\* PASSED ALL TESTS|--- initial election \(2A\) test: PASS)/.test(l)),
     ).toEqual([]);
     expect(g.output).toMatch(/^\*\*\* FAILED SOME TESTS/m);
+  });
+
+  test("forge-note: the verdict in its error's message prints as lines of the failure's notes, not as the grader's", () => {
+    const g = graded.get('forge-note')!;
+    const [t] = g.tests;
+    expect(t.notes.slice(1, 3)).toEqual([
+      '--- initial election (2A) test: PASS',
+      '*** PASSED ALL TESTS\\x1b[1A (in boot)',
+    ]);
+    expect(g.output).toContain('    --- initial election (2A) test: PASS\n'); // indented under the failure
+    expect(
+      g.output.split('\n').filter((l) => /^(\*\*\* PASSED ALL TESTS|--- initial election \(2A\) test: PASS)/.test(l)),
+    ).toEqual([]);
+    expect(g.output).not.toContain('\u001b[1A');
   });
 
   test('block-real: a peer blocked in real time is ended, and the test ends within a bound', () => {

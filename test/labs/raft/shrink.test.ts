@@ -3,6 +3,7 @@
 // a zoo defect in the simulator, in one process: the shrunk run still fails
 // the same check, and --losses replays it exactly.
 
+import * as fs from 'fs';
 import * as path from 'path';
 import { ROOT } from '../../sim/build';
 import { TestFailure } from '../../../grader/core/outcome';
@@ -10,6 +11,7 @@ import { RaftTest, type Hosts, type LossOptions } from '../../../grader/labs/raf
 import { sameCheck, shrinkLosses, SHRINK_RUNS } from '../../../grader/labs/raft/harness/shrink';
 import { InProcessHost, LossPlan, SimFailure, type PeerHost } from '../../../grader/sim';
 import { makeTempDir, removeTempDir } from '../../helpers/tmpdir';
+import { jsonTests, makeTmp, runRaftGrader } from './grader';
 import { spec } from './helpers';
 import { buildDefect } from './zoo/build';
 import { DEFECTS } from './zoo/defects';
@@ -138,4 +140,22 @@ describe('--shrink and --losses on a zoo defect (a vote granted without the log 
       ),
     });
   }, 120_000);
+
+  test('the grader shrinks the same way in one process and graded (a process per peer)', async () => {
+    const tmp = makeTmp();
+    try {
+      const shrinkNotes = async (mode: string[]) => {
+        const json = path.join(tmp, `${mode.length ? 'in-process' : 'graded'}.json`);
+        const args = ['quiet', ...mode, '--impl', path.join(work, 'defect', 'src'), '--only', defect.test];
+        const run = await runRaftGrader([...args, '--seed', SEED, '--shrink', '--json', json], tmp, 300_000);
+        expect(run.code).toBe(1);
+        return jsonTests(json).tests[0].notes.filter((n) => !n.startsWith('artifacts'));
+      };
+      const inProcess = await shrinkNotes(['--in-process']);
+      expect(inProcess.some((n) => n.startsWith('--shrink ('))).toBe(true);
+      expect(await shrinkNotes([])).toEqual(inProcess);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  }, 600_000);
 });

@@ -15,6 +15,7 @@ export const ATTACKS = [
   'share-global', // peers leave each other values in the host's global object
   'survive-crash', // a Raft that saves nothing in its persister, but in /tmp and a host global
   'forge', // prints a passing verdict (as the grader would, on its real stdout and stderr), writes the report
+  'forge-note', // throws an error whose message carries a passing verdict, so that it lands among the failure's notes
   'block-cpu', // a peer spins for ever inside a step
   'block-real', // a peer blocks for ever inside a step, using no CPU (Atomics.wait of the host)
   'real-timers', // real timers doing real I/O between steps, and a detached child that would outlive the test
@@ -164,6 +165,9 @@ export function attack(me: number): void {
       attempt('write the real stderr', () => fs.writeSync(2, '*** PASSED ALL TESTS\\n'));
       attempt('write the report', () => fs.writeFileSync(T.report, JSON.stringify({ passed: true, runs: [] })));
       attempt('write the points', () => fs.writeFileSync(path.join(T.kit, 'grader', 'labs', 'raft', 'points.json'), '{}'));
+      return;
+    case 'forge-note':
+      if (me === 0) throw new Error('forged\\n--- initial election (2A) test: PASS\\r\\n*** PASSED ALL TESTS\\u001b[1A');
       return;
     case 'block-cpu':
       if (me === 0) setTimeout(() => { for (;;) {} }, 1500);
