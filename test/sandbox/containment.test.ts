@@ -153,6 +153,14 @@ test('SIGTERM to npm run test-mr reaches the grader: no orphan, no process of th
   }
 }, 180_000);
 
+function readLock(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8').trim();
+  } catch {
+    return ''; // no lock (freed meanwhile)
+  }
+}
+
 function readCmdline(pid: number): string {
   try {
     return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
@@ -173,8 +181,9 @@ rootTest(
     const { child, done } = startGrader(['quiet', '--impl', SOLUTION, '--only', 'wc'], tmp);
     let ours: { file: string; pids: number[] } | undefined;
     for (let i = 0; i < 300 && !ours; i++) {
-      for (const name of fs.existsSync(locks) ? fs.readdirSync(locks) : []) {
-        const pids = fs.readFileSync(`${locks}/${name}`, 'utf8').trim().split(/\s+/).map(Number);
+      // A lock is named by its uid; dot files are locks being written and the takeover turn.
+      for (const name of fs.existsSync(locks) ? fs.readdirSync(locks).filter((n) => /^\d+$/.test(n)) : []) {
+        const pids = readLock(`${locks}/${name}`).split(/\s+/).map(Number);
         if (pids[0] === child.pid) ours = { file: `${locks}/${name}`, pids };
       }
       if (!ours) await sleep(100);
@@ -183,12 +192,20 @@ rootTest(
     const watchdog = ours!.pids[1];
     expect(fs.readFileSync(`/proc/${watchdog}/cmdline`, 'utf8')).toContain('watchdog.js');
     expect((await done).code).toBe(0);
-    // The lock goes only once the watchdog is done, never before it.
-    for (let i = 0; i < 50 && fs.existsSync(ours!.file); i++) {
-      expect(isAlive(watchdog)).toBe(true);
+    // The lock goes only once the watchdog is done, never before it: a
+    // watchdog seen gone must have left no lock of ours behind. It is looked
+    // at first (the watchdog removes the lock, then exits), and the lock is
+    // ours only while it names our grader: once freed, the same id may go
+    // at once to a grader of another test running alongside.
+    const stillOurs = (): boolean => readLock(ours!.file).split(/\s+/)[0] === String(child.pid);
+    for (let i = 0; i < 50; i++) {
+      const watching = isAlive(watchdog);
+      const held = stillOurs();
+      if (!watching) expect(held).toBe(false);
+      if (!held) break;
       await sleep(100);
     }
-    expect(fs.existsSync(ours!.file)).toBe(false);
+    expect(stillOurs()).toBe(false);
   },
   120_000,
 );
