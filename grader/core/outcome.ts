@@ -35,6 +35,17 @@ export function failed(notes: string[]): Outcome {
   return { status: 'failed', notes: notes.length ? notes : ['failed'] };
 }
 
+/**
+ * The outcome of a run that broke a budget: the breach is the cause, and the
+ * first thing the test saw after it follows as "then". A budget the machine
+ * broke (its OOM killer, with the test within its limit) is the grader's error.
+ */
+export function outcomeOfBreach(breach: { line: string; byMachine?: boolean }, after: Outcome): Outcome {
+  const then = after.status === 'passed' || after.status === 'failed' ? after.notes.slice(0, 1) : [];
+  const notes = [breach.line, ...then.map((n) => `(then: ${n})`)];
+  return breach.byMachine ? { status: 'error', message: notes.join('\n') } : failed(notes);
+}
+
 /** What a test's body threw, as an outcome: anything but a failure or a skip is the grader's own error. */
 export function outcomeOf(err: unknown): Outcome {
   if (err instanceof TestFailure) return failed(err.notes);
@@ -65,6 +76,11 @@ export function notesOf(outcome: Outcome): string[] {
  * the grader's own, such as a forged PASS.
  */
 export function noteLines(note: string): string[] {
+  return note.split(/\r?\n/).map(visibleControls);
+}
+
+/** One line with every control character but the tab written out (`\\x1b`): it can only print as itself. */
+export function visibleControls(line: string): string {
   const visible = (c: string) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
-  return note.split(/\r?\n/).map((line) => line.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, visible));
+  return line.replace(/[\x00-\x08\x0a-\x1f\x7f]/g, visible);
 }

@@ -10,7 +10,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Budgets, formatBytes, leftovers, removeLeftovers, residentBytes, statusField, treeSize } from './budgets';
-import { counter } from './cgroups';
+import { counter, memoryKills } from './cgroups';
 import { NETNS_DIR, NSENTER } from './netns';
 import { findProcesses, MARKER_VAR, Quarry, reap, removeCgroups } from './reap';
 import { aloneWords } from './alone';
@@ -22,6 +22,16 @@ export interface Placement {
   alone?: boolean;
   /** Alone: folders it needs (node's, its compiled code's), kept visible, read-only, if a private /tmp would hide them. */
   visible?: readonly string[];
+}
+
+/**
+ * A budget broken, in one line. `byMachine`: the machine broke it, not the
+ * test (its OOM killer took a process of a cell that kept within its limit):
+ * the run says nothing of the student's code.
+ */
+export interface Breach {
+  line: string;
+  byMachine?: boolean;
 }
 
 /** What a cell needs of the wall that made it: the budgets, and the line to the watchdog. */
@@ -159,20 +169,35 @@ export class Cell {
    * in the shared temporary folders); memory from the cgroup when there is
    * one, else from the processes' resident sizes.
    */
-  overBudget(dirs: string[]): string | undefined {
+  overBudget(dirs: string[]): Breach | undefined {
     const b = this.budgets;
     let disk = 0;
     for (const dir of dirs) disk += treeSize(dir);
     if (this.uid !== undefined) for (const entry of leftovers(this.uid)) disk += treeSize(entry);
     if (disk > b.diskBytes)
-      return `the test's processes wrote ${formatBytes(disk)} to disk; the limit is ${formatBytes(b.diskBytes)}`;
+      return {
+        line: `the test's processes wrote ${formatBytes(disk)} to disk; the limit is ${formatBytes(b.diskBytes)}`,
+      };
     for (const dir of this.cgroupDirs) {
-      const oom = counter(dir, 'memory.events', 'oom_kill') || counter(dir, 'memory.oom_control', 'oom_kill');
-      if (oom > 0)
-        return `the test's processes used more than the memory limit of ${formatBytes(b.memoryBytes)} (the kernel killed ${oom})`;
+      const { killed, atLimit, peakBytes } = memoryKills(dir, b.memoryBytes);
+      if (killed > 0 && atLimit)
+        return {
+          line: `the test's processes used more than the memory limit of ${formatBytes(b.memoryBytes)} (the kernel killed ${killed})`,
+        };
+      if (killed > 0) {
+        const used = peakBytes ? `they used ${formatBytes(peakBytes)} at most, ` : '';
+        return {
+          line:
+            `the machine ran out of memory and its kernel killed ${killed} of the test's processes ` +
+            `(${used}within the test's limit of ${formatBytes(b.memoryBytes)}): run the test again`,
+          byMachine: true,
+        };
+      }
       const maxed = counter(dir, 'pids.events', 'max');
       if (maxed > 0)
-        return `the test's processes tried to run more than ${b.tasks} processes and threads at once (the limit)`;
+        return {
+          line: `the test's processes tried to run more than ${b.tasks} processes and threads at once (the limit)`,
+        };
     }
     if (
       !this.cgroupDirs.some(
@@ -181,14 +206,18 @@ export class Cell {
     ) {
       const rss = this.processes().reduce((sum, pid) => sum + residentBytes(pid), 0);
       if (rss > b.memoryBytes)
-        return `the test's processes used ${formatBytes(rss)} of memory; the limit is ${formatBytes(b.memoryBytes)}`;
+        return {
+          line: `the test's processes used ${formatBytes(rss)} of memory; the limit is ${formatBytes(b.memoryBytes)}`,
+        };
     }
     if (this.uid === undefined || this.cgroupDirs.some((d) => fs.existsSync(path.join(d, 'pids.max'))))
       return undefined;
     // RLIMIT_NPROC counts every task of the user id: at the limit, forks fail.
     const tasks = this.processes().reduce((sum, pid) => sum + statusField(pid, 'Threads'), 0);
     if (tasks >= b.tasks)
-      return `the test's processes tried to run more than ${b.tasks} processes and threads at once (the limit)`;
+      return {
+        line: `the test's processes tried to run more than ${b.tasks} processes and threads at once (the limit)`,
+      };
     return undefined;
   }
 

@@ -173,31 +173,64 @@ describe('overBudget', () => {
     fs.mkdirSync(other);
     fs.writeFileSync(path.join(dir.path, 'out'), Buffer.alloc(600));
     fs.writeFileSync(path.join(other, 'spill'), Buffer.alloc(600));
-    expect(makeCell().overBudget([path.join(dir.path, 'out'), other])).toBe(
-      "the test's processes wrote 1 KB to disk; the limit is 1000 bytes",
-    );
+    expect(makeCell().overBudget([path.join(dir.path, 'out'), other])).toEqual({
+      line: "the test's processes wrote 1 KB to disk; the limit is 1000 bytes",
+    });
   });
 
+  /** A cgroup folder of these files, as the kernel would show them. */
+  const group = (name: string, files: Record<string, string>): string => {
+    const d = path.join(dir.path, name);
+    fs.mkdirSync(d, { recursive: true });
+    for (const [file, text] of Object.entries(files)) fs.writeFileSync(path.join(d, file), text);
+    return d;
+  };
+  const overMemory = (killed: number) => ({
+    line: `the test's processes used more than the memory limit of 1.0 GB (the kernel killed ${killed})`,
+  });
+  const v1Kills = (killed: number) => `oom_kill_disable 0\nunder_oom 0\noom_kill ${killed}\n`;
+
   test("says the kernel killed processes for memory, from a v2 or a v1 group's counter", () => {
-    const v2 = path.join(dir.path, 'v2');
-    const v1 = path.join(dir.path, 'v1');
-    fs.mkdirSync(v2);
-    fs.mkdirSync(v1);
-    fs.writeFileSync(path.join(v2, 'memory.events'), 'oom 2\noom_kill 2\n');
-    fs.writeFileSync(path.join(v1, 'memory.oom_control'), 'oom_kill_disable 0\nunder_oom 0\noom_kill 1\n');
-    expect(makeCell({ cgroupDirs: [v2] }).overBudget([])).toBe(
-      "the test's processes used more than the memory limit of 1.0 GB (the kernel killed 2)",
-    );
-    expect(makeCell({ cgroupDirs: [v1] }).overBudget([])).toBe(
-      "the test's processes used more than the memory limit of 1.0 GB (the kernel killed 1)",
-    );
+    const v2 = group('v2', { 'memory.events': 'low 0\nhigh 0\nmax 7\noom 2\noom_kill 2\n' });
+    const v1 = group('v1', { 'memory.oom_control': v1Kills(1), 'memory.failcnt': '12\n' });
+    expect(makeCell({ cgroupDirs: [v2] }).overBudget([])).toEqual(overMemory(2));
+    expect(makeCell({ cgroupDirs: [v1] }).overBudget([])).toEqual(overMemory(1));
+    // v1 as this machine's kernel leaves it after a kill at the limit: no fail count, the peak at the limit
+    group('v1', {
+      'memory.failcnt': '0\n',
+      'memory.memsw.failcnt': '0\n',
+      'memory.max_usage_in_bytes': `${1024 ** 3}`,
+    });
+    expect(makeCell({ cgroupDirs: [v1] }).overBudget([])).toEqual(overMemory(1));
+  });
+
+  // The kernel counts the machine's OOM kills in the cell's counter too: the
+  // machine ran out (seen in the kit's own CI, where another process took 23 GB).
+  test("says the machine, not the test, ran out of memory when the cell's limit was never reached", () => {
+    const v2 = group('v2', {
+      'memory.events': 'low 0\nhigh 0\nmax 0\noom 0\noom_kill 1\n',
+      'memory.peak': `${300 * 1024 * 1024}`,
+    });
+    const v1 = group('v1', { 'memory.oom_control': v1Kills(2), 'memory.failcnt': '0\n' });
+    expect(makeCell({ cgroupDirs: [v2] }).overBudget([])).toEqual({
+      line:
+        "the machine ran out of memory and its kernel killed 1 of the test's processes " +
+        "(they used 300 MB at most, within the test's limit of 1.0 GB): run the test again",
+      byMachine: true,
+    });
+    expect(makeCell({ cgroupDirs: [v1] }).overBudget([])).toEqual({
+      line:
+        "the machine ran out of memory and its kernel killed 2 of the test's processes " +
+        "(within the test's limit of 1.0 GB): run the test again",
+      byMachine: true,
+    });
   });
 
   test('says the pids group refused a fork', () => {
     fs.writeFileSync(path.join(dir.path, 'pids.events'), 'max 3\n');
-    expect(makeCell({ cgroupDirs: [dir.path] }).overBudget([])).toBe(
-      "the test's processes tried to run more than 100 processes and threads at once (the limit)",
-    );
+    expect(makeCell({ cgroupDirs: [dir.path] }).overBudget([])).toEqual({
+      line: "the test's processes tried to run more than 100 processes and threads at once (the limit)",
+    });
   });
 });
 

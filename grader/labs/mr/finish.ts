@@ -1,10 +1,11 @@
 // The end of a MapReduce test, whatever its body did: a last measure of the
 // budgets, every process ended, then the verdict's last word. A broken budget
-// is the cause, whatever the test saw after it ended the job; the exact
+// is the cause, whatever the test saw after it ended the job (one the
+// machine broke makes the run the grader's error, not the student's); the exact
 // invariants fail a strict tier's test and are notes on a course test; a
 // rename across file systems gets its hint.
 
-import { Outcome } from '../../core/outcome';
+import { Outcome, outcomeOfBreach } from '../../core/outcome';
 import type { TestRun } from '../../core/lab';
 import type { Job } from './harness/job';
 import { invariantBreaks } from './harness/invariants';
@@ -34,9 +35,6 @@ export async function finish(job: Job, outcome: Outcome, test: TestRun): Promise
       ],
     };
   }
-  if (job.budget.broken) {
-    const then = outcome.status === 'passed' || outcome.status === 'failed' ? outcome.notes : [];
-    outcome = { status: 'failed', notes: [job.budget.broken, ...then.map((n) => `(then: ${n})`).slice(0, 1)] };
-  }
+  if (job.budget.broken) outcome = outcomeOfBreach(job.budget.broken, outcome);
   return outcome;
 }

@@ -5,7 +5,7 @@
 // folder.
 
 import type { Lab } from '../../core/lab';
-import { failed } from '../../core/outcome';
+import { outcomeOfBreach } from '../../core/outcome';
 import { keep } from './aids';
 import { PeerHosts } from './harness/peer-hosts';
 import { RaftTest } from './harness/raft-test';
@@ -81,7 +81,7 @@ export const lab: Lab<RaftTest, undefined, RaftOptions> = {
   },
   async finish(h, outcome, test) {
     const broken = await h.stop();
-    if (broken) return failed([broken, ...(outcome.status === 'failed' ? [`(then: ${outcome.notes[0]})`] : [])]);
+    if (broken) return outcomeOfBreach(broken, outcome);
     // A course test says what the strict checks saw (a strict tier's test failed at the first of it).
     const strictNotes = test.strict ? [] : h.strictNotes();
     const faults = h.faults ? [h.faults.describe()] : [];

@@ -171,6 +171,8 @@ describeRoot('red team: hostile Rafts graded as root, every peer alone behind th
     const g = graded.get('forge')!;
     expect(g.evil.filter((l) => /write the (report|points): done/.test(l))).toEqual([]);
     expect(g.output).toContain('peer 0: *** PASSED ALL TESTS'); // echoed, with its peer's name
+    expect(g.output).toContain('peer 0: \\x0d--- initial election (2A) test: PASS\\x1b[2K'); // no escape reaches a terminal
+    expect(g.output).not.toMatch(/[\r\u001b]/);
     expect(
       g.output.split('\n').filter((l) => /^(\*\*\* PASSED ALL TESTS|--- initial election \(2A\) test: PASS)/.test(l)),
     ).toEqual([]);

@@ -1,14 +1,15 @@
 // One job's budgets, watched: the job's cell measured every half second
 // (and once more when the test ends); the first budget its processes break
-// ends them all at once, and is the test's failure.
+// ends them all at once, and is the test's failure (or, broken by the
+// machine rather than the test, the grader's error).
 
-import type { Cell } from '../../../sandbox/cell';
+import type { Breach, Cell } from '../../../sandbox/cell';
 
 const BUDGET_CHECK_MS = 500; // how often the disk and memory budgets are measured
 
 export class BudgetWatch {
   /** The budget the job's processes broke, if they did: the test fails with it. */
-  broken?: string;
+  broken?: Breach;
   private readonly monitor: NodeJS.Timeout;
 
   /** `dirs`: the folders the disk budget measures. */
@@ -21,14 +22,14 @@ export class BudgetWatch {
 
   /** Measures the budgets once more now. */
   measure(): void {
-    const reason = this.cell.overBudget(this.dirs);
-    if (reason) this.break(reason);
+    const breach = this.cell.overBudget(this.dirs);
+    if (breach) this.break(breach);
   }
 
-  /** Ends every process of the job at once; the test fails with `reason`. */
-  break(reason: string): void {
+  /** Ends every process of the job at once; the test fails with the breach. */
+  break(breach: Breach): void {
     if (this.broken) return;
-    this.broken = reason;
+    this.broken = breach;
     this.cell.kill();
   }
 

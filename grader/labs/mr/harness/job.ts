@@ -112,7 +112,7 @@ export class Job {
       cell: this.cell,
       netns,
       relabel: this.relabel,
-      onFlood: (_proc, reason) => this.budget.break(reason),
+      onFlood: (_proc, reason) => this.budget.break({ line: reason }),
     });
     this.procs.push(proc);
     return proc;

@@ -13,7 +13,7 @@
 import { spawn } from 'child_process';
 import * as path from 'path';
 import type { TestRun } from '../../../core/lab';
-import type { Cell } from '../../../sandbox/cell';
+import type { Breach, Cell } from '../../../sandbox/cell';
 import { InProcessHost, ProcessHost, type PeerChild, type PeerHost, type SpawnPeer } from '../../../sim';
 import type { Hosts } from './raft-test';
 
@@ -60,7 +60,7 @@ export class PeerHosts implements Hosts {
    * peers broke, if they did (the kernel enforces them: a peer over the
    * memory limit is killed, and the test failed with a dead peer).
    */
-  async close(): Promise<string | undefined> {
+  async close(): Promise<Breach | undefined> {
     const broken = this.cell?.overBudget([]);
     await Promise.all(this.hosts.map((host) => host.close()));
     this.cell?.close();

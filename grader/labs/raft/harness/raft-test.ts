@@ -5,9 +5,10 @@
 // course's figures for the PASS line.
 
 import type { TestSpec } from '../../../core/lab';
-import { fail } from '../../../core/outcome';
+import { fail, visibleControls } from '../../../core/outcome';
 import { LossPlan, SimFailure } from '../../../sim';
 import type { PeerHost } from '../../../sim';
+import type { Breach } from '../../../sandbox/cell';
 import { Recorder } from '../aids/record';
 import type { StrictChecks } from './checks';
 import type { Cluster } from './cluster';
@@ -42,7 +43,7 @@ export interface Hosts {
   /** The cluster has booted; `crashes`: the test will restart peers. */
   booted(host: PeerHost, crashes: boolean): void;
   /** Ends every peer started; says which budget they broke, if they did. */
-  close(): Promise<string | undefined>;
+  close(): Promise<Breach | undefined>;
 }
 
 /** How many of the peers' last log lines a test keeps (for a failed test's folder). */
@@ -159,12 +160,13 @@ export class RaftTest {
   }
 
   /** Ends every peer the test started; a budget they broke, if they did. */
-  stop(): Promise<string | undefined> {
+  stop(): Promise<Breach | undefined> {
     return this.hosts.close();
   }
 
+  /** A peer's line (already one line, with its time and peer), echoed and kept: no escape reaches a terminal. */
   private log(line: string): void {
-    const text = this.relabel(line);
+    const text = visibleControls(this.relabel(line));
     this.echo?.(text);
     this.logs.push(text);
     if (this.logs.length > 2 * LOG_LINES_KEPT) this.logs.splice(0, this.logs.length - LOG_LINES_KEPT);
