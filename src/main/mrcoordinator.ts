@@ -21,6 +21,7 @@ const N_REDUCE = 10;
 const MAX_N_REDUCE = 1000; // each map task writes nReduce files: keep a typo from making millions
 const POLL_MS = 100;
 const LINGER_MS = 500;
+const SIGNAL_GRACE_MS = 1000; // how long a signal waits for makeCoordinator to return
 
 const COMMAND_LINE = {
   usage: 'mrcoordinator [--endpoint E] [--n-reduce N] inputfiles...',
@@ -41,15 +42,25 @@ runMain('mrcoordinator', async () => {
   // Over TCP anyone on the network could ask for tasks: demand a secret.
   const madeToken = !isUnixSocket(where) && !process.env.MR_TOKEN;
   if (madeToken) process.env.MR_TOKEN = randomBytes(16).toString('hex');
-  const coordinator = await makeCoordinator(where, files, nReduce);
-  // Only now: a coordinator that cannot serve should print its error alone.
-  if (madeToken) console.error(`mrcoordinator: serving ${where}; start workers with MR_TOKEN=${process.env.MR_TOKEN}`);
+  // Stopped by a signal, leave no socket file behind. The handlers come first:
+  // a signal that arrives once the socket is bound, before makeCoordinator
+  // returns, waits for it a moment (the default action would leave the file).
+  const job: { coordinator?: Awaited<ReturnType<typeof makeCoordinator>>; signalled?: NodeJS.Signals } = {};
+  const stopFor = (signal: NodeJS.Signals): never => {
+    job.coordinator?.stop();
+    process.exit(128 + os.constants.signals[signal]);
+  };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
-      coordinator.stop(); // leave no socket file behind
-      process.exit(128 + os.constants.signals[signal]);
+      if (job.coordinator) stopFor(signal);
+      job.signalled ??= signal;
+      setTimeout(() => stopFor(signal), SIGNAL_GRACE_MS); // a makeCoordinator that never returns
     });
   }
+  const coordinator = (job.coordinator = await makeCoordinator(where, files, nReduce));
+  if (job.signalled) stopFor(job.signalled);
+  // Only now: a coordinator that cannot serve should print its error alone.
+  if (madeToken) console.error(`mrcoordinator: serving ${where}; start workers with MR_TOKEN=${process.env.MR_TOKEN}`);
   while (!coordinator.done()) await sleep(POLL_MS);
 
   // Linger so that workers asking for more work can hear that the job is over.

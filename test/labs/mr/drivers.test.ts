@@ -298,8 +298,46 @@ describe('the Example RPC between processes', () => {
     await ready();
     process.kill(child.pid!, 'SIGTERM');
     const result = await child;
-    expect(result.exitCode === 143 || result.signal === 'SIGTERM').toBe(true);
+    expect(result.exitCode).toBe(143); // its handler's: the socket is bound only once it listens for signals
     expect(fs.existsSync(endpoint)).toBe(false);
+  });
+
+  /**
+   * Starts the coordinator with makeCoordinator held after it has bound the
+   * socket: until a SIGTERM has reached the driver ('signal'), or for ever.
+   */
+  function startHeldCoordinator(endpoint: string, until: 'signal' | 'ever') {
+    const hook = path.join(tmp.path, 'hold.js');
+    fs.writeFileSync(
+      hook,
+      `const c = require(${JSON.stringify(dist('src/mr/coordinator.js'))});
+       const make = c.makeCoordinator;
+       c.makeCoordinator = async (...args) => {
+         const made = await make(...args);
+         // registered after the driver's own handlers: called after them
+         await new Promise((resolve) => ${until === 'signal' ? "process.once('SIGTERM', resolve)" : '{}'});
+         return made;
+       };`,
+    );
+    return startCoordinator(endpoint, { NODE_OPTIONS: `--require ${hook}` });
+  }
+
+  test('SIGTERM between binding the socket and makeCoordinator returning still removes the socket file', async () => {
+    const endpoint = path.join(tmp.path, 'c.sock');
+    const { child, ready } = startHeldCoordinator(endpoint, 'signal');
+    await ready();
+    process.kill(child.pid!, 'SIGTERM');
+    const result = await withLimit(child, 20_000, 'the coordinator did not end');
+    expect(result.exitCode).toBe(143);
+    expect(fs.existsSync(endpoint)).toBe(false);
+  });
+
+  test('SIGTERM ends a coordinator whose makeCoordinator never returns', async () => {
+    const endpoint = path.join(tmp.path, 'c.sock');
+    const { child, ready } = startHeldCoordinator(endpoint, 'ever');
+    await ready();
+    process.kill(child.pid!, 'SIGTERM');
+    expect((await withLimit(child, 20_000, 'the coordinator did not end')).exitCode).toBe(143);
   });
 });
 
