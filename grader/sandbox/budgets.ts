@@ -20,6 +20,16 @@ export interface Budgets {
   outputBytes: number; // printed by one process (stdout and stderr)
 }
 
+/**
+ * A budget broken, in one line. `byMachine`: the machine broke it, not the
+ * test (its OOM killer took a process of a cell that used a small share of
+ * the memory there was): the run says nothing of the student's code.
+ */
+export interface Breach {
+  line: string;
+  byMachine?: boolean;
+}
+
 export const DEFAULT_BUDGETS: Budgets = {
   memoryBytes: 2 * GiB,
   tasks: 512,

@@ -9,8 +9,18 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Budgets, formatBytes, leftovers, removeLeftovers, residentBytes, statusField, treeSize } from './budgets';
-import { counter, memoryKills } from './cgroups';
+import {
+  Breach,
+  Budgets,
+  formatBytes,
+  leftovers,
+  removeLeftovers,
+  residentBytes,
+  statusField,
+  treeSize,
+} from './budgets';
+import { counter } from './cgroups';
+import { memoryBreach } from './memory-kills';
 import { NETNS_DIR, NSENTER } from './netns';
 import { findProcesses, MARKER_VAR, Quarry, reap, removeCgroups } from './reap';
 import { aloneWords } from './alone';
@@ -22,16 +32,6 @@ export interface Placement {
   alone?: boolean;
   /** Alone: folders it needs (node's, its compiled code's), kept visible, read-only, if a private /tmp would hide them. */
   visible?: readonly string[];
-}
-
-/**
- * A budget broken, in one line. `byMachine`: the machine broke it, not the
- * test (its OOM killer took a process of a cell that kept within its limit):
- * the run says nothing of the student's code.
- */
-export interface Breach {
-  line: string;
-  byMachine?: boolean;
 }
 
 /** What a cell needs of the wall that made it: the budgets, and the line to the watchdog. */
@@ -179,20 +179,8 @@ export class Cell {
         line: `the test's processes wrote ${formatBytes(disk)} to disk; the limit is ${formatBytes(b.diskBytes)}`,
       };
     for (const dir of this.cgroupDirs) {
-      const { killed, atLimit, peakBytes } = memoryKills(dir, b.memoryBytes);
-      if (killed > 0 && atLimit)
-        return {
-          line: `the test's processes used more than the memory limit of ${formatBytes(b.memoryBytes)} (the kernel killed ${killed})`,
-        };
-      if (killed > 0) {
-        const used = peakBytes ? `they used ${formatBytes(peakBytes)} at most, ` : '';
-        return {
-          line:
-            `the machine ran out of memory and its kernel killed ${killed} of the test's processes ` +
-            `(${used}within the test's limit of ${formatBytes(b.memoryBytes)}): run the test again`,
-          byMachine: true,
-        };
-      }
+      const memory = memoryBreach(dir, b.memoryBytes);
+      if (memory) return memory;
       const maxed = counter(dir, 'pids.events', 'max');
       if (maxed > 0)
         return {

@@ -124,45 +124,20 @@ function writeIfThere(file: string, value: string): void {
   if (fs.existsSync(file)) fs.writeFileSync(file, value);
 }
 
-/**
- * The cell's processes the kernel killed for want of memory, and whether the
- * cell ever reached its limit (`limitBytes`). The kernel counts in one counter
- * the kills at the cell's limit and those of the machine's OOM killer (the
- * machine, or a container around the grader, ran out of memory): a kill with
- * the limit never reached was the machine's. Reached: v2's max or oom events,
- * v1's fail counts, or a peak near the limit (v1 leaves its fail counts at 0
- * when a charge that meets the limit ends in the OOM killer: measured here).
- * The peak is what the cell used at most, 0 where unknown.
- */
-export function memoryKills(dir: string, limitBytes: number): { killed: number; atLimit: boolean; peakBytes: number } {
-  const killed = counter(dir, 'memory.events', 'oom_kill') || counter(dir, 'memory.oom_control', 'oom_kill');
-  const peakBytes = numberIn(dir, 'memory.peak') || numberIn(dir, 'memory.max_usage_in_bytes');
-  const atLimit =
-    counter(dir, 'memory.events', 'max') > 0 ||
-    counter(dir, 'memory.events', 'oom') > 0 ||
-    numberIn(dir, 'memory.failcnt') > 0 ||
-    numberIn(dir, 'memory.memsw.failcnt') > 0 ||
-    peakBytes >= NEAR_LIMIT * limitBytes;
-  return { killed, atLimit, peakBytes };
-}
-
-/** A cell whose peak came this close to its limit reached it, as far as blame goes. */
-const NEAR_LIMIT = 0.95;
-
-/** A cgroup file holding one number, 0 when absent. */
-function numberIn(dir: string, file: string): number {
-  try {
-    return Number(fs.readFileSync(path.join(dir, file), 'utf8').trim()) || 0;
-  } catch {
-    return 0;
-  }
-}
-
 /** "name N" from a flat-keyed cgroup file, 0 when absent. */
 export function counter(dir: string, file: string, key: string): number {
   try {
     const m = new RegExp(`^${key} (\\d+)`, 'm').exec(fs.readFileSync(path.join(dir, file), 'utf8'));
     return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** A cgroup file holding one number, 0 when absent (or "max"). */
+export function numberIn(dir: string, file: string): number {
+  try {
+    return Number(fs.readFileSync(path.join(dir, file), 'utf8').trim()) || 0;
   } catch {
     return 0;
   }

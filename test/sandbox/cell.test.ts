@@ -204,24 +204,15 @@ describe('overBudget', () => {
     expect(makeCell({ cgroupDirs: [v1] }).overBudget([])).toEqual(overMemory(1));
   });
 
-  // The kernel counts the machine's OOM kills in the cell's counter too: the
-  // machine ran out (seen in the kit's own CI, where another process took 23 GB).
-  test("says the machine, not the test, ran out of memory when the cell's limit was never reached", () => {
+  // The kernel counts the machine's OOM kills in the cell's counter too (the
+  // kinds are told apart in memory-kills.ts, tested in memory-kills.test.ts).
+  test("says the machine ran out, as the grader's error, when the cell used a small share of it", () => {
     const v2 = group('v2', {
       'memory.events': 'low 0\nhigh 0\nmax 0\noom 0\noom_kill 1\n',
-      'memory.peak': `${300 * 1024 * 1024}`,
+      'memory.peak': `${1024 * 1024}`,
     });
-    const v1 = group('v1', { 'memory.oom_control': v1Kills(2), 'memory.failcnt': '0\n' });
     expect(makeCell({ cgroupDirs: [v2] }).overBudget([])).toEqual({
-      line:
-        "the machine ran out of memory and its kernel killed 1 of the test's processes " +
-        "(they used 300 MB at most, within the test's limit of 1.0 GB): run the test again",
-      byMachine: true,
-    });
-    expect(makeCell({ cgroupDirs: [v1] }).overBudget([])).toEqual({
-      line:
-        "the machine ran out of memory and its kernel killed 2 of the test's processes " +
-        "(within the test's limit of 1.0 GB): run the test again",
+      line: expect.stringMatching(/^the machine ran out of memory \(it has .*\): run the test again$/),
       byMachine: true,
     });
   });

@@ -3,7 +3,8 @@
 // ends them all at once, and is the test's failure (or, broken by the
 // machine rather than the test, the grader's error).
 
-import type { Breach, Cell } from '../../../sandbox/cell';
+import type { Breach } from '../../../sandbox/budgets';
+import type { Cell } from '../../../sandbox/cell';
 
 const BUDGET_CHECK_MS = 500; // how often the disk and memory budgets are measured
 

@@ -13,7 +13,8 @@
 import { spawn } from 'child_process';
 import * as path from 'path';
 import type { TestRun } from '../../../core/lab';
-import type { Breach, Cell } from '../../../sandbox/cell';
+import type { Breach } from '../../../sandbox/budgets';
+import type { Cell } from '../../../sandbox/cell';
 import { InProcessHost, ProcessHost, type PeerChild, type PeerHost, type SpawnPeer } from '../../../sim';
 import type { Hosts } from './raft-test';
 

@@ -8,7 +8,7 @@ import type { TestSpec } from '../../../core/lab';
 import { fail, visibleControls } from '../../../core/outcome';
 import { LossPlan, SimFailure } from '../../../sim';
 import type { PeerHost } from '../../../sim';
-import type { Breach } from '../../../sandbox/cell';
+import type { Breach } from '../../../sandbox/budgets';
 import { Recorder } from '../aids/record';
 import type { StrictChecks } from './checks';
 import type { Cluster } from './cluster';
