@@ -68,14 +68,20 @@ function kitState(): Record<string, string> {
   return Object.fromEntries(files.map((f) => [f, digest(f)]));
 }
 
-/** Live processes of the sandbox user ids: the peers of a test, or what they started. */
-function sandboxProcesses(): string[] {
+/**
+ * Live processes of the sandbox user ids that work under `tmp`: the peers of
+ * this file's graders, or what they started (their test folders are under
+ * `tmp`). Graders of other test files may run meanwhile: theirs are not ours
+ * to count, nor to kill.
+ */
+function sandboxProcesses(tmp: string): string[] {
   const found: string[] = [];
   for (const name of fs.readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
     try {
       const uid = Number(/^Uid:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${name}/status`, 'utf8'))![1]);
       const cmd = fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').replace(/\0/g, ' ');
-      if (uid >= SANDBOX_UIDS[0] && uid < SANDBOX_UIDS[1] && /process-main|sleep 600/.test(cmd))
+      const ours = fs.readlinkSync(`/proc/${name}/cwd`).startsWith(`${tmp}/`);
+      if (ours && uid >= SANDBOX_UIDS[0] && uid < SANDBOX_UIDS[1] && /process-main|sleep 600/.test(cmd))
         found.push(`${name}: ${cmd}`);
     } catch {
       // gone
@@ -120,7 +126,7 @@ describeRoot('red team: hostile Rafts graded as root, every peer alone behind th
     };
     await Promise.all(Array.from({ length: LANES }, lane));
     after = kitState();
-    left = sandboxProcesses();
+    left = sandboxProcesses(tmp);
   }, 900_000);
 
   afterAll(() => {
