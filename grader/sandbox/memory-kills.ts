@@ -19,9 +19,13 @@ const SMALL_SHARE = 0.5;
  * The breach, if the kernel killed processes of the cell in `dir` for want of
  * memory: the test's, at its limit or having used much of the memory there
  * was; the grader's error when the cell used a small share of it.
- * `ceilingBytes`: the memory there was (memoryCeiling).
+ * `ceiling`: the memory there was (memoryCeiling, asked only after a kill).
  */
-export function memoryBreach(dir: string, limitBytes: number, ceilingBytes = memoryCeiling(dir)): Breach | undefined {
+export function memoryBreach(
+  dir: string,
+  limitBytes: number,
+  ceiling: () => number = () => memoryCeiling(dir),
+): Breach | undefined {
   const killed = counter(dir, 'memory.events', 'oom_kill') || counter(dir, 'memory.oom_control', 'oom_kill');
   if (killed === 0) return undefined;
   const limit = formatBytes(limitBytes);
@@ -34,6 +38,7 @@ export function memoryBreach(dir: string, limitBytes: number, ceilingBytes = mem
     peakBytes >= NEAR_LIMIT * limitBytes; // v1 leaves its fail counts at 0 when a big charge meets the limit
   if (atLimit)
     return { line: `the test's processes used more than the memory limit of ${limit} (the kernel killed ${killed})` };
+  const ceilingBytes = ceiling();
   const used = peakBytes ? `they used ${formatBytes(peakBytes)} at most` : 'what they used at most is not known';
   const story =
     `the machine ran out of memory (it has ${formatBytes(ceilingBytes)}) and its kernel killed ${killed} of the ` +

@@ -24,27 +24,27 @@ const v1Kills = (killed: number) => `oom_kill_disable 0\nunder_oom 0\noom_kill $
 const v2Events = (max: number, killed: number) => `low 0\nhigh 0\nmax ${max}\noom ${max ? 1 : 0}\noom_kill ${killed}\n`;
 
 test('no kill, no breach', () => {
-  expect(memoryBreach(group({ 'memory.events': v2Events(3, 0) }), GiB, 8 * GiB)).toBeUndefined();
-  expect(memoryBreach(group({}), GiB, 8 * GiB)).toBeUndefined();
+  expect(memoryBreach(group({ 'memory.events': v2Events(3, 0) }), GiB, () => 8 * GiB)).toBeUndefined();
+  expect(memoryBreach(group({}), GiB, () => 8 * GiB)).toBeUndefined();
 });
 
 test("at the cell's limit: the test's failure, from v2's events, v1's fail count, or a v1 peak at the limit", () => {
   const over = (killed: number) => ({
     line: `the test's processes used more than the memory limit of 1.0 GB (the kernel killed ${killed})`,
   });
-  expect(memoryBreach(group({ 'memory.events': v2Events(7, 2) }), GiB, 8 * GiB)).toEqual(over(2));
+  expect(memoryBreach(group({ 'memory.events': v2Events(7, 2) }), GiB, () => 8 * GiB)).toEqual(over(2));
   fs.rmSync(path.join(dir.path, 'memory.events'));
-  expect(memoryBreach(group({ 'memory.oom_control': v1Kills(1), 'memory.failcnt': '12\n' }), GiB, 8 * GiB)).toEqual(
-    over(1),
-  );
+  expect(
+    memoryBreach(group({ 'memory.oom_control': v1Kills(1), 'memory.failcnt': '12\n' }), GiB, () => 8 * GiB),
+  ).toEqual(over(1));
   // v1 as this machine's kernel leaves it after the red team's memory attack: no fail count, the peak at the limit
   const v1 = group({ 'memory.failcnt': '0\n', 'memory.memsw.failcnt': '0\n', 'memory.max_usage_in_bytes': `${GiB}` });
-  expect(memoryBreach(v1, GiB, 8 * GiB)).toEqual(over(1));
+  expect(memoryBreach(v1, GiB, () => 8 * GiB)).toEqual(over(1));
 });
 
 test("the machine ran out while the test used a small share of it: the grader's error", () => {
   const v2 = group({ 'memory.events': v2Events(0, 1), 'memory.peak': `${300 * MiB}` });
-  expect(memoryBreach(v2, GiB, 24 * GiB)).toEqual({
+  expect(memoryBreach(v2, GiB, () => 24 * GiB)).toEqual({
     line:
       "the machine ran out of memory (it has 24.0 GB) and its kernel killed 1 of the test's processes " +
       "(they used 300 MB at most; the test's limit is 1.0 GB): run the test again",
@@ -54,7 +54,7 @@ test("the machine ran out while the test used a small share of it: the grader's 
 
 test('the machine ran out while the test used much of it (a box smaller than the budget): the test fails, saying so', () => {
   const v2 = group({ 'memory.events': v2Events(0, 2), 'memory.peak': `${700 * MiB}` });
-  expect(memoryBreach(v2, 2 * GiB, 768 * MiB)).toEqual({
+  expect(memoryBreach(v2, 2 * GiB, () => 768 * MiB)).toEqual({
     line:
       "the machine ran out of memory (it has 768 MB) and its kernel killed 2 of the test's processes " +
       "(they used 700 MB at most; the test's limit is 2.0 GB)",
@@ -63,8 +63,8 @@ test('the machine ran out while the test used much of it (a box smaller than the
   const v1 = group({ 'memory.oom_control': v1Kills(1) });
   fs.rmSync(path.join(dir.path, 'memory.events'));
   fs.rmSync(path.join(dir.path, 'memory.peak'));
-  expect(memoryBreach(v1, GiB, 24 * GiB)?.byMachine).toBeUndefined();
-  expect(memoryBreach(v1, GiB, 24 * GiB)?.line).toMatch(
+  expect(memoryBreach(v1, GiB, () => 24 * GiB)?.byMachine).toBeUndefined();
+  expect(memoryBreach(v1, GiB, () => 24 * GiB)?.line).toMatch(
     /what they used at most is not known; the test's limit is 1.0 GB\)$/,
   );
 });

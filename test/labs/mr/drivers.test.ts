@@ -304,18 +304,21 @@ describe('the Example RPC between processes', () => {
 
   /**
    * Starts the coordinator with makeCoordinator held after it has bound the
-   * socket: until a SIGTERM has reached the driver ('signal'), or for ever.
+   * socket: until a SIGTERM has reached the process ('signal'), or for ever.
+   * The hook hears the signal from its start, whenever it comes; the
+   * driver's handler, registered after the hook's, runs in the same emit,
+   * before makeCoordinator returns.
    */
   function startHeldCoordinator(endpoint: string, until: 'signal' | 'ever') {
     const hook = path.join(tmp.path, 'hold.js');
     fs.writeFileSync(
       hook,
       `const c = require(${JSON.stringify(dist('src/mr/coordinator.js'))});
+       const signalled = new Promise((resolve) => ${until === 'signal' ? "process.once('SIGTERM', resolve)" : '{}'});
        const make = c.makeCoordinator;
        c.makeCoordinator = async (...args) => {
          const made = await make(...args);
-         // registered after the driver's own handlers: called after them
-         await new Promise((resolve) => ${until === 'signal' ? "process.once('SIGTERM', resolve)" : '{}'});
+         await signalled;
          return made;
        };`,
     );

@@ -69,18 +69,21 @@ function kitState(): Record<string, string> {
 }
 
 /**
- * Live processes of the sandbox user ids that work under `tmp`: the peers of
- * this file's graders, or what they started (their test folders are under
- * `tmp`). Graders of other test files may run meanwhile: theirs are not ours
- * to count, nor to kill.
+ * Live processes of the sandbox user ids that this file's graders started:
+ * peers running from one of their builds (`.mr-build/<grader pid>-…`), or
+ * anything working under `tmp` (their test folders: what the peers started).
+ * Graders of other test files may run meanwhile: theirs are not ours to
+ * count, nor to kill.
  */
-function sandboxProcesses(tmp: string): string[] {
+function sandboxProcesses(tmp: string, graders: number[]): string[] {
   const found: string[] = [];
   for (const name of fs.readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
     try {
       const uid = Number(/^Uid:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${name}/status`, 'utf8'))![1]);
       const cmd = fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').replace(/\0/g, ' ');
-      const ours = fs.readlinkSync(`/proc/${name}/cwd`).startsWith(`${tmp}/`);
+      const ours =
+        graders.some((pid) => cmd.includes(`/.mr-build/${pid}-`)) ||
+        fs.readlinkSync(`/proc/${name}/cwd`).startsWith(`${tmp}/`);
       if (ours && uid >= SANDBOX_UIDS[0] && uid < SANDBOX_UIDS[1] && /process-main|sleep 600/.test(cmd))
         found.push(`${name}: ${cmd}`);
     } catch {
@@ -96,6 +99,7 @@ describeRoot('red team: hostile Rafts graded as root, every peer alone behind th
   let after: Record<string, string>;
   let left: string[];
   const graded = new Map<Attack, Graded>();
+  const graders: number[] = []; // pids of the graders this file started
 
   beforeAll(async () => {
     tmp = makeTmp();
@@ -110,6 +114,7 @@ describeRoot('red team: hostile Rafts graded as root, every peer alone behind th
         const tests = Object.keys(EXPECTED[attack]).join(',');
         const args = [...quiet, '--impl', impl, '--only', tests, '--seed', SEED, '--json', report, '--keep'];
         const run = await runRaftGrader(args, tmp, 240_000);
+        graders.push(run.pid);
         const { tests: results } = jsonTests(report);
         const evil = results.flatMap((t) => {
           const log = t.dir ? path.join(t.dir, 'peers.log') : '';
@@ -126,7 +131,7 @@ describeRoot('red team: hostile Rafts graded as root, every peer alone behind th
     };
     await Promise.all(Array.from({ length: LANES }, lane));
     after = kitState();
-    left = sandboxProcesses(tmp);
+    left = sandboxProcesses(tmp, graders);
   }, 900_000);
 
   afterAll(() => {
